@@ -1,0 +1,67 @@
+//! Activations: sigmoid, its derivative, and the row-wise softmax.
+
+use crate::float::Float;
+use crate::matrix::Matrix;
+
+/// σ(x) = 1 / (1 + e⁻ˣ).
+#[inline]
+pub fn sigmoid<T: Float>(x: T) -> T {
+    T::ONE / (T::ONE + (-x).exp())
+}
+
+/// σ′(x) = (1 − σ(x)) σ(x), as the book writes it (taking x, not σ(x)).
+#[inline]
+pub fn sigmoid_grad<T: Float>(x: T) -> T {
+    let s = sigmoid(x);
+    (T::ONE - s) * s
+}
+
+/// σ applied to every element in place.
+pub fn sigmoid_in_place<T: Float>(x: &mut [T]) {
+    for v in x {
+        *v = sigmoid(*v);
+    }
+}
+
+/// Softmax of one row in place.
+///
+/// The row's maximum is subtracted before `exp`: softmax is unchanged by a
+/// constant shift, and the shift keeps eˣ from overflowing for large logits
+/// (e¹⁰⁰⁰ is ∞ in f64; e⁰ is fine).
+pub fn softmax_in_place<T: Float>(row: &mut [T]) {
+    let mut max = match row.first() {
+        Some(&v) => v,
+        None => return,
+    };
+    for &v in row.iter() {
+        if v > max {
+            max = v;
+        }
+    }
+    let mut sum = T::ZERO;
+    for v in row.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    for v in row.iter_mut() {
+        *v /= sum;
+    }
+}
+
+/// Row-wise softmax: (N, O) → (N, O), each row summing to 1.
+pub fn softmax<T: Float>(x: &Matrix<T>) -> Matrix<T> {
+    let mut y = x.clone();
+    softmax_rows_in_place(&mut y);
+    y
+}
+
+/// Row-wise softmax in place.
+pub fn softmax_rows_in_place<T: Float>(x: &mut Matrix<T>) {
+    let cols = x.cols();
+    if cols == 0 {
+        return;
+    }
+    for row in x.as_mut_slice().chunks_exact_mut(cols) {
+        softmax_in_place(row);
+    }
+}

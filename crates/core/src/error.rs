@@ -1,0 +1,258 @@
+//! The errors of everything a person feeds in: IDX bytes, configs, runs.
+//!
+//! Messages are lower-case, say what is wrong with numbers, and say what to do.
+
+use core::fmt;
+
+/// Which of the four MNIST files a data error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// `train-images-idx3-ubyte`.
+    TrainImages,
+    /// `train-labels-idx1-ubyte`.
+    TrainLabels,
+    /// `t10k-images-idx3-ubyte`.
+    TestImages,
+    /// `t10k-labels-idx1-ubyte`.
+    TestLabels,
+}
+
+impl Part {
+    /// The four parts in the order `Dataset::from_idx` takes them.
+    pub const ALL: [Part; 4] = [Part::TrainImages, Part::TrainLabels, Part::TestImages, Part::TestLabels];
+
+    /// The MNIST file name of this part.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Part::TrainImages => "train-images-idx3-ubyte",
+            Part::TrainLabels => "train-labels-idx1-ubyte",
+            Part::TestImages => "t10k-images-idx3-ubyte",
+            Part::TestLabels => "t10k-labels-idx1-ubyte",
+        }
+    }
+
+    /// Whether this part holds images (else labels).
+    pub fn is_images(self) -> bool {
+        matches!(self, Part::TrainImages | Part::TestImages)
+    }
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.file_name())
+    }
+}
+
+/// What is wrong with the bytes of one IDX file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdxError {
+    /// Fewer bytes than the header needs.
+    TooShort {
+        /// Bytes given.
+        len: usize,
+        /// Bytes the header needs.
+        needed: usize,
+    },
+    /// The first four bytes are not the expected magic number.
+    WrongMagic {
+        /// The big-endian u32 found.
+        found: u32,
+        /// The magic number expected (0x803 for images, 0x801 for labels).
+        expected: u32,
+    },
+    /// The magic number's dimension count is not the expected one.
+    WrongDimensions {
+        /// Dimensions the header declares.
+        found: u8,
+        /// Dimensions expected (3 for images, 1 for labels).
+        expected: u8,
+    },
+    /// The data section is shorter than the header's dimensions say.
+    Truncated {
+        /// Bytes the header promises (header included).
+        expected: usize,
+        /// Bytes given.
+        found: usize,
+    },
+    /// The data section is longer than the header's dimensions say.
+    Oversized {
+        /// Bytes the header promises (header included).
+        expected: usize,
+        /// Bytes given.
+        found: usize,
+    },
+}
+
+impl fmt::Display for IdxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            IdxError::TooShort { len, needed } => {
+                write!(f, "only {len} bytes, but an IDX header needs {needed}: the file is truncated or empty")
+            }
+            IdxError::WrongMagic { found, expected } => write!(
+                f,
+                "magic number 0x{found:08x}, expected 0x{expected:08x}: this is not an uncompressed MNIST IDX {} file{}",
+                if expected == crate::idx::IMAGES_MAGIC { "image" } else { "label" },
+                if found >> 16 == 0x1f8b { " (it looks gzip-compressed: gunzip it first)" } else { "" }
+            ),
+            IdxError::WrongDimensions { found, expected } => {
+                write!(f, "{found} dimensions in the header, expected {expected}: images and labels may be swapped")
+            }
+            IdxError::Truncated { expected, found } => write!(
+                f,
+                "{found} bytes, but the header promises {expected}: the file is truncated ({} bytes missing); download it again",
+                expected - found
+            ),
+            IdxError::Oversized { expected, found } => write!(
+                f,
+                "{found} bytes, but the header promises {expected}: {} unexpected bytes at the end; the file is corrupt",
+                found - expected
+            ),
+        }
+    }
+}
+
+/// What is wrong with a training config. Each variant names one field.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// lr is NaN, infinite, zero or negative.
+    LearningRate(f64),
+    /// The batch size is zero.
+    BatchZero,
+    /// The batch size exceeds the training set.
+    BatchTooLarge {
+        /// The batch size asked for.
+        batch_size: usize,
+        /// Images in the training set.
+        train_size: usize,
+    },
+    /// Zero hidden units.
+    HiddenZero,
+    /// Zero iterations.
+    ItersZero,
+    /// The init std is negative, NaN or infinite.
+    InitStd(f64),
+}
+
+impl ConfigError {
+    /// The config field at fault: `"lr"`, `"batch_size"`, `"hidden"`, `"iters"` or `"weight_init_std"`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            ConfigError::LearningRate(_) => "lr",
+            ConfigError::BatchZero | ConfigError::BatchTooLarge { .. } => "batch_size",
+            ConfigError::HiddenZero => "hidden",
+            ConfigError::ItersZero => "iters",
+            ConfigError::InitStd(_) => "weight_init_std",
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ConfigError::LearningRate(lr) => {
+                write!(f, "the learning rate must be a positive, finite number (the book uses 0.1), got {lr}")
+            }
+            ConfigError::BatchZero => f.write_str("the batch size must be at least 1 (the book uses 100)"),
+            ConfigError::BatchTooLarge { batch_size, train_size } => write!(
+                f,
+                "the batch size {batch_size} is larger than the training set ({train_size} images): use at most {train_size}"
+            ),
+            ConfigError::HiddenZero => f.write_str("the hidden layer needs at least 1 unit (the book uses 50)"),
+            ConfigError::ItersZero => f.write_str("the number of iterations must be at least 1 (the book runs 10000)"),
+            ConfigError::InitStd(s) => write!(
+                f,
+                "the weight init std must be a finite number ≥ 0 (the book uses 0.01), got {s}"
+            ),
+        }
+    }
+}
+
+/// Every error of the crate.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// One IDX file's bytes are malformed.
+    Idx {
+        /// Which file.
+        part: Part,
+        /// What is wrong.
+        error: IdxError,
+    },
+    /// An image file and its label file disagree on the count.
+    CountMismatch {
+        /// The image file.
+        images: Part,
+        /// Its image count.
+        image_count: usize,
+        /// Its label count.
+        label_count: usize,
+    },
+    /// A label is not a valid class.
+    LabelOutOfRange {
+        /// The label file.
+        part: Part,
+        /// The index of the offending label.
+        index: usize,
+        /// The label.
+        label: u8,
+        /// The number of classes.
+        classes: usize,
+    },
+    /// Images are not the size the network takes.
+    ImageSizeMismatch {
+        /// Pixels the network's input layer takes.
+        expected: usize,
+        /// Pixels per image in the data.
+        found: usize,
+        /// The file at fault.
+        part: Part,
+    },
+    /// A training config is impossible.
+    Config(ConfigError),
+    /// The loss became NaN or infinite: the run stopped.
+    Diverged {
+        /// The iteration whose loss was not finite.
+        iter: usize,
+        /// That loss.
+        loss: f64,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Idx { part, error } => write!(f, "{part}: {error}"),
+            Error::CountMismatch { images, image_count, label_count } => write!(
+                f,
+                "{images} holds {image_count} images but its label file holds {label_count} labels: the files do not belong together"
+            ),
+            Error::LabelOutOfRange { part, index, label, classes } => write!(
+                f,
+                "{part}: label {label} at index {index} is not one of the {classes} classes (0..{}): this is not a digit label file",
+                classes - 1
+            ),
+            Error::ImageSizeMismatch { expected, found, part } => write!(
+                f,
+                "{part}: images have {found} pixels but the network takes {expected}: use 28×28 images (MNIST, Fashion-MNIST, KMNIST)"
+            ),
+            Error::Config(e) => write!(f, "{}: {e}", e.field()),
+            Error::Diverged { iter, loss } => write!(
+                f,
+                "training diverged at iteration {iter}: the loss became {loss}; lower the learning rate or the init std and start again"
+            ),
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl core::error::Error for Error {}
+impl core::error::Error for IdxError {}
+impl core::error::Error for ConfigError {}

@@ -1,0 +1,140 @@
+//! The element type of every matrix: `f32` or `f64`, behind one small trait.
+//!
+//! The chapter's demos run in `f64` (as numpy does in the book); MNIST training
+//! may run in `f32`. Every algorithm in this crate is written once, generic over
+//! [`Float`].
+
+use core::fmt::{Debug, Display};
+use core::iter::Sum;
+use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+/// A floating-point element type: implemented for `f32` and `f64`.
+pub trait Float:
+    Copy
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Debug
+    + Display
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + Sum
+{
+    /// 0.
+    const ZERO: Self;
+    /// 1.
+    const ONE: Self;
+    /// `"f32"` or `"f64"`.
+    const NAME: &'static str;
+    /// Nearest value of this type.
+    fn from_f64(v: f64) -> Self;
+    /// Exact widening (or identity).
+    fn to_f64(self) -> f64;
+    /// eˣ.
+    fn exp(self) -> Self;
+    /// Natural logarithm.
+    fn ln(self) -> Self;
+    /// |x|.
+    fn abs(self) -> Self;
+    /// Neither infinite nor NaN.
+    fn is_finite(self) -> bool;
+}
+
+macro_rules! impl_float {
+    ($t:ty, $name:literal, $exp:path, $ln:path) => {
+        impl Float for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            const NAME: &'static str = $name;
+            #[inline(always)]
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline(always)]
+            fn exp(self) -> Self {
+                #[cfg(feature = "std")]
+                {
+                    <$t>::exp(self)
+                }
+                #[cfg(not(feature = "std"))]
+                {
+                    $exp(self)
+                }
+            }
+            #[inline(always)]
+            fn ln(self) -> Self {
+                #[cfg(feature = "std")]
+                {
+                    <$t>::ln(self)
+                }
+                #[cfg(not(feature = "std"))]
+                {
+                    $ln(self)
+                }
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                if self < 0.0 { -self } else { self }
+            }
+            #[inline(always)]
+            fn is_finite(self) -> bool {
+                <$t>::is_finite(self)
+            }
+        }
+    };
+}
+
+impl_float!(f32, "f32", libm::expf, libm::logf);
+impl_float!(f64, "f64", libm::exp, libm::log);
+
+/// numpy's pairwise summation (`np.sum` over a contiguous 1-D array).
+///
+/// The book's printed values come from `np.sum`, which does not add left to
+/// right: below 8 elements it does, up to 128 it keeps eight running sums and
+/// combines them as `((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))`, and above that it
+/// splits the array in halves (at a multiple of 8). Reproducing the order
+/// reproduces the book's last digits (e.g. SSE = 0.09750000000000003).
+pub fn pairwise_sum<T: Float>(x: &[T]) -> T {
+    let n = x.len();
+    if n < 8 {
+        let mut s = T::ZERO;
+        for &v in x {
+            s += v;
+        }
+        // numpy starts from -0.0 and adds; for the values we see that is the same as 0.0
+        s
+    } else if n <= 128 {
+        let mut r = [x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]];
+        let mut i = 8;
+        while i + 8 <= n {
+            for (j, rj) in r.iter_mut().enumerate() {
+                *rj += x[i + j];
+            }
+            i += 8;
+        }
+        let mut s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        while i < n {
+            s += x[i];
+            i += 1;
+        }
+        s
+    } else {
+        let mut n2 = n / 2;
+        n2 -= n2 % 8;
+        pairwise_sum(&x[..n2]) + pairwise_sum(&x[n2..])
+    }
+}

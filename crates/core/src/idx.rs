@@ -1,0 +1,166 @@
+//! IDX parsing from bytes, and the MNIST data set kept as `u8`.
+//!
+//! IDX: a big-endian u32 magic `0x000008DD` (0x08 = unsigned bytes, DD = the
+//! number of dimensions), one big-endian u32 per dimension, then the data.
+//! Images stay `u8` in memory (47 MB for the training set, not 188 MB of f32)
+//! and are scaled by 1/255 only when a batch is gathered.
+
+use alloc::vec::Vec;
+
+use crate::error::{Error, IdxError, Part};
+
+/// Magic number of an IDX file of unsigned bytes with 3 dimensions (images).
+pub const IMAGES_MAGIC: u32 = 0x0000_0803;
+/// Magic number of an IDX file of unsigned bytes with 1 dimension (labels).
+pub const LABELS_MAGIC: u32 = 0x0000_0801;
+
+/// A stack of `count` greyscale images of `rows × cols` pixels, row-major, 0..=255.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Images {
+    /// Number of images.
+    pub count: usize,
+    /// Pixel rows per image (28).
+    pub rows: usize,
+    /// Pixel columns per image (28).
+    pub cols: usize,
+    /// `count × rows × cols` pixels.
+    pub pixels: Vec<u8>,
+}
+
+impl Images {
+    /// Pixels per image.
+    pub fn pixel_count(&self) -> usize {
+        self.rows * self.cols
+    }
+
+    /// Image `i`'s pixels.
+    pub fn image(&self, i: usize) -> &[u8] {
+        let p = self.pixel_count();
+        &self.pixels[i * p..(i + 1) * p]
+    }
+}
+
+fn be_u32(b: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+/// Checks an IDX header and length; returns the dimensions and the data section.
+pub fn parse_idx(bytes: &[u8], expected_dims: u8) -> Result<(Vec<usize>, &[u8]), IdxError> {
+    let expected = 0x0800 | expected_dims as u32;
+    if bytes.len() < 4 {
+        return Err(IdxError::TooShort { len: bytes.len(), needed: 4 + 4 * expected_dims as usize });
+    }
+    let magic = be_u32(bytes, 0);
+    if magic >> 8 != 0x08 {
+        return Err(IdxError::WrongMagic { found: magic, expected });
+    }
+    let dims = (magic & 0xff) as u8;
+    if dims != expected_dims {
+        return Err(IdxError::WrongDimensions { found: dims, expected: expected_dims });
+    }
+    let header = 4 + 4 * dims as usize;
+    if bytes.len() < header {
+        return Err(IdxError::TooShort { len: bytes.len(), needed: header });
+    }
+    let shape: Vec<usize> = (0..dims as usize).map(|d| be_u32(bytes, 4 + 4 * d) as usize).collect();
+    // Saturate instead of overflowing on a hostile header (4 × 0xffffffff): it then reads as truncated.
+    let body = shape.iter().fold(1usize, |acc, &d| acc.saturating_mul(d));
+    let expected_len = header.saturating_add(body);
+    match bytes.len().cmp(&expected_len) {
+        core::cmp::Ordering::Less => Err(IdxError::Truncated { expected: expected_len, found: bytes.len() }),
+        core::cmp::Ordering::Greater => Err(IdxError::Oversized { expected: expected_len, found: bytes.len() }),
+        core::cmp::Ordering::Equal => Ok((shape, &bytes[header..])),
+    }
+}
+
+/// Parses an IDX image file (magic 0x00000803: count × rows × cols bytes).
+pub fn parse_images(bytes: &[u8]) -> Result<Images, IdxError> {
+    let (shape, data) = parse_idx(bytes, 3)?;
+    Ok(Images { count: shape[0], rows: shape[1], cols: shape[2], pixels: data.to_vec() })
+}
+
+/// Parses an IDX label file (magic 0x00000801: one byte per label).
+pub fn parse_labels(bytes: &[u8]) -> Result<Vec<u8>, IdxError> {
+    let (_, data) = parse_idx(bytes, 1)?;
+    Ok(data.to_vec())
+}
+
+/// Images with one label each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// The images.
+    pub images: Images,
+    /// One class per image.
+    pub labels: Vec<u8>,
+}
+
+impl Split {
+    /// Number of examples.
+    pub fn len(&self) -> usize {
+        self.images.count
+    }
+
+    /// Whether there are no examples.
+    pub fn is_empty(&self) -> bool {
+        self.images.count == 0
+    }
+}
+
+/// A training and a test split of 28×28 digits (MNIST, or anything in its format).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dataset {
+    /// 60000 images for MNIST.
+    pub train: Split,
+    /// 10000 images for MNIST.
+    pub test: Split,
+    /// Number of classes (10).
+    pub classes: usize,
+}
+
+impl Dataset {
+    /// Number of classes of MNIST and its relatives.
+    pub const CLASSES: usize = 10;
+
+    /// Parses and cross-checks the four IDX files (raw, not gzip): each file's
+    /// header and length, image/label counts, labels below 10, and that train
+    /// and test images have one size.
+    pub fn from_idx(train_images: &[u8], train_labels: &[u8], test_images: &[u8], test_labels: &[u8]) -> Result<Self, Error> {
+        let img = |part: Part, b: &[u8]| parse_images(b).map_err(|error| Error::Idx { part, error });
+        let lbl = |part: Part, b: &[u8]| parse_labels(b).map_err(|error| Error::Idx { part, error });
+        let train = Self::split(
+            Part::TrainImages,
+            img(Part::TrainImages, train_images)?,
+            Part::TrainLabels,
+            lbl(Part::TrainLabels, train_labels)?,
+        )?;
+        let test = Self::split(
+            Part::TestImages,
+            img(Part::TestImages, test_images)?,
+            Part::TestLabels,
+            lbl(Part::TestLabels, test_labels)?,
+        )?;
+        if test.images.pixel_count() != train.images.pixel_count() {
+            return Err(Error::ImageSizeMismatch {
+                expected: train.images.pixel_count(),
+                found: test.images.pixel_count(),
+                part: Part::TestImages,
+            });
+        }
+        Ok(Self { train, test, classes: Self::CLASSES })
+    }
+
+    fn split(ip: Part, images: Images, lp: Part, labels: Vec<u8>) -> Result<Split, Error> {
+        if images.count != labels.len() {
+            return Err(Error::CountMismatch { images: ip, image_count: images.count, label_count: labels.len() });
+        }
+        if let Some((index, &label)) = labels.iter().enumerate().find(|&(_, &l)| l as usize >= Self::CLASSES) {
+            return Err(Error::LabelOutOfRange { part: lp, index, label, classes: Self::CLASSES });
+        }
+        Ok(Split { images, labels })
+    }
+
+    /// Pixels per image (784 for MNIST).
+    pub fn input_size(&self) -> usize {
+        self.train.images.pixel_count()
+    }
+}

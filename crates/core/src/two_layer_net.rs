@@ -1,0 +1,303 @@
+//! TwoLayerNet: affine → sigmoid → affine → softmax, with a cross-entropy loss.
+//!
+//! Shapes (N = batch, I = input, H = hidden, O = output):
+//! x (N, I) · W1 (I, H) + b1 (H) = a1 (N, H); z1 = σ(a1);
+//! z1 (N, H) · W2 (H, O) + b2 (O) = a2 (N, O); y = softmax(a2).
+//!
+//! The analytic gradient (backpropagation, the book's `gradient`):
+//! dy = (y − t) / N; dW2 = z1ᵀ·dy; db2 = Σₙ dy; da1 = dy·W2ᵀ;
+//! dz1 = σ′(a1) ⊙ da1 with σ′(a1) = (1 − z1) z1; dW1 = xᵀ·dz1; db1 = Σₙ dz1.
+//!
+//! The book-shaped methods ([`TwoLayerNet::predict`], [`TwoLayerNet::loss`],
+//! [`TwoLayerNet::gradient`], …) take matrices and allocate; the training loop
+//! uses [`TwoLayerNet::forward`] / [`TwoLayerNet::backward`] /
+//! [`TwoLayerNet::update`] on a preallocated [`Workspace`].
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::activations::{sigmoid_in_place, softmax_in_place};
+use crate::float::{Float, pairwise_sum};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
+use crate::losses::CEE_DELTA;
+use crate::matrix::{Matrix, argmax};
+use crate::numerical::numerical_gradient_in;
+use crate::rng::Rng;
+
+/// The four parameter tensors of a [`TwoLayerNet`], or their gradients.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params<T> {
+    /// First-layer weights, (I, H).
+    pub w1: Matrix<T>,
+    /// First-layer biases, (H).
+    pub b1: Vec<T>,
+    /// Second-layer weights, (H, O).
+    pub w2: Matrix<T>,
+    /// Second-layer biases, (O).
+    pub b2: Vec<T>,
+}
+
+impl<T: Float> Params<T> {
+    /// The book's names, in its order.
+    pub const NAMES: [&'static str; 4] = ["W1", "b1", "W2", "b2"];
+
+    /// All zeros for sizes I, H, O.
+    pub fn zeros(input: usize, hidden: usize, output: usize) -> Self {
+        Self {
+            w1: Matrix::zeros(input, hidden),
+            b1: vec![T::ZERO; hidden],
+            w2: Matrix::zeros(hidden, output),
+            b2: vec![T::ZERO; output],
+        }
+    }
+
+    /// Tensor `k` (0 = W1, 1 = b1, 2 = W2, 3 = b2), flat.
+    pub fn part(&self, k: usize) -> &[T] {
+        match k {
+            0 => self.w1.as_slice(),
+            1 => &self.b1,
+            2 => self.w2.as_slice(),
+            _ => &self.b2,
+        }
+    }
+
+    /// Tensor `k`, flat and mutable.
+    pub fn part_mut(&mut self, k: usize) -> &mut [T] {
+        match k {
+            0 => self.w1.as_mut_slice(),
+            1 => &mut self.b1,
+            2 => self.w2.as_mut_slice(),
+            _ => &mut self.b2,
+        }
+    }
+
+    /// Whether every element is finite.
+    pub fn all_finite(&self) -> bool {
+        (0..4).all(|k| self.part(k).iter().all(|v| v.is_finite()))
+    }
+}
+
+/// Scratch buffers for a forward and backward pass over up to `n` rows.
+#[derive(Clone, Debug)]
+pub struct Workspace<T> {
+    n: usize,
+    /// z1 = σ(a1), (N, H).
+    pub z1: Vec<T>,
+    /// a2, then y = softmax(a2), (N, O).
+    pub y: Vec<T>,
+    /// dy = (y − t) / N, (N, O).
+    pub dy: Vec<T>,
+    /// da1, then dz1, (N, H).
+    pub dz1: Vec<T>,
+    /// ln(y[n, tₙ] + δ) per row, for the loss.
+    logs: Vec<T>,
+}
+
+impl<T: Float> Workspace<T> {
+    /// Buffers for up to `n` rows of a net with H hidden and O output units.
+    pub fn new(n: usize, hidden: usize, output: usize) -> Self {
+        Self {
+            n,
+            z1: vec![T::ZERO; n * hidden],
+            y: vec![T::ZERO; n * output],
+            dy: vec![T::ZERO; n * output],
+            dz1: vec![T::ZERO; n * hidden],
+            logs: vec![T::ZERO; n],
+        }
+    }
+
+    /// Rows these buffers hold.
+    pub fn capacity(&self) -> usize {
+        self.n
+    }
+}
+
+/// The chapter's two-layer network, generic over `f32` / `f64`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TwoLayerNet<T> {
+    /// W1, b1, W2, b2.
+    pub params: Params<T>,
+}
+
+impl<T: Float> TwoLayerNet<T> {
+    /// W = std · N(0, 1), b = 0 (the book's init). W1 is drawn before W2, row by row.
+    /// Draws are made in f64 and rounded, so f32 and f64 nets of one seed start alike.
+    pub fn new(input: usize, hidden: usize, output: usize, weight_init_std: f64, rng: &mut Rng) -> Self {
+        let mut params = Params::zeros(input, hidden, output);
+        for w in params.w1.as_mut_slice().iter_mut().chain(params.w2.as_mut_slice()) {
+            *w = T::from_f64(weight_init_std * rng.standard_normal());
+        }
+        Self { params }
+    }
+
+    /// I.
+    pub fn input_size(&self) -> usize {
+        self.params.w1.rows()
+    }
+
+    /// H.
+    pub fn hidden_size(&self) -> usize {
+        self.params.w1.cols()
+    }
+
+    /// O.
+    pub fn output_size(&self) -> usize {
+        self.params.w2.cols()
+    }
+
+    // ---- book-shaped API -------------------------------------------------
+
+    /// y = softmax(σ(x·W1 + b1)·W2 + b2): (N, I) → (N, O) probabilities.
+    pub fn predict(&self, x: &Matrix<T>) -> Matrix<T> {
+        let n = self.check_input(x);
+        let mut ws = Workspace::new(n, self.hidden_size(), self.output_size());
+        self.forward(x.as_slice(), n, &mut ws);
+        Matrix::from_vec(n, self.output_size(), ws.y)
+    }
+
+    /// Cross-entropy of the prediction against one-hot targets t (N, O).
+    pub fn loss(&self, x: &Matrix<T>, t: &Matrix<T>) -> T {
+        let n = self.check_input(x);
+        let labels = self.labels_of(t, n);
+        let mut ws = Workspace::new(n, self.hidden_size(), self.output_size());
+        self.forward(x.as_slice(), n, &mut ws);
+        self.batch_loss(&mut ws, &labels, n)
+    }
+
+    /// Fraction of rows whose predicted class (argmax) is the target's.
+    pub fn accuracy(&self, x: &Matrix<T>, t: &Matrix<T>) -> f64 {
+        let n = self.check_input(x);
+        let labels = self.labels_of(t, n);
+        let y = self.predict(x);
+        let hits = (0..n).filter(|&i| argmax(y.row(i)) == labels[i]).count();
+        hits as f64 / n as f64
+    }
+
+    /// ∂L/∂(W1, b1, W2, b2) by central differences, every element of every
+    /// tensor in turn (slow: 2 forward passes per parameter). Parameters are restored.
+    pub fn numerical_gradient(&mut self, x: &Matrix<T>, t: &Matrix<T>) -> Params<T> {
+        let (i, h, o) = (self.input_size(), self.hidden_size(), self.output_size());
+        let mut g = Params::zeros(i, h, o);
+        for k in 0..4 {
+            let len = self.params.part(k).len();
+            let gk = numerical_gradient_in(self, len, |net, e| &mut net.params.part_mut(k)[e], |net| net.loss(x, t));
+            g.part_mut(k).copy_from_slice(&gk);
+        }
+        g
+    }
+
+    /// ∂L/∂(W1, b1, W2, b2) by backpropagation (one forward, one backward pass).
+    pub fn gradient(&self, x: &Matrix<T>, t: &Matrix<T>) -> Params<T> {
+        let n = self.check_input(x);
+        let labels = self.labels_of(t, n);
+        let mut ws = Workspace::new(n, self.hidden_size(), self.output_size());
+        let mut g = Params::zeros(self.input_size(), self.hidden_size(), self.output_size());
+        self.forward(x.as_slice(), n, &mut ws);
+        self.backward(x.as_slice(), n, &labels, &mut ws, &mut g);
+        g
+    }
+
+    fn check_input(&self, x: &Matrix<T>) -> usize {
+        assert_eq!(x.cols(), self.input_size(), "TwoLayerNet: x has {} columns, the net takes {}", x.cols(), self.input_size());
+        x.rows()
+    }
+
+    fn labels_of(&self, t: &Matrix<T>, n: usize) -> Vec<usize> {
+        assert_eq!(t.shape(), (n, self.output_size()), "TwoLayerNet: t is {:?}, expected ({n}, {})", t.shape(), self.output_size());
+        (0..n).map(|i| argmax(t.row(i))).collect()
+    }
+
+    // ---- the training loop's allocation-free API ---------------------------
+
+    /// a1 = x·W1 + b1 → z1 = σ(a1) → a2 = z1·W2 + b2, for x (N, I).
+    /// Writes z1 (N, H) and the logits a2 (N, O) into the given buffers.
+    pub fn logits(&self, x: &[T], n: usize, z1: &mut [T], a2: &mut [T]) {
+        let (i, h, o) = (self.input_size(), self.hidden_size(), self.output_size());
+        let (z1, a2) = (&mut z1[..n * h], &mut a2[..n * o]);
+        gemm_nn(n, i, h, &x[..n * i], self.params.w1.as_slice(), z1, false);
+        for row in z1.chunks_exact_mut(h) {
+            for (v, &b) in row.iter_mut().zip(&self.params.b1) {
+                *v += b;
+            }
+            sigmoid_in_place(row);
+        }
+        gemm_nn(n, h, o, z1, self.params.w2.as_slice(), a2, false);
+        for row in a2.chunks_exact_mut(o) {
+            for (v, &b) in row.iter_mut().zip(&self.params.b2) {
+                *v += b;
+            }
+        }
+    }
+
+    /// The forward pass for x (N, I): fills `ws.z1` and `ws.y` = softmax(a2).
+    pub fn forward(&self, x: &[T], n: usize, ws: &mut Workspace<T>) {
+        assert!(n <= ws.n, "forward: {n} rows, workspace holds {}", ws.n);
+        self.logits(x, n, &mut ws.z1, &mut ws.y);
+        let o = self.output_size();
+        for row in ws.y[..n * o].chunks_exact_mut(o) {
+            softmax_in_place(row);
+        }
+    }
+
+    /// −(1/N) Σₙ ln(y[n, tₙ] + δ) from the `ws.y` of the last [`forward`](Self::forward).
+    pub fn batch_loss(&self, ws: &mut Workspace<T>, labels: &[usize], n: usize) -> T {
+        let o = self.output_size();
+        let delta = T::from_f64(CEE_DELTA);
+        for (r, &l) in labels[..n].iter().enumerate() {
+            ws.logs[r] = (ws.y[r * o + l] + delta).ln();
+        }
+        -pairwise_sum(&ws.logs[..n]) / T::from_f64(n as f64)
+    }
+
+    /// Backpropagation after [`forward`](Self::forward): writes every gradient into `g`.
+    pub fn backward(&self, x: &[T], n: usize, labels: &[usize], ws: &mut Workspace<T>, g: &mut Params<T>) {
+        let (i, h, o) = (self.input_size(), self.hidden_size(), self.output_size());
+        let batch = T::from_f64(n as f64);
+        // dy = (y − t) / N
+        let (y, dy) = (&ws.y[..n * o], &mut ws.dy[..n * o]);
+        for r in 0..n {
+            for j in 0..o {
+                let t = if labels[r] == j { T::ONE } else { T::ZERO };
+                dy[r * o + j] = (y[r * o + j] - t) / batch;
+            }
+        }
+        let z1 = &ws.z1[..n * h];
+        // dW2 = z1ᵀ·dy (H, O); db2 = Σₙ dy
+        gemm_tn(h, n, o, z1, dy, g.w2.as_mut_slice(), false);
+        column_sums(dy, o, &mut g.b2);
+        // da1 = dy·W2ᵀ (N, H); dz1 = (1 − z1) z1 ⊙ da1
+        let dz1 = &mut ws.dz1[..n * h];
+        gemm_nt(n, o, h, dy, self.params.w2.as_slice(), dz1, false);
+        for (d, &z) in dz1.iter_mut().zip(z1) {
+            *d *= (T::ONE - z) * z;
+        }
+        // dW1 = xᵀ·dz1 (I, H); db1 = Σₙ dz1
+        gemm_tn(i, n, h, &x[..n * i], dz1, g.w1.as_mut_slice(), false);
+        column_sums(dz1, h, &mut g.b1);
+    }
+
+    /// SGD: every parameter p ← p − η ∂L/∂p.
+    pub fn update(&mut self, g: &Params<T>, lr: T) {
+        for k in 0..4 {
+            for (p, &d) in self.params.part_mut(k).iter_mut().zip(g.part(k)) {
+                *p -= lr * d;
+            }
+        }
+    }
+}
+
+/// out[j] = Σᵢ m[i, j], rows added in order (numpy's `sum(axis=0)`).
+fn column_sums<T: Float>(m: &[T], cols: usize, out: &mut [T]) {
+    out.fill(T::ZERO);
+    for row in m.chunks_exact(cols) {
+        for (o, &v) in out.iter_mut().zip(row) {
+            *o += v;
+        }
+    }
+}
+
+/// Allocation-free accuracy helper: the argmax of each row of logits.
+pub(crate) fn count_hits<T: Float>(logits: &[T], classes: usize, labels: &[u8]) -> usize {
+    logits.chunks_exact(classes).zip(labels).filter(|(row, l)| argmax(row) == usize::from(**l)).count()
+}
+

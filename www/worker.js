@@ -1,0 +1,606 @@
+// descent's training worker (a module worker, copied as is by Trunk).
+//
+// The worker owns everything slow: the wasm module, the MNIST bytes and the
+// training loop. The page only draws and sends commands. Messages are small
+// tagged objects; the losses travel as transferable buffers.
+//
+//   page → worker   {type:'load'}                      fetch + check MNIST (answers data-ready / data-error)
+//                   {type:'start',  run, config}       new run: Trainer(config), data, loop
+//                   {type:'config', run, config}       restart with a new config (same as start)
+//                   {type:'pause'} {type:'resume'}     stop / continue the loop
+//                   {type:'reset'}                     stop, discard the run, back to idle
+//
+//   worker → page   {type:'ready', kernel, defaults}
+//                   {type:'download', file, loaded, total}      bytes over all four files
+//                   {type:'data-ready', train, test, cached, ms}
+//                   {type:'data-error', file, message}
+//                   {type:'started', run, config}
+//                   {type:'progress', run, iter, iters, epoch, loss, itersPerSec, elapsedMs, losses}
+//                   {type:'eval', run, iter, epoch, trainAcc, testAcc, loss}
+//                   {type:'paused', run} {type:'resumed', run} {type:'reset', run}
+//                   {type:'done', run, iter, iters, epoch, loss, itersPerSec, elapsedMs, trainAcc, testAcc}
+//                   {type:'diverged', run, iter, loss, message}
+//                   {type:'error', run, message, fatal, field}
+//
+// `run` is the page's id for a run, echoed so the page can drop messages of a run
+// it has already discarded.
+
+import init, { Trainer, kernelName } from './descent_web.js';
+
+// ---------------------------------------------------------------------------
+// MNIST files
+// ---------------------------------------------------------------------------
+
+/** Sizes of the gzip files placed by scripts/setup.sh (gzip -9): used for the
+ *  progress total until the server's Content-Length is known. */
+const FILES = [
+  { key: 'trainImages', file: 'train-images-idx3-ubyte.gz', kind: 'images', gzSize: 9719462 },
+  { key: 'trainLabels', file: 'train-labels-idx1-ubyte.gz', kind: 'labels', gzSize: 28881 },
+  { key: 'testImages', file: 't10k-images-idx3-ubyte.gz', kind: 'images', gzSize: 1616531 },
+  { key: 'testLabels', file: 't10k-labels-idx1-ubyte.gz', kind: 'labels', gzSize: 4540 },
+];
+const DATA_DIR = 'data/';
+const CACHE_NAME = 'descent-mnist-v1';
+const IDX_MAGIC = { images: 0x00000803, labels: 0x00000801 };
+const FIX_HINT =
+  'The MNIST files are put in www/data by scripts/setup.sh and copied to dist/data by ' +
+  '"trunk build"; check that the server serves them, then press Retry.';
+
+/** A problem with one data file: the message says what is wrong and what to do. */
+class DataError extends Error {
+  constructor(file, message) {
+    super(message);
+    this.file = file;
+  }
+}
+
+/** The decompressed IDX bytes, kept for the worker's lifetime (copied into wasm per Trainer). */
+let data = null;
+let loading = null;
+
+/** Fetches, decompresses and checks the four files once; later calls share the result. */
+function loadData() {
+  if (data) return Promise.resolve(data);
+  if (!loading) {
+    loading = fetchAll()
+      .then((d) => {
+        data = d;
+        post({ type: 'data-ready', train: d.train, test: d.test, cached: d.cached, ms: d.ms });
+        return d;
+      })
+      .catch((e) => {
+        if (e instanceof DataError) {
+          post({ type: 'data-error', file: e.file, message: e.message });
+        } else {
+          post({ type: 'data-error', file: null, message: `Loading MNIST failed: ${describe(e)}` });
+        }
+        return null;
+      })
+      .finally(() => {
+        loading = null;
+      });
+  }
+  return loading;
+}
+
+async function fetchAll() {
+  const t0 = performance.now();
+  const cache = await openCache();
+  const abort = new AbortController();
+  const loaded = FILES.map(() => 0);
+  const totals = FILES.map((f) => f.gzSize);
+  let lastPost = 0;
+  const progress = (i, bytes, total, force) => {
+    loaded[i] = bytes;
+    if (total > 0) totals[i] = total;
+    const now = performance.now();
+    if (!force && now - lastPost < 50) return;
+    lastPost = now;
+    const sumLoaded = loaded.reduce((a, b) => a + b, 0);
+    const sumTotal = totals.reduce((a, b) => a + Math.max(b, 0), 0);
+    post({ type: 'download', file: FILES[i].file, loaded: sumLoaded, total: Math.max(sumTotal, sumLoaded) });
+  };
+  let parts;
+  try {
+    parts = await Promise.all(FILES.map((f, i) => fetchFile(f, i, cache, abort.signal, progress)));
+  } catch (e) {
+    abort.abort();
+    throw e;
+  }
+  const d = { cached: parts.every((p) => p.cached), ms: Math.round(performance.now() - t0) };
+  FILES.forEach((f, i) => {
+    d[f.key] = parts[i].bytes;
+    d[f.key + 'Dims'] = parts[i].dims;
+  });
+  // The pairs must agree: one label per image.
+  for (const [img, lab] of [
+    ['trainImages', 'trainLabels'],
+    ['testImages', 'testLabels'],
+  ]) {
+    const n = d[img + 'Dims'][0];
+    const m = d[lab + 'Dims'][0];
+    if (n !== m) {
+      const f = FILES.find((x) => x.key === lab).file;
+      throw new DataError(f, `${DATA_DIR}${f} has ${m} labels but its image file has ${n} images. ${FIX_HINT}`);
+    }
+  }
+  d.train = d.trainImagesDims[0];
+  d.test = d.testImagesDims[0];
+  return d;
+}
+
+async function openCache() {
+  try {
+    if (typeof caches === 'undefined') return null;
+    return await caches.open(CACHE_NAME);
+  } catch {
+    return null; // opaque origins, private modes, file:// — fall back to the network
+  }
+}
+
+/** One file: from the cache when it holds a good copy, else from the network (then cached). */
+async function fetchFile(f, i, cache, signal, progress) {
+  const url = new URL(DATA_DIR + f.file, self.location.href).href;
+  if (cache) {
+    try {
+      const hit = await cache.match(url);
+      if (hit) {
+        const gz = new Uint8Array(await hit.arrayBuffer());
+        progress(i, gz.length, gz.length, true);
+        try {
+          const { bytes, dims } = await decodeAndCheck(f, gz);
+          return { bytes, dims, cached: true };
+        } catch {
+          await cache.delete(url); // a stale or damaged copy: fetch it again
+        }
+      }
+    } catch {
+      // Cache API trouble is never fatal: use the network.
+    }
+  }
+  const gz = await download(f, i, url, signal, progress);
+  const { bytes, dims } = await decodeAndCheck(f, gz);
+  if (cache) {
+    // Only files that passed every check are cached.
+    cache
+      .put(url, new Response(gz, { headers: { 'Content-Type': 'application/gzip' } }))
+      .catch(() => {});
+  }
+  return { bytes, dims, cached: false };
+}
+
+async function download(f, i, url, signal, progress) {
+  const where = DATA_DIR + f.file;
+  let res;
+  try {
+    res = await fetch(url, { signal });
+  } catch (e) {
+    throw new DataError(f.file, `${where} could not be downloaded (${describe(e)}). ${FIX_HINT}`);
+  }
+  if (!res.ok) {
+    const what = res.status === 404 ? 'was not found on the server' : 'could not be downloaded';
+    throw new DataError(f.file, `${where} ${what} (HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}). ${FIX_HINT}`);
+  }
+  // With a Content-Encoding the browser decodes the body, so Content-Length does
+  // not count the bytes we read: keep the known size then.
+  const len = Number(res.headers.get('Content-Length'));
+  const total = len > 0 && !res.headers.get('Content-Encoding') ? len : f.gzSize;
+  progress(i, 0, total, true);
+  if (!res.body) {
+    const buf = new Uint8Array(await res.arrayBuffer());
+    progress(i, buf.length, total, true);
+    return buf;
+  }
+  const reader = res.body.getReader();
+  const chunks = [];
+  let got = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      got += value.length;
+      progress(i, got, Math.max(total, got), false);
+    }
+  } catch (e) {
+    if (signal.aborted) throw e;
+    throw new DataError(f.file, `${where} stopped downloading after ${got} bytes (${describe(e)}). ${FIX_HINT}`);
+  }
+  progress(i, got, Math.max(total, got), true);
+  const out = new Uint8Array(got);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/** gzip → IDX bytes, then the IDX checks. Accepts an already decoded IDX file too
+ *  (a server that sent the .gz with Content-Encoding: gzip). */
+async function decodeAndCheck(f, gz) {
+  const where = DATA_DIR + f.file;
+  let bytes;
+  if (gz.length >= 2 && gz[0] === 0x1f && gz[1] === 0x8b) {
+    try {
+      const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
+      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (e) {
+      throw new DataError(f.file, `${where} is not a valid gzip file (${describe(e)}): the copy is damaged or truncated. ${FIX_HINT}`);
+    }
+  } else if (gz.length >= 4 && gz[0] === 0 && gz[1] === 0 && gz[2] === 0x08) {
+    bytes = gz;
+  } else {
+    const head = Array.from(gz.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new DataError(
+      f.file,
+      `${where} is neither gzip nor IDX data (it starts with ${head || 'nothing: it is empty'}); ` +
+        `the server may have sent an error page instead. ${FIX_HINT}`,
+    );
+  }
+  const dims = checkIdx(f, bytes);
+  return { bytes, dims };
+}
+
+/** Checks an IDX header against the file's kind; returns its dimensions. */
+function checkIdx(f, b) {
+  const where = `${DATA_DIR}${f.file} (after gunzip)`;
+  const want = IDX_MAGIC[f.kind];
+  const nd = want & 0xff;
+  const headerLen = 4 + 4 * nd;
+  if (b.length < headerLen) {
+    throw new DataError(f.file, `${where} is ${b.length} bytes long, shorter than its ${headerLen}-byte IDX header. ${FIX_HINT}`);
+  }
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const magic = view.getUint32(0);
+  if (magic !== want) {
+    throw new DataError(
+      f.file,
+      `${where} starts with IDX magic 0x${hex8(magic)}, but an MNIST ${f.kind} file starts with 0x${hex8(want)}. ${FIX_HINT}`,
+    );
+  }
+  const dims = [];
+  for (let k = 0; k < nd; k++) dims.push(view.getUint32(4 + 4 * k));
+  if (f.kind === 'images' && (dims[1] !== 28 || dims[2] !== 28)) {
+    throw new DataError(f.file, `${where} holds ${dims[1]} × ${dims[2]} images; MNIST images are 28 × 28. ${FIX_HINT}`);
+  }
+  const want_len = headerLen + dims.reduce((a, x) => a * x, 1);
+  if (b.length !== want_len) {
+    const how = b.length < want_len ? 'truncated' : 'followed by extra bytes';
+    throw new DataError(
+      f.file,
+      `${where} is ${b.length} bytes long, but its header (${dims.join(' × ')}) needs exactly ${want_len}: the file is ${how}. ${FIX_HINT}`,
+    );
+  }
+  if (f.kind === 'labels') {
+    for (let k = headerLen; k < b.length; k++) {
+      if (b[k] > 9) {
+        throw new DataError(f.file, `${where}: label ${k - headerLen} is ${b[k]}, not a digit 0–9. ${FIX_HINT}`);
+      }
+    }
+  }
+  return dims;
+}
+
+const hex8 = (x) => (x >>> 0).toString(16).padStart(8, '0');
+
+// ---------------------------------------------------------------------------
+// Calls into wasm
+// ---------------------------------------------------------------------------
+
+/** Set after a trap: the wasm instance may be corrupt, so nothing calls it again. */
+let fatal = false;
+
+/** Thrown (and swallowed by the command loop) after a fatal error has been reported. */
+const STOP = Symbol('stop');
+
+/** A trap (panic, unreachable, out of bounds, out of memory) as opposed to an
+ *  Error the API throws on purpose for bad input. */
+function isTrap(e) {
+  return (
+    e instanceof WebAssembly.RuntimeError ||
+    e instanceof RangeError || // memory.grow failed, stack overflow
+    (e && typeof e.message === 'string' && /unreachable|recursive use of an object|null pointer passed to rust/i.test(e.message))
+  );
+}
+
+/** Runs one wasm call; a trap becomes a fatal error report. */
+function wasm(what, fn) {
+  if (fatal) throw STOP;
+  try {
+    return fn();
+  } catch (e) {
+    if (isTrap(e)) {
+      die(`The WebAssembly module crashed in ${what}: ${describe(e)}. Restart the worker to continue.`);
+      throw STOP;
+    }
+    throw e;
+  }
+}
+
+function die(message) {
+  if (fatal) return;
+  fatal = true;
+  stopLoop();
+  post({ type: 'error', run: run ? run.id : null, message, fatal: true });
+}
+
+function describe(e) {
+  if (e == null) return String(e);
+  if (typeof e === 'string') return e;
+  return e.message || e.name || String(e);
+}
+
+// ---------------------------------------------------------------------------
+// The run
+// ---------------------------------------------------------------------------
+
+let kernel = 'unknown';
+let trainer = null;
+let trainerKey = null; // JSON of the config the trainer was made from
+
+/** The current run: null when idle. */
+let run = null;
+
+/** Aim of one `train(n)` call, in ms: long enough to amortise the call, short
+ *  enough that a pause is handled within a frame or two. */
+const CHUNK_MS = 12;
+/** Progress messages at most this often (ms): 20 per second. */
+const POST_MS = 50;
+
+function freeTrainer() {
+  if (trainer) {
+    const t = trainer;
+    trainer = null;
+    trainerKey = null;
+    try {
+      if (!fatal) t.free();
+    } catch {
+      // freeing a trainer of a crashed instance: nothing to save
+    }
+  }
+}
+
+async function startRun(id, config) {
+  stopLoop();
+  run = null;
+  const d = await loadData();
+  if (!d || fatal) {
+    post({ type: 'reset', run: id });
+    return;
+  }
+  const key = JSON.stringify(config || {});
+  try {
+    if (trainer && trainerKey === key) {
+      wasm('Trainer.reset', () => trainer.reset());
+    } else {
+      freeTrainer();
+      const t = wasm('new Trainer', () => new Trainer(config || {}));
+      try {
+        // wasm-bindgen copies the bytes into wasm memory; our copies stay for the next Trainer.
+        wasm('Trainer.loadMnist', () => t.loadMnist(d.trainImages, d.trainLabels, d.testImages, d.testLabels));
+      } catch (e) {
+        if (e !== STOP) wasm('Trainer.free', () => t.free());
+        throw e;
+      }
+      trainer = t;
+      trainerKey = key;
+    }
+  } catch (e) {
+    if (e === STOP) return;
+    const message = describe(e);
+    const m = /^\s*([A-Za-z]+)\s*:/.exec(message);
+    post({ type: 'error', run: id, message, fatal: false, field: m ? m[1] : null });
+    post({ type: 'reset', run: id });
+    return;
+  }
+  let cfg = config;
+  try {
+    cfg = wasm('Trainer.config', () => trainer.config());
+  } catch (e) {
+    if (e === STOP) return;
+  }
+  const iters = Number(cfg && cfg.iters) || 0;
+  run = {
+    id,
+    state: 'running',
+    config: cfg,
+    iters,
+    chunk: 8, // iterations per train() call; adapted to CHUNK_MS
+    pending: new Float32Array(1024),
+    pendingLen: 0,
+    last: null, // the last train() result
+    lastEval: null,
+    lastPost: 0,
+    activeMs: 0,
+  };
+  post({ type: 'started', run: id, config: cfg });
+  schedule();
+}
+
+// A MessageChannel tick yields to the event loop (so pause/reset are handled
+// between chunks) without setTimeout's 4 ms clamp.
+const tick = new MessageChannel();
+let tickPending = false;
+tick.port1.onmessage = () => {
+  tickPending = false;
+  step();
+};
+function schedule() {
+  if (!tickPending) {
+    tickPending = true;
+    tick.port2.postMessage(0);
+  }
+}
+function stopLoop() {
+  if (run && run.state === 'running') run.state = 'stopped';
+}
+
+function step() {
+  const r0 = run;
+  if (!r0 || r0.state !== 'running' || fatal) return;
+  const t0 = performance.now();
+  let r;
+  try {
+    r = wasm('Trainer.train', () => trainer.train(r0.chunk));
+  } catch (e) {
+    if (e === STOP) return;
+    // A thrown Error (not a trap) ends the run but leaves the worker usable.
+    r0.state = 'stopped';
+    flush(r0);
+    post({ type: 'error', run: r0.id, message: `Training stopped: ${describe(e)}`, fatal: false });
+    return;
+  }
+  const dt = performance.now() - t0;
+  r0.activeMs += dt;
+  r0.last = r;
+
+  const evals = Array.isArray(r.evals) ? r.evals : [];
+  // A chunk that ran an evaluation (a pass over all 70000 images) says nothing
+  // about the cost of one iteration: do not adapt on it.
+  if (evals.length === 0 && dt > 0) {
+    const perIter = dt / Math.max(r0.chunk, 1);
+    const want = Math.round(CHUNK_MS / Math.max(perIter, 1e-4));
+    r0.chunk = Math.max(1, Math.min(want, r0.chunk * 4, 20000));
+  }
+
+  append(r0, r.losses);
+  const diverged = Boolean(r.diverged) || !Number.isFinite(r.loss);
+  const done = Boolean(r.done);
+  const now = performance.now();
+  if (evals.length > 0 || diverged || done || now - r0.lastPost >= POST_MS) flush(r0);
+  for (const ev of evals) {
+    r0.lastEval = ev;
+    post({ type: 'eval', run: r0.id, iter: ev.iter, epoch: ev.epoch, trainAcc: ev.trainAcc, testAcc: ev.testAcc, loss: ev.loss });
+  }
+  if (diverged) {
+    r0.state = 'diverged';
+    const lr = r0.config && r0.config.lr;
+    post({
+      type: 'diverged',
+      run: r0.id,
+      iter: r.iter,
+      loss: r.loss,
+      message:
+        `Training diverged at iteration ${r.iter}: the loss became ${r.loss}, not a finite number. ` +
+        `The learning rate${lr != null ? ' (' + lr + ')' : ''} is probably too large; lower it and start again.`,
+    });
+    return;
+  }
+  if (done) {
+    r0.state = 'done';
+    const ev = r0.lastEval || {};
+    post({ type: 'done', run: r0.id, ...summary(r0), trainAcc: ev.trainAcc ?? null, testAcc: ev.testAcc ?? null });
+    return;
+  }
+  schedule();
+}
+
+function summary(r0) {
+  const r = r0.last || {};
+  const elapsedMs = Number.isFinite(r.elapsedMs) ? r.elapsedMs : r0.activeMs;
+  const iter = r.iter ?? 0;
+  const itersPerSec = Number.isFinite(r.itersPerSec) && r.itersPerSec > 0 ? r.itersPerSec : elapsedMs > 0 ? (iter * 1000) / elapsedMs : 0;
+  return { iter, iters: r.iters ?? r0.iters, epoch: r.epoch ?? 0, loss: r.loss ?? null, itersPerSec, elapsedMs };
+}
+
+/** Copies this call's losses (never keep a view of wasm memory) into the pending buffer. */
+function append(r0, losses) {
+  if (!losses || !losses.length) return;
+  const need = r0.pendingLen + losses.length;
+  if (need > r0.pending.length) {
+    const grown = new Float32Array(Math.max(need, r0.pending.length * 2));
+    grown.set(r0.pending.subarray(0, r0.pendingLen));
+    r0.pending = grown;
+  }
+  r0.pending.set(losses, r0.pendingLen);
+  r0.pendingLen = need;
+}
+
+/** Posts a progress message with the losses since the last one (transferred). */
+function flush(r0) {
+  if (!r0.last) return;
+  const losses = r0.pending.slice(0, r0.pendingLen);
+  r0.pendingLen = 0;
+  r0.lastPost = performance.now();
+  post({ type: 'progress', run: r0.id, ...summary(r0), losses }, [losses.buffer]);
+}
+
+// ---------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------
+
+function post(msg, transfer) {
+  self.postMessage(msg, transfer || []);
+}
+
+const ready = init()
+  .then(() => {
+    kernel = kernelName();
+    let defaults = null;
+    try {
+      defaults = Trainer.defaults();
+    } catch {
+      // optional: the page has the book's values
+    }
+    post({ type: 'ready', kernel, defaults });
+    return true;
+  })
+  .catch((e) => {
+    die(`The WebAssembly module could not be started: ${describe(e)}. This browser may lack WebAssembly SIMD support.`);
+    return false;
+  });
+
+// Commands run one after another; start/load wait for the data, the loop runs in between.
+let queue = Promise.resolve();
+self.onmessage = (e) => {
+  const msg = e.data || {};
+  queue = queue.then(() => handle(msg)).catch((err) => {
+    if (err !== STOP) die(`The worker failed handling "${msg.type}": ${describe(err)}`);
+  });
+};
+
+async function handle(msg) {
+  if (!(await ready) || fatal) return;
+  switch (msg.type) {
+    case 'load':
+      if (data) post({ type: 'data-ready', train: data.train, test: data.test, cached: true, ms: 0 });
+      else await loadData();
+      break;
+    case 'start':
+    case 'config':
+      await startRun(msg.run ?? null, msg.config);
+      break;
+    case 'pause':
+      if (run && run.state === 'running') {
+        run.state = 'paused';
+        flush(run);
+        post({ type: 'paused', run: run.id });
+      }
+      break;
+    case 'resume':
+      if (run && run.state === 'paused') {
+        run.state = 'running';
+        post({ type: 'resumed', run: run.id });
+        schedule();
+      }
+      break;
+    case 'reset': {
+      const id = run ? run.id : msg.run ?? null;
+      stopLoop();
+      run = null;
+      post({ type: 'reset', run: id });
+      break;
+    }
+    default:
+      post({ type: 'error', message: `Unknown command "${msg.type}".`, fatal: false });
+  }
+}
+
+self.onerror = (e) => {
+  die(`Unexpected error in the worker: ${e && e.message ? e.message : describe(e)}`);
+};
+self.onunhandledrejection = (e) => {
+  if (e.reason === STOP) return;
+  die(`Unexpected error in the worker: ${describe(e.reason)}`);
+};
