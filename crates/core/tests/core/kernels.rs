@@ -1,0 +1,93 @@
+//! Fast kernels against the naive references, on odd sizes, overwriting NaN.
+
+use descent_core::Rng;
+use descent_core::kernels::{self, naive};
+
+type Kernel = fn(usize, usize, usize, &[f64], &[f64], &mut [f64], bool);
+
+const SIZES: [usize; 4] = [1, 3, 17, 257];
+
+/// Random operands where about 60% of A's elements are exactly zero (like MNIST
+/// pixels), so the zero-skipping path is exercised too.
+fn random(rng: &mut Rng, len: usize, sparse: bool) -> Vec<f64> {
+    (0..len).map(|_| if sparse && rng.index(10) < 6 { 0.0 } else { rng.standard_normal() }).collect()
+}
+
+fn check(fast: Kernel, slow: Kernel, a_len: fn(usize, usize, usize) -> usize, b_len: fn(usize, usize, usize) -> usize) {
+    let mut rng = Rng::new(1);
+    for &m in &SIZES {
+        for &k in &SIZES {
+            for &n in &SIZES {
+                if m * k * n > 257 * 257 * 17 {
+                    continue;
+                }
+                let a = random(&mut rng, a_len(m, k, n), true);
+                let b = random(&mut rng, b_len(m, k, n), false);
+                let mut want = vec![0.0; m * n];
+                slow(m, k, n, &a, &b, &mut want, false);
+                let mut got = vec![f64::NAN; m * n];
+                fast(m, k, n, &a, &b, &mut got, false);
+                compare(&got, &want, m, k, n, "overwrite");
+                // accumulate: C ← C + A·B from a C of ones
+                let mut want_acc = vec![1.0; m * n];
+                slow(m, k, n, &a, &b, &mut want_acc, true);
+                let mut got_acc = vec![1.0; m * n];
+                fast(m, k, n, &a, &b, &mut got_acc, true);
+                compare(&got_acc, &want_acc, m, k, n, "accumulate");
+            }
+        }
+    }
+}
+
+fn compare(got: &[f64], want: &[f64], m: usize, k: usize, n: usize, what: &str) {
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!((g - w).abs() <= 1e-12 * (1.0 + w.abs()) * k as f64, "{what} m={m} k={k} n={n}: C[{i}] = {g}, naive {w}");
+    }
+}
+
+#[test]
+fn gemm_nn_matches_naive() {
+    check(kernels::gemm_nn, naive::gemm_nn, |m, k, _| m * k, |_, k, n| k * n);
+}
+
+#[test]
+fn gemm_tn_matches_naive() {
+    check(kernels::gemm_tn, naive::gemm_tn, |m, k, _| k * m, |_, k, n| k * n);
+}
+
+#[test]
+fn gemm_nt_matches_naive() {
+    check(kernels::gemm_nt, naive::gemm_nt, |m, k, _| m * k, |_, k, n| n * k);
+}
+
+#[test]
+fn f32_kernels_match_naive() {
+    let mut rng = Rng::new(3);
+    let (m, k, n) = (17, 257, 3);
+    let a: Vec<f32> = (0..m * k).map(|_| if rng.index(2) == 0 { 0.0 } else { rng.standard_normal() as f32 }).collect();
+    let b: Vec<f32> = (0..k * n).map(|_| rng.standard_normal() as f32).collect();
+    let mut want = vec![0.0f32; m * n];
+    naive::gemm_nn(m, k, n, &a, &b, &mut want, false);
+    let mut got = vec![f32::NAN; m * n];
+    kernels::gemm_nn(m, k, n, &a, &b, &mut got, false);
+    for (g, w) in got.iter().zip(&want) {
+        assert!((g - w).abs() <= 1e-4 * (1.0 + w.abs()), "{g} vs {w}");
+    }
+}
+
+#[test]
+fn matrix_products_match_explicit_transposes() {
+    use descent_core::Matrix;
+    let mut rng = Rng::new(5);
+    let a = Matrix::from_vec(3, 17, random(&mut rng, 51, true));
+    let b = Matrix::from_vec(3, 5, random(&mut rng, 15, false));
+    let c = Matrix::from_vec(5, 17, random(&mut rng, 85, false));
+    let at_b = a.t_dot(&b);
+    let want = a.transpose().dot(&b);
+    assert_eq!(at_b.shape(), (17, 5));
+    compare(at_b.as_slice(), want.as_slice(), 17, 3, 5, "t_dot");
+    let a_ct = a.dot_t(&c);
+    let want = a.dot(&c.transpose());
+    assert_eq!(a_ct.shape(), (3, 5));
+    compare(a_ct.as_slice(), want.as_slice(), 3, 17, 5, "dot_t");
+}

@@ -1,0 +1,169 @@
+// Shared set-up for the browser tests: the release build in dist/, Debian
+// Chromium driven by playwright-core (see /work/shared/TOOLCHAIN.md), page helpers.
+
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(HERE, '../..');
+export const DIST = process.env.DESCENT_DIST ? resolve(process.env.DESCENT_DIST) : join(ROOT, 'dist');
+export const ARTIFACTS = join(ROOT, 'tests/artifacts');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// Without the background-networking flags Chromium keeps dialing out on a closed network.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Throws a clear message unless dist/ holds a built page. */
+export async function requireDist() {
+  for (const f of ['index.html', 'worker.js', 'descent_web.js', 'descent_web_bg.wasm', 'js/main.js', 'data/train-images-idx3-ubyte.gz']) {
+    try {
+      await access(join(DIST, f));
+    } catch {
+      throw new Error(
+        `${join(DIST, f)} is missing. The browser tests run against the release build: ` +
+          'run scripts/setup.sh once, then `PATH=$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH trunk build --release=true` ' +
+          'in the repository root, and run the tests again.',
+      );
+    }
+  }
+}
+
+/**
+ * Starts a server for dist/ and a fresh Chromium profile.
+ * Returns { server, context, close() }; call close() in after().
+ */
+export async function launch({ viewport = { width: 1280, height: 900 } } = {}) {
+  await requireDist();
+  await access(CHROMIUM).catch(() => {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/setup.sh does).`);
+  });
+  await mkdir(ARTIFACTS, { recursive: true });
+  const profile = await mkdtemp(join(tmpdir(), 'descent-e2e-'));
+  const server = await startServer({ root: DIST });
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport,
+    });
+  } catch (e) {
+    await server.close();
+    await rm(profile, { recursive: true, force: true });
+    throw e;
+  }
+  // Everything must come from the page's own origin (no CDN, fonts, analytics).
+  const foreignRequests = [];
+  const origin = new URL(server.url).origin;
+  context.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin + '/') && !/^(data|blob|about|chrome[-\w]*):/.test(u)) foreignRequests.push(u);
+  });
+  return {
+    server,
+    context,
+    foreignRequests,
+    async close() {
+      await context.close().catch(() => {});
+      await server.close().catch(() => {});
+      await rm(profile, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+}
+
+/**
+ * Opens the page. Collects uncaught page errors and console errors (page.errors,
+ * page.consoleErrors) for the tests to check.
+ */
+export async function openPage(env, { path = '', viewport, beforeGoto } = {}) {
+  const page = await env.context.newPage();
+  if (beforeGoto) await beforeGoto(page);
+  if (viewport) await page.setViewportSize(viewport);
+  page.errors = [];
+  page.consoleErrors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') page.consoleErrors.push(m.text());
+  });
+  await page.goto(env.server.url + path);
+  return page;
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the data panel reports ready (or fails with the panel's text). */
+export async function waitForData(page, timeout = 60000) {
+  await page.waitForFunction(
+    () => ['ready', 'error'].includes(document.getElementById('data-status')?.dataset.state),
+    null,
+    { timeout },
+  );
+  const s = await page.locator('#data-status').getAttribute('data-state');
+  if (s !== 'ready') {
+    const msg = await page.locator('#data-error-message').textContent();
+    throw new Error(`the data did not load: ${msg}`);
+  }
+}
+
+/** Waits for the run state (#status[data-state]) to become one of `states`. */
+export async function waitForRun(page, states, timeout = 120000) {
+  const want = [].concat(states);
+  try {
+    await page.waitForFunction((w) => w.includes(document.getElementById('status').dataset.state), want, { timeout });
+  } catch (e) {
+    const now = await page.locator('#status').evaluate((n) => `${n.dataset.state}: ${n.textContent}`);
+    throw new Error(`run state never became ${want.join('/')} (now ${now}): ${e.message}`);
+  }
+}
+
+/** Current iteration, as the page shows it. */
+export async function iteration(page) {
+  return Number(await page.locator('#run-meta').getAttribute('data-iter'));
+}
+
+/** Sets settings fields by name ({lr: '0.5', iters: '1200'}). */
+export async function fillSettings(page, values) {
+  for (const [name, v] of Object.entries(values)) await page.locator(`#f-${name}`).fill(String(v));
+}
+
+/**
+ * Pixels of a canvas in a clearly chromatic colour (the data series), as
+ * opposed to the background, the grey axes and the text.
+ */
+export async function seriesPixels(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const hi = Math.max(d[i], d[i + 1], d[i + 2]);
+      const lo = Math.min(d[i], d[i + 1], d[i + 2]);
+      if (d[i + 3] > 0 && hi - lo > 60) n++;
+    }
+    return n;
+  }, id);
+}
+
+/** The book's log lines "train acc, test acc | a, b" as [[a, b], …]. */
+export async function accuracyLines(page) {
+  const text = await page.locator('#log').textContent();
+  return [...text.matchAll(/^train acc, test acc \| ([\d.]+), ([\d.]+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+}
+
+export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));

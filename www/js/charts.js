@@ -1,0 +1,495 @@
+// Canvas charts.
+//
+// The first half is generic and meant for reuse by later pages (an interactive
+// chapter can plot f(x), a tangent or a descent path with the same pieces):
+//
+//   CanvasView        a <canvas> kept crisp on high-DPI screens, redrawn on resize
+//                     and on colour-scheme change, at most once per animation frame
+//   linear(…)         a linear scale, domain → pixels, with .invert
+//   ticks(…), niceMax nice tick values (1, 2, 5 × 10^k steps)
+//   plotFrame(…)      the plot rectangle inside margins sized for the tick labels
+//   drawAxes(…)       grid, axis lines, ticks, tick labels, axis titles
+//   drawSeries(…)     a polyline over n points (gaps at non-finite values,
+//                     min/max decimation when there are more points than pixels)
+//   drawMarkers(…), drawLegend(…), drawEmpty(…)
+//   readTheme(el)     colours and font from CSS custom properties (--chart-*)
+//
+// The second half draws the two charts of the training page: the loss of every
+// iteration with a moving average, and train/test accuracy per epoch (train
+// solid, test dashed, y from 0 to 1, as in the book's figure).
+
+// ---------------------------------------------------------------------------
+// Generic helpers
+// ---------------------------------------------------------------------------
+
+/**
+ * A canvas whose backing store follows its CSS size × devicePixelRatio.
+ * `draw(ctx, size, theme)` works in CSS pixels; `invalidate()` schedules one
+ * redraw on the next animation frame however often it is called.
+ */
+export class CanvasView {
+  constructor(canvas, draw) {
+    this.canvas = canvas;
+    this.drawFn = draw;
+    this.ctx = canvas.getContext('2d');
+    this.width = 0; // CSS px
+    this.height = 0;
+    this.frame = 0;
+    this.draws = 0;
+
+    this.resizeObserver = new ResizeObserver((entries) => this.onResize(entries[entries.length - 1]));
+    try {
+      // Reports exact device pixels, and fires when only the DPR changes.
+      this.resizeObserver.observe(canvas, { box: 'device-pixel-content-box' });
+    } catch {
+      this.resizeObserver.observe(canvas);
+    }
+    this.schemeQuery = matchMedia('(prefers-color-scheme: dark)');
+    this.onScheme = () => this.invalidate();
+    this.schemeQuery.addEventListener('change', this.onScheme);
+  }
+
+  onResize(entry) {
+    const box = entry.contentBoxSize && entry.contentBoxSize[0];
+    const w = box ? box.inlineSize : entry.contentRect.width;
+    const h = box ? box.blockSize : entry.contentRect.height;
+    const dpr = window.devicePixelRatio || 1;
+    const dev = entry.devicePixelContentBoxSize && entry.devicePixelContentBoxSize[0];
+    const pw = dev ? dev.inlineSize : Math.round(w * dpr);
+    const ph = dev ? dev.blockSize : Math.round(h * dpr);
+    this.width = w;
+    this.height = h;
+    if (this.canvas.width !== pw || this.canvas.height !== ph) {
+      this.canvas.width = Math.max(pw, 1);
+      this.canvas.height = Math.max(ph, 1);
+    }
+    this.render(); // resizing clears the canvas: draw now, not a frame later
+  }
+
+  /** Schedules a redraw on the next animation frame (coalesced). */
+  invalidate() {
+    if (!this.frame) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.render();
+      });
+    }
+  }
+
+  render() {
+    if (this.frame) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+    }
+    const { ctx, canvas } = this;
+    if (this.width <= 0 || this.height <= 0) return;
+    ctx.setTransform(canvas.width / this.width, 0, 0, canvas.height / this.height, 0, 0);
+    ctx.clearRect(0, 0, this.width, this.height);
+    const theme = readTheme(canvas);
+    ctx.fillStyle = theme.bg;
+    ctx.fillRect(0, 0, this.width, this.height);
+    this.drawFn(ctx, { width: this.width, height: this.height }, theme);
+    this.draws++;
+    canvas.dataset.draws = String(this.draws);
+  }
+
+  destroy() {
+    this.resizeObserver.disconnect();
+    this.schemeQuery.removeEventListener('change', this.onScheme);
+    if (this.frame) cancelAnimationFrame(this.frame);
+  }
+}
+
+/** Chart colours and font from CSS custom properties on (or above) `el`. */
+export function readTheme(el) {
+  const cs = getComputedStyle(el);
+  const v = (name, fallback) => cs.getPropertyValue(name).trim() || fallback;
+  return {
+    bg: v('--chart-bg', '#fff'),
+    text: v('--chart-text', '#333'),
+    muted: v('--chart-muted', '#777'),
+    axis: v('--chart-axis', '#999'),
+    grid: v('--chart-grid', '#eee'),
+    series: [v('--chart-1', '#1f77b4'), v('--chart-2', '#e8710a'), v('--chart-3', '#2a9d5b')],
+    font: v('--chart-font', '12px system-ui, sans-serif'),
+    fontSize: parseFloat(v('--chart-font-size', '12')) || 12,
+  };
+}
+
+/** A linear map from `domain` to `range`, with `.invert`, `.domain`, `.range`. */
+export function linear(domain, range) {
+  const [d0, d1] = domain;
+  const [r0, r1] = range;
+  const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
+  const f = (x) => r0 + (x - d0) * k;
+  f.invert = (y) => (k === 0 ? d0 : d0 + (y - r0) / k);
+  f.domain = [d0, d1];
+  f.range = [r0, r1];
+  return f;
+}
+
+/** A 1, 2 or 5 × 10^k step giving about `count` intervals over `span`. */
+export function niceStep(span, count) {
+  if (!(span > 0) || !Number.isFinite(span)) return 1;
+  const raw = span / Math.max(count, 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / mag;
+  return (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+}
+
+/** `hi` rounded up to a whole nice step (for an axis that should end on a tick). */
+export function niceMax(hi, count = 5) {
+  if (!(hi > 0) || !Number.isFinite(hi)) return 1;
+  const step = niceStep(hi, count);
+  return Math.ceil(hi / step - 1e-9) * step;
+}
+
+/** Tick values in [lo, hi] on a nice step; `minStep` keeps e.g. epochs whole. */
+export function ticks(lo, hi, count = 5, minStep = 0) {
+  const step = Math.max(niceStep(hi - lo, count), minStep);
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const out = [];
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
+    out.push(Number((k * step).toFixed(Math.min(decimals, 20))));
+  }
+  out.step = step;
+  out.decimals = decimals;
+  return out;
+}
+
+/** Tick label text: as many decimals as the step needs; 20000 → "20k". */
+export function tickLabel(x, t) {
+  if (x !== 0 && Math.abs(x) >= 1e5 && Number.isInteger(x / 1000)) return `${x / 1000}k`;
+  if (x !== 0 && (Math.abs(x) >= 1e7 || Math.abs(x) < 1e-4)) return x.toExponential(0);
+  return x.toFixed(t && t.decimals != null ? t.decimals : 0);
+}
+
+/**
+ * The plot rectangle: margins leave room for y tick labels (measured), the
+ * rotated y title, x tick labels and the x title.
+ */
+export function plotFrame(ctx, size, theme, { yLabels = [], xTitle = true, yTitle = true, top = 12, right = 14 } = {}) {
+  ctx.font = theme.font;
+  const widest = yLabels.reduce((w, s) => Math.max(w, ctx.measureText(s).width), 0);
+  const fs = theme.fontSize;
+  const left = Math.ceil(widest + 8 + (yTitle ? fs + 10 : 4));
+  const bottom = Math.ceil(fs + 8 + (xTitle ? fs + 10 : 4));
+  const width = Math.max(size.width - left - right, 10);
+  const height = Math.max(size.height - top - bottom, 10);
+  return { left, top, width, height, right: left + width, bottom: top + height };
+}
+
+const crisp = (v) => Math.round(v) + 0.5;
+
+/**
+ * Axes in the frame: horizontal grid lines at the y ticks, the left and bottom
+ * axis lines, tick marks, tick labels and the axis titles.
+ *   axes = { x: {scale, ticks, label, format?}, y: {scale, ticks, label, format?} }
+ */
+export function drawAxes(ctx, frame, axes, theme) {
+  const { x, y } = axes;
+  const fs = theme.fontSize;
+  ctx.save();
+  ctx.font = theme.font;
+  ctx.lineWidth = 1;
+
+  ctx.strokeStyle = theme.grid;
+  ctx.beginPath();
+  for (const t of y.ticks) {
+    const py = crisp(y.scale(t));
+    if (py < frame.top - 1 || py > frame.bottom + 1) continue;
+    ctx.moveTo(frame.left, py);
+    ctx.lineTo(frame.right, py);
+  }
+  ctx.stroke();
+
+  ctx.strokeStyle = theme.axis;
+  ctx.beginPath();
+  ctx.moveTo(crisp(frame.left), frame.top);
+  ctx.lineTo(crisp(frame.left), crisp(frame.bottom));
+  ctx.lineTo(frame.right, crisp(frame.bottom));
+  for (const t of x.ticks) {
+    const px = crisp(x.scale(t));
+    ctx.moveTo(px, frame.bottom);
+    ctx.lineTo(px, frame.bottom + 4);
+  }
+  for (const t of y.ticks) {
+    const py = crisp(y.scale(t));
+    ctx.moveTo(frame.left - 4, py);
+    ctx.lineTo(frame.left, py);
+  }
+  ctx.stroke();
+
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  const fx = x.format || ((v) => tickLabel(v, x.ticks));
+  for (const t of x.ticks) ctx.fillText(fx(t), x.scale(t), frame.bottom + 6);
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  const fy = y.format || ((v) => tickLabel(v, y.ticks));
+  for (const t of y.ticks) ctx.fillText(fy(t), frame.left - 7, y.scale(t));
+
+  ctx.fillStyle = theme.text;
+  if (x.label) {
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(x.label, frame.left + frame.width / 2, frame.bottom + 6 + fs + 6 + fs + 2);
+  }
+  if (y.label) {
+    ctx.translate(fs / 2 + 3, frame.top + frame.height / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(y.label, 0, 0);
+  }
+  ctx.restore();
+}
+
+/** Clips drawing to the frame (plus `pad` px) until the matching ctx.restore(). */
+export function clipTo(ctx, frame, pad = 1) {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(frame.left - pad, frame.top - pad, frame.width + 2 * pad, frame.height + 2 * pad);
+  ctx.clip();
+}
+
+/**
+ * A polyline through points i = i0 … i1-1 at (xAt(i), yAt(i)) in data units.
+ * Non-finite values leave a gap. With more points than pixel columns, each
+ * column draws the min–max range of its points (what the full polyline would
+ * cover), so a million points cost as much as a thousand.
+ *   style = { color, width = 1.5, dash = [], alpha = 1 }
+ */
+export function drawSeries(ctx, xs, ys, i0, i1, xAt, yAt, style) {
+  if (i1 <= i0) return;
+  ctx.save();
+  ctx.strokeStyle = style.color;
+  ctx.globalAlpha = style.alpha ?? 1;
+  ctx.lineWidth = style.width ?? 1.5;
+  ctx.setLineDash(style.dash || []);
+  ctx.lineJoin = 'round';
+  ctx.lineCap = 'round';
+  ctx.beginPath();
+  const pxWidth = Math.abs(xs.range[1] - xs.range[0]);
+  if (i1 - i0 > 2 * pxWidth && pxWidth > 0) {
+    let col = NaN;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let pen = false;
+    const emit = () => {
+      if (lo > hi) {
+        pen = false;
+        return;
+      }
+      const ylo = ys(lo);
+      const yhi = ys(hi);
+      if (pen) ctx.lineTo(col + 0.5, ylo);
+      else ctx.moveTo(col + 0.5, ylo);
+      ctx.lineTo(col + 0.5, yhi === ylo ? ylo + 0.01 : yhi);
+      pen = true;
+    };
+    for (let i = i0; i < i1; i++) {
+      const c = Math.floor(xs(xAt(i)));
+      const v = yAt(i);
+      if (c !== col) {
+        if (col === col) emit();
+        col = c;
+        lo = Infinity;
+        hi = -Infinity;
+      }
+      if (Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    emit();
+  } else {
+    let pen = false;
+    for (let i = i0; i < i1; i++) {
+      const v = yAt(i);
+      if (!Number.isFinite(v)) {
+        pen = false;
+        continue;
+      }
+      const px = xs(xAt(i));
+      const py = ys(v);
+      if (pen) ctx.lineTo(px, py);
+      else {
+        ctx.moveTo(px, py);
+        if (i1 - i0 === 1) ctx.lineTo(px + 0.01, py);
+      }
+      pen = true;
+    }
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** Small filled circles at each finite point. */
+export function drawMarkers(ctx, xs, ys, points, { color, radius = 2.5, fill }) {
+  ctx.save();
+  ctx.fillStyle = fill || color;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.25;
+  for (const [x, y] of points) {
+    if (!Number.isFinite(y)) continue;
+    ctx.beginPath();
+    ctx.arc(xs(x), ys(y), radius, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+/**
+ * A legend box in a corner of the frame: items = [{label, color, dash?, width?, alpha?}].
+ * corner: 'upper right' | 'lower right' | 'upper left' | 'lower left' (matplotlib's words).
+ */
+export function drawLegend(ctx, frame, items, theme, corner = 'upper right') {
+  ctx.save();
+  ctx.font = theme.font;
+  const fs = theme.fontSize;
+  const swatch = 22;
+  const row = fs + 6;
+  const textW = items.reduce((w, it) => Math.max(w, ctx.measureText(it.label).width), 0);
+  const w = 8 + swatch + 6 + textW + 8;
+  const h = 6 + row * items.length;
+  const x = corner.includes('left') ? frame.left + 8 : frame.right - w - 8;
+  const y = corner.includes('lower') ? frame.bottom - h - 8 : frame.top + 8;
+  ctx.globalAlpha = 0.9;
+  ctx.fillStyle = theme.bg;
+  ctx.fillRect(x, y, w, h);
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = theme.grid;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(crisp(x), crisp(y), Math.round(w), Math.round(h));
+  items.forEach((it, k) => {
+    const cy = y + 3 + row * k + row / 2;
+    ctx.save();
+    ctx.strokeStyle = it.color;
+    ctx.globalAlpha = it.alpha ?? 1;
+    ctx.lineWidth = it.width ?? 2;
+    ctx.setLineDash(it.dash || []);
+    ctx.beginPath();
+    ctx.moveTo(x + 8, cy);
+    ctx.lineTo(x + 8 + swatch, cy);
+    ctx.stroke();
+    ctx.restore();
+    ctx.fillStyle = theme.text;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(it.label, x + 8 + swatch + 6, cy);
+  });
+  ctx.restore();
+}
+
+/** A muted note in the middle of an empty plot. */
+export function drawEmpty(ctx, frame, text, theme) {
+  ctx.save();
+  ctx.font = theme.font;
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, frame.left + frame.width / 2, frame.top + frame.height / 2);
+  ctx.restore();
+}
+
+// ---------------------------------------------------------------------------
+// The training page's charts
+// ---------------------------------------------------------------------------
+
+/**
+ * Loss per iteration.
+ *   model.history   a LossHistory (values, length, movingAverage(window), maxFinite(i0, i1))
+ *   model.iters()   iterations of the run (x axis end) — the configured count
+ *   model.first1000()  true for the book's right-hand view (iterations 0–999)
+ */
+export function lossChart(canvas, model) {
+  return new CanvasView(canvas, (ctx, size, theme) => {
+    const h = model.history;
+    const runIters = Math.max(model.iters() || 0, h.length, 1);
+    const xEnd = model.first1000() ? Math.min(1000, runIters) : runIters;
+    const n = Math.min(h.length, xEnd);
+    const yMax = n > 0 ? niceMax(Math.max(h.maxFinite(0, n), 1e-3), 5) : 2.5;
+    const yt = ticks(0, yMax, Math.max(2, Math.floor(size.height / 50)));
+    const frame = plotFrame(ctx, size, theme, { yLabels: yt.map((t) => tickLabel(t, yt)) });
+    const xs = linear([0, xEnd], [frame.left, frame.right]);
+    const ys = linear([0, yMax], [frame.bottom, frame.top]);
+    const xt = ticks(0, xEnd, Math.max(2, Math.floor(frame.width / 80)), 1);
+    drawAxes(ctx, frame, { x: { scale: xs, ticks: xt, label: 'iteration' }, y: { scale: ys, ticks: yt, label: 'loss' } }, theme);
+    if (n === 0) {
+      drawEmpty(ctx, frame, 'The loss of each mini-batch appears here.', theme);
+      canvas.dataset.points = '0';
+      return;
+    }
+    const window = maWindow(xEnd);
+    const ma = h.movingAverage(window);
+    const v = h.values;
+    clipTo(ctx, frame);
+    drawSeries(ctx, xs, ys, 0, n, (i) => i, (i) => v[i], { color: theme.series[0], width: 1, alpha: 0.28 });
+    drawSeries(ctx, xs, ys, 0, n, (i) => i, (i) => ma[i], { color: theme.series[0], width: 2 });
+    ctx.restore();
+    drawLegend(
+      ctx,
+      frame,
+      [
+        { label: 'each mini-batch', color: theme.series[0], width: 1, alpha: 0.4 },
+        { label: `average of ${window}`, color: theme.series[0], width: 2 },
+      ],
+      theme,
+      'upper right',
+    );
+    canvas.dataset.points = String(n);
+  });
+}
+
+/** Moving-average window for a view of `span` iterations: about 1% of it, 10 at least. */
+export function maWindow(span) {
+  return Math.max(10, Math.round(span / 100));
+}
+
+/**
+ * Train and test accuracy per epoch, y from 0 to 1: train solid, test dashed,
+ * legend lower right (as in the book's figure).
+ *   model.evals()   [{epoch, trainAcc, testAcc}]
+ *   model.epochs()  last epoch the run will evaluate (x axis end)
+ */
+export function accuracyChart(canvas, model) {
+  return new CanvasView(canvas, (ctx, size, theme) => {
+    const evals = model.evals();
+    const last = evals.length ? evals[evals.length - 1].epoch : 0;
+    const xEnd = Math.max(model.epochs() || 0, last, 1);
+    const yt = ticks(0, 1, Math.max(2, Math.min(5, Math.floor(size.height / 45))));
+    const frame = plotFrame(ctx, size, theme, { yLabels: yt.map((t) => tickLabel(t, yt)) });
+    const xs = linear([0, xEnd], [frame.left, frame.right]);
+    const ys = linear([0, 1], [frame.bottom, frame.top]);
+    const xt = ticks(0, xEnd, Math.max(2, Math.floor(frame.width / 60)), 1);
+    drawAxes(ctx, frame, { x: { scale: xs, ticks: xt, label: 'epochs' }, y: { scale: ys, ticks: yt, label: 'accuracy' } }, theme);
+    const [c1, c2] = theme.series;
+    if (evals.length === 0) {
+      drawEmpty(ctx, frame, 'Accuracy is measured once per epoch.', theme);
+    } else {
+      const ep = (i) => evals[i].epoch;
+      clipTo(ctx, frame, 4);
+      drawSeries(ctx, xs, ys, 0, evals.length, ep, (i) => evals[i].trainAcc, { color: c1, width: 2 });
+      drawSeries(ctx, xs, ys, 0, evals.length, ep, (i) => evals[i].testAcc, { color: c2, width: 2, dash: [6, 4] });
+      if (evals.length <= 60) {
+        drawMarkers(ctx, xs, ys, evals.map((e) => [e.epoch, e.trainAcc]), { color: c1, radius: 2.5 });
+        drawMarkers(ctx, xs, ys, evals.map((e) => [e.epoch, e.testAcc]), { color: c2, radius: 2.5, fill: theme.bg });
+      }
+      ctx.restore();
+    }
+    drawLegend(
+      ctx,
+      frame,
+      [
+        { label: 'train acc', color: c1 },
+        { label: 'test acc', color: c2, dash: [6, 4] },
+      ],
+      theme,
+      'lower right',
+    );
+    canvas.dataset.points = String(evals.length);
+  });
+}

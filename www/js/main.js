@@ -1,0 +1,500 @@
+// The page: sends commands to the training worker and draws what it reports.
+// It never touches the wasm; ../worker.js owns it (see the protocol there).
+
+import { SettingsForm, BOOK_DEFAULTS } from './settings.js';
+import { lossChart, accuracyChart } from './charts.js';
+import { LossHistory } from './history.js';
+import * as fmt from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+const el = {
+  dataStatus: $('data-status'),
+  dataProgress: $('data-progress'),
+  dataBytes: $('data-bytes'),
+  dataError: $('data-error'),
+  dataErrorMessage: $('data-error-message'),
+  dataRetry: $('data-retry'),
+  form: $('settings'),
+  start: $('btn-start'),
+  pause: $('btn-pause'),
+  resume: $('btn-resume'),
+  reset: $('btn-reset'),
+  defaults: $('btn-defaults'),
+  runProgress: $('run-progress'),
+  runMeta: $('run-meta'),
+  status: $('status'),
+  kernel: $('kernel'),
+  runError: $('run-error'),
+  runErrorMessage: $('run-error-message'),
+  restart: $('restart-worker'),
+  first1000: $('loss-first-1000'),
+  log: $('log'),
+};
+
+/** Sum of the four gzip files, until the worker reports the real total. */
+const DATA_BYTES = 9719462 + 28881 + 1616531 + 4540;
+/** How long the worker may take to compile the wasm and say 'ready'. */
+const READY_TIMEOUT_MS = 30000;
+
+const state = {
+  worker: 'starting', // starting | ready | crashed
+  data: 'waiting', // waiting | loading | ready | error
+  loaded: 0,
+  total: DATA_BYTES,
+  run: 'idle', // idle | starting | running | paused | done | diverged | stopped
+  runId: 0,
+  config: null, // the running config (as the worker reports it)
+  iter: 0,
+  iters: 0,
+  epoch: 0,
+  loss: null,
+  itersPerSec: 0,
+  elapsedMs: 0,
+};
+
+const history = new LossHistory();
+let evals = [];
+
+// ---------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------
+
+const form = new SettingsForm(el.form, () => {
+  scheduleUI();
+  if (state.run === 'idle') {
+    // the empty charts' axes follow the settings until a run starts
+    lossView.invalidate();
+    accView.invalidate();
+  }
+});
+
+/** The form's valid values (invalid fields left out), for axis previews. */
+function settingsPreview() {
+  const out = {};
+  for (const [name, input] of form.inputs) {
+    const x = Number(input.value);
+    if (!form.errors.has(name) && Number.isFinite(x)) out[name] = x;
+  }
+  return out;
+}
+
+el.defaults.addEventListener('click', () => form.fill(BOOK_DEFAULTS));
+
+// ---------------------------------------------------------------------------
+// Charts
+// ---------------------------------------------------------------------------
+
+const runIters = () => state.config?.iters ?? settingsPreview().iters ?? BOOK_DEFAULTS.iters;
+const lossView = lossChart($('loss-chart'), {
+  history,
+  iters: runIters,
+  first1000: () => el.first1000.checked,
+});
+const accView = accuracyChart($('acc-chart'), {
+  evals: () => evals,
+  epochs: () => {
+    const c = state.config ?? settingsPreview();
+    const iters = c.iters ?? BOOK_DEFAULTS.iters;
+    const perEpoch = SettingsForm.itersPerEpoch(c.batch ?? BOOK_DEFAULTS.batch);
+    return Math.floor((iters - 1) / perEpoch);
+  },
+});
+el.first1000.addEventListener('change', () => lossView.invalidate());
+
+// ---------------------------------------------------------------------------
+// The worker
+// ---------------------------------------------------------------------------
+
+let worker = null;
+let readyTimer = 0;
+
+function spawnWorker() {
+  state.worker = 'starting';
+  state.data = 'waiting';
+  state.loaded = 0;
+  el.dataError.hidden = true;
+  setDataStatus('Starting the worker…', 'waiting');
+  worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module', name: 'descent-trainer' });
+  const w = worker;
+  w.onmessage = (e) => {
+    if (w === worker) onMessage(e.data);
+  };
+  w.onerror = (e) => {
+    e.preventDefault();
+    if (w === worker) crash(`The training worker failed: ${e.message || 'its script could not be loaded or run'}.`);
+  };
+  w.onmessageerror = () => {
+    if (w === worker) crash('The training worker sent a message the page could not read.');
+  };
+  clearTimeout(readyTimer);
+  readyTimer = setTimeout(() => {
+    if (w === worker && state.worker === 'starting') {
+      crash(`The training worker did not start within ${READY_TIMEOUT_MS / 1000} s.`);
+    }
+  }, READY_TIMEOUT_MS);
+  scheduleUI();
+}
+
+function send(msg) {
+  if (worker && state.worker !== 'crashed') worker.postMessage(msg);
+}
+
+/** A fatal problem: the worker is unusable until restarted. */
+function crash(message) {
+  if (state.worker === 'crashed') return;
+  state.worker = 'crashed';
+  clearTimeout(readyTimer);
+  if (isActive()) state.run = 'stopped';
+  if (state.data === 'loading' || state.data === 'waiting') {
+    state.data = 'error';
+    setDataStatus('The data was not loaded: the worker stopped.', 'error');
+  }
+  showRunError(message, { restart: true });
+  setStatus(`Stopped: ${message}`, 'crashed');
+  log(`error · ${message}`);
+  scheduleUI();
+}
+
+function restartWorker() {
+  if (worker) worker.terminate();
+  worker = null;
+  hideRunError();
+  if (isActive()) state.run = 'stopped';
+  log('worker restarted');
+  spawnWorker();
+  setStatus('Restarting the worker…', state.run);
+  el.start.focus();
+}
+
+const isActive = () => state.run === 'running' || state.run === 'paused' || state.run === 'starting';
+const mine = (msg) => msg.run == null || msg.run === state.runId;
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case 'ready':
+      clearTimeout(readyTimer);
+      state.worker = 'ready';
+      el.kernel.textContent = `kernel: ${fmt.kernel(msg.kernel)}`;
+      el.kernel.dataset.kernel = msg.kernel || '';
+      loadData();
+      if (state.run === 'stopped' || state.run === 'idle') setStatus(idleStatus(), state.run);
+      break;
+
+    case 'download':
+      state.loaded = msg.loaded;
+      state.total = msg.total || state.total;
+      if (state.data !== 'loading') state.data = 'loading';
+      scheduleUI();
+      break;
+
+    case 'data-ready':
+      state.data = 'ready';
+      state.loaded = state.total;
+      el.dataError.hidden = true;
+      setDataStatus(
+        `MNIST ready: ${fmt.int(msg.train)} training and ${fmt.int(msg.test)} test images` +
+          (msg.cached ? ' (from this browser’s cache).' : msg.ms ? ` (loaded in ${fmt.duration(msg.ms)}).` : '.'),
+        'ready',
+      );
+      if (state.run === 'idle') setStatus(idleStatus(), 'idle');
+      scheduleUI();
+      break;
+
+    case 'data-error':
+      state.data = 'error';
+      el.dataErrorMessage.textContent = msg.message;
+      el.dataError.hidden = false;
+      setDataStatus('The MNIST data could not be loaded.', 'error');
+      if (state.run === 'starting') state.run = 'idle';
+      setStatus('Waiting for the data: see the error above.', state.run);
+      log(`data error · ${msg.message}`);
+      scheduleUI();
+      break;
+
+    case 'started':
+      if (!mine(msg)) return;
+      state.run = 'running';
+      state.config = msg.config || state.config;
+      state.iters = state.config?.iters ?? state.iters;
+      setStatus(`Training: iteration 0 of ${fmt.int(state.iters)}.`, 'running');
+      lossView.invalidate();
+      accView.invalidate();
+      scheduleUI();
+      break;
+
+    case 'progress':
+      if (!mine(msg)) return;
+      history.push(msg.losses);
+      Object.assign(state, {
+        iter: msg.iter,
+        iters: msg.iters ?? state.iters,
+        epoch: msg.epoch,
+        loss: msg.loss,
+        itersPerSec: msg.itersPerSec,
+        elapsedMs: msg.elapsedMs,
+      });
+      lossView.invalidate();
+      scheduleUI();
+      break;
+
+    case 'eval':
+      if (!mine(msg)) return;
+      evals.push({ iter: msg.iter, epoch: msg.epoch, trainAcc: msg.trainAcc, testAcc: msg.testAcc, loss: msg.loss });
+      // The book's line (train_neuralnet.py), with four decimals.
+      log(`train acc, test acc | ${fmt.acc(msg.trainAcc)}, ${fmt.acc(msg.testAcc)}`);
+      setStatus(runningStatus(msg), state.run);
+      accView.invalidate();
+      break;
+
+    case 'paused':
+      if (!mine(msg)) return;
+      state.run = 'paused';
+      setStatus(`Paused at iteration ${fmt.int(state.iter)} of ${fmt.int(state.iters)}${lossText()}.`, 'paused');
+      scheduleUI();
+      break;
+
+    case 'resumed':
+      if (!mine(msg)) return;
+      state.run = 'running';
+      setStatus(`Training resumed at iteration ${fmt.int(state.iter)}.`, 'running');
+      scheduleUI();
+      break;
+
+    case 'done': {
+      if (!mine(msg)) return;
+      state.run = 'done';
+      Object.assign(state, { iter: msg.iter, iters: msg.iters, loss: msg.loss, elapsedMs: msg.elapsedMs, itersPerSec: msg.itersPerSec });
+      const accs = msg.testAcc != null ? ` Test accuracy ${fmt.acc(msg.testAcc)} (train ${fmt.acc(msg.trainAcc)}).` : '';
+      setStatus(`Done: ${fmt.int(msg.iter)} iterations in ${fmt.duration(msg.elapsedMs)}.${accs}`, 'done');
+      log(`done · ${fmt.int(msg.iter)} iterations in ${fmt.duration(msg.elapsedMs)} (${fmt.rate(msg.itersPerSec)} it/s)`);
+      scheduleUI();
+      break;
+    }
+
+    case 'diverged':
+      if (!mine(msg)) return;
+      state.run = 'diverged';
+      state.iter = msg.iter ?? state.iter;
+      showRunError(msg.message, { restart: false, kind: 'diverged' });
+      setStatus(`Diverged at iteration ${fmt.int(state.iter)}: the loss is not a finite number.`, 'diverged');
+      log(`diverged · ${msg.message}`);
+      lossView.invalidate();
+      scheduleUI();
+      break;
+
+    case 'reset':
+      // The worker's answer to a reset, or a start it could not begin (bad data or config).
+      if (msg.run === state.runId && state.run === 'starting') {
+        state.run = 'idle';
+        scheduleUI();
+      }
+      break;
+
+    case 'error':
+      if (msg.fatal) {
+        crash(msg.message);
+        return;
+      }
+      if (msg.run != null && msg.run !== state.runId) return;
+      if (msg.field && form.show(msg.field, msg.message.replace(/^\s*\w+\s*:\s*/, ''))) {
+        form.inputs.get(msg.field).focus();
+      }
+      if (state.run === 'running' || state.run === 'paused') state.run = 'stopped';
+      showRunError(msg.message, { restart: false });
+      setStatus(`Not running: ${msg.message}`, state.run);
+      log(`error · ${msg.message}`);
+      scheduleUI();
+      break;
+
+    default:
+      console.warn('descent: unknown message from the worker', msg);
+  }
+}
+
+function loadData() {
+  state.data = 'loading';
+  state.loaded = 0;
+  el.dataError.hidden = true;
+  setDataStatus('Loading MNIST (4 files, gzip)…', 'loading');
+  send({ type: 'load' });
+  scheduleUI();
+}
+
+// ---------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------
+
+el.form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const config = form.read({ focus: true });
+  if (!config) {
+    setStatus('Not started: fix the highlighted settings first.', state.run);
+    return;
+  }
+  if (!canStart()) return;
+  const restart = state.run === 'running' || state.run === 'paused';
+  state.runId++;
+  state.run = 'starting';
+  state.config = config;
+  Object.assign(state, { iter: 0, iters: config.iters, epoch: 0, loss: null, itersPerSec: 0, elapsedMs: 0 });
+  history.clear();
+  evals = [];
+  hideRunError();
+  send({ type: restart ? 'config' : 'start', run: state.runId, config });
+  log(
+    `${restart ? 'restart' : 'start'} · hidden ${config.hidden}, lr ${config.lr}, batch ${config.batch}, ` +
+      `${config.iters} iterations, init std ${config.initStd}, seed ${config.seed}`,
+  );
+  setStatus('Starting…', 'starting');
+  lossView.invalidate();
+  accView.invalidate();
+  scheduleUI();
+});
+
+el.pause.addEventListener('click', () => {
+  if (state.run === 'running') send({ type: 'pause' });
+});
+el.resume.addEventListener('click', () => {
+  if (state.run === 'paused') send({ type: 'resume' });
+});
+el.reset.addEventListener('click', () => {
+  send({ type: 'reset', run: state.runId });
+  state.runId++; // drop whatever the old run still has in flight
+  state.run = 'idle';
+  state.config = null;
+  Object.assign(state, { iter: 0, iters: 0, epoch: 0, loss: null, itersPerSec: 0, elapsedMs: 0 });
+  history.clear();
+  evals = [];
+  hideRunError();
+  setStatus('Reset. ' + idleStatus(), 'idle');
+  log('reset');
+  lossView.invalidate();
+  accView.invalidate();
+  scheduleUI();
+});
+el.dataRetry.addEventListener('click', () => {
+  if (state.worker === 'ready') loadData();
+  else restartWorker();
+});
+el.restart.addEventListener('click', restartWorker);
+
+const canStart = () => state.worker === 'ready' && state.data === 'ready' && state.run !== 'starting' && form.valid;
+
+// ---------------------------------------------------------------------------
+// Rendering (text updates coalesced into one animation frame)
+// ---------------------------------------------------------------------------
+
+let uiFrame = 0;
+function scheduleUI() {
+  if (!uiFrame) uiFrame = requestAnimationFrame(renderUI);
+}
+
+function renderUI() {
+  uiFrame = 0;
+
+  // data panel
+  const total = Math.max(state.total, state.loaded, 1);
+  el.dataProgress.max = total;
+  el.dataProgress.value = state.data === 'ready' ? total : state.loaded;
+  el.dataBytes.textContent = `${fmt.mb(state.data === 'ready' ? total : state.loaded)} / ${fmt.mb(total)} MB`;
+
+  // run progress
+  const iters = state.iters || state.config?.iters || 0;
+  el.runProgress.max = Math.max(iters, 1);
+  el.runProgress.value = Math.min(state.iter, iters);
+  el.runMeta.dataset.iter = String(state.iter);
+  el.runMeta.textContent = runMetaText(iters);
+
+  // buttons
+  const focused = document.activeElement;
+  const active = state.run === 'running' || state.run === 'paused';
+  setButton(el.start, canStart(), active ? 'Restart' : 'Start');
+  setButton(el.pause, state.worker === 'ready' && state.run === 'running');
+  setButton(el.resume, state.worker === 'ready' && state.run === 'paused');
+  setButton(el.reset, state.run !== 'idle');
+  el.start.title = active ? 'Start again from iteration 0 with the settings above' : '';
+  document.body.dataset.worker = state.worker;
+  document.body.dataset.run = state.run;
+  keepFocus(focused);
+}
+
+function runMetaText(iters) {
+  if (state.run === 'idle') return 'Not started';
+  if (state.run === 'starting') return 'Preparing the network…';
+  const parts = [`iteration ${fmt.int(state.iter)} / ${fmt.int(iters)}`, `epoch ${state.epoch}`];
+  if (state.run === 'running' || state.run === 'paused') {
+    parts.push(`${fmt.rate(state.itersPerSec)} it/s`);
+    if (state.itersPerSec > 0 && state.iter < iters) {
+      parts.push(`${fmt.duration(((iters - state.iter) / state.itersPerSec) * 1000)} left`);
+    }
+  } else {
+    parts.push(`${fmt.duration(state.elapsedMs)}`, `${fmt.rate(state.itersPerSec)} it/s`);
+  }
+  return parts.join(' · ');
+}
+
+function setButton(b, enabled, label) {
+  b.disabled = !enabled;
+  if (label && b.textContent !== label) b.textContent = label;
+}
+
+/** A focused button that just became disabled hands focus to the next sensible one
+ *  (Pause → Resume and back), so keyboard users keep their place. */
+function keepFocus(focused) {
+  const next = { 'btn-pause': el.resume, 'btn-resume': el.pause, 'btn-start': el.pause, 'btn-reset': el.start };
+  if (!focused || !focused.disabled || !(focused.id in next)) return;
+  const target = [next[focused.id], el.start, el.reset].find((b) => b && !b.disabled);
+  if (target) target.focus();
+}
+
+function lossText() {
+  return state.loss != null ? `, loss ${fmt.loss(state.loss)}` : '';
+}
+
+function runningStatus(ev) {
+  return (
+    `Iteration ${fmt.int(ev.iter)} of ${fmt.int(state.iters)} (epoch ${ev.epoch})${lossText()} · ` +
+    `train acc ${fmt.acc(ev.trainAcc)}, test acc ${fmt.acc(ev.testAcc)}.`
+  );
+}
+
+function idleStatus() {
+  if (state.data !== 'ready') return 'Waiting for the data.';
+  return 'Ready: press Start to train the network.';
+}
+
+let lastStatus = '';
+function setStatus(text, s) {
+  el.status.dataset.state = s;
+  if (text !== lastStatus) {
+    el.status.textContent = text;
+    lastStatus = text;
+  }
+}
+
+function setDataStatus(text, s) {
+  el.dataStatus.textContent = text;
+  el.dataStatus.dataset.state = s;
+}
+
+function showRunError(message, { restart, kind = 'error' }) {
+  el.runErrorMessage.textContent = message;
+  el.restart.hidden = !restart;
+  el.runError.dataset.kind = kind;
+  el.runError.hidden = false;
+}
+function hideRunError() {
+  el.runError.hidden = true;
+  el.restart.hidden = true;
+}
+
+function log(line) {
+  const atEnd = el.log.scrollTop + el.log.clientHeight >= el.log.scrollHeight - 4;
+  el.log.append(line + '\n');
+  if (atEnd) el.log.scrollTop = el.log.scrollHeight;
+}
+
+// ---------------------------------------------------------------------------
+
+spawnWorker();
