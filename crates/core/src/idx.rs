@@ -79,6 +79,15 @@ pub fn parse_images(bytes: &[u8]) -> Result<Images, IdxError> {
     Ok(Images { count: shape[0], rows: shape[1], cols: shape[2], pixels: data.to_vec() })
 }
 
+/// [`parse_images`] that reuses the buffer: the header is cut off in place, so
+/// the 47 MB of training images are never held twice.
+pub fn parse_images_owned(mut bytes: Vec<u8>) -> Result<Images, IdxError> {
+    let (shape, data) = parse_idx(&bytes, 3)?;
+    let header = bytes.len() - data.len();
+    bytes.drain(..header);
+    Ok(Images { count: shape[0], rows: shape[1], cols: shape[2], pixels: bytes })
+}
+
 /// Parses an IDX label file (magic 0x00000801: one byte per label).
 pub fn parse_labels(bytes: &[u8]) -> Result<Vec<u8>, IdxError> {
     let (_, data) = parse_idx(bytes, 1)?;
@@ -125,19 +134,33 @@ impl Dataset {
     /// header and length, image/label counts, labels below 10, and that train
     /// and test images have one size.
     pub fn from_idx(train_images: &[u8], train_labels: &[u8], test_images: &[u8], test_labels: &[u8]) -> Result<Self, Error> {
-        let img = |part: Part, b: &[u8]| parse_images(b).map_err(|error| Error::Idx { part, error });
+        // Check the headers before copying anything, so a bad file costs no allocation.
+        for (part, bytes) in Part::ALL.into_iter().zip([train_images, train_labels, test_images, test_labels]) {
+            parse_idx(bytes, if part.is_images() { 3 } else { 1 }).map_err(|error| Error::Idx { part, error })?;
+        }
+        Self::from_idx_owned(train_images.to_vec(), train_labels.to_vec(), test_images.to_vec(), test_labels.to_vec())
+    }
+
+    /// [`from_idx`](Self::from_idx) taking the files' buffers, which it reuses.
+    pub fn from_idx_owned(
+        train_images: Vec<u8>,
+        train_labels: Vec<u8>,
+        test_images: Vec<u8>,
+        test_labels: Vec<u8>,
+    ) -> Result<Self, Error> {
+        let img = |part: Part, b: Vec<u8>| parse_images_owned(b).map_err(|error| Error::Idx { part, error });
         let lbl = |part: Part, b: &[u8]| parse_labels(b).map_err(|error| Error::Idx { part, error });
         let train = Self::split(
             Part::TrainImages,
             img(Part::TrainImages, train_images)?,
             Part::TrainLabels,
-            lbl(Part::TrainLabels, train_labels)?,
+            lbl(Part::TrainLabels, &train_labels)?,
         )?;
         let test = Self::split(
             Part::TestImages,
             img(Part::TestImages, test_images)?,
             Part::TestLabels,
-            lbl(Part::TestLabels, test_labels)?,
+            lbl(Part::TestLabels, &test_labels)?,
         )?;
         if test.images.pixel_count() != train.images.pixel_count() {
             return Err(Error::ImageSizeMismatch {

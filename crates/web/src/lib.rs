@@ -1,1 +1,44 @@
-//! placeholder
+//! # descent-web
+//!
+//! A thin wasm-bindgen layer over `descent-core`: the MNIST [`Trainer`] as a
+//! JS class, for the page's Web Worker. Config and progress cross as plain JS
+//! objects, bulk numbers as typed arrays (copied out of wasm memory, so the
+//! worker can transfer them), and every error as a `JsError` whose message
+//! names the field or file at fault.
+//!
+//! ```js
+//! import init, { Trainer } from './descent_web.js';
+//! await init();
+//! const t = new Trainer({ lr: 0.1 });           // missing fields: the book's values
+//! t.loadMnist(trainImages, trainLabels, testImages, testLabels); // raw IDX bytes
+//! const p = t.train(50);                         // {iter, loss, losses, evals, …}
+//! ```
+#![deny(missing_docs)]
+
+mod config;
+mod js;
+mod trainer;
+
+pub use config::WebConfig;
+pub use trainer::Trainer;
+
+use wasm_bindgen::prelude::*;
+
+/// Installs the panic hook once the module loads, so a Rust panic reaches the
+/// console (and the worker's error handler) with its message.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Which matrix kernels this build runs: `"relaxed-simd"`, `"simd128"` or `"scalar"`.
+#[wasm_bindgen(js_name = kernelName)]
+pub fn kernel_name() -> String {
+    if cfg!(target_feature = "relaxed-simd") {
+        "relaxed-simd".into()
+    } else if cfg!(target_feature = "simd128") {
+        "simd128".into()
+    } else {
+        "scalar".into()
+    }
+}

@@ -1,0 +1,74 @@
+//! `descent loss`: the chapter's two loss functions on the book's examples (4.2).
+
+use descent_core::{Matrix, cross_entropy_error, sum_squares_error};
+use serde_json::json;
+
+use super::{print, print_json};
+use crate::args::{Args, Command, Flag, JSON};
+use crate::error::CliError;
+use crate::format::{Report, np_array, py_float};
+
+/// The flags.
+pub static COMMAND: Command = Command {
+    name: "loss",
+    about: "sum of squares and cross entropy of an output y against a one-hot label (book 4.2)",
+    notes: "Without --y, prints the book's two examples: y1 (most probability on the label 2) and y2 (on 7).\n\
+            cross_entropy_error adds δ = 1e-7 inside the log, as the book does.",
+    flags: &[
+        Flag::value("y", "V,V,...", "the network's output, comma-separated (default: the book's y1 and y2)"),
+        Flag::value("t", "LABEL", "the correct label, made one-hot (default 2)"),
+        JSON,
+    ],
+};
+
+/// The book's y1: most of the probability on label 2, the correct one.
+pub const Y1: [f64; 10] = [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0];
+/// The book's y2: most of the probability on label 7, a wrong one.
+pub const Y2: [f64; 10] = [0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0];
+
+/// Both losses of one output.
+struct Losses {
+    name: &'static str,
+    y: Vec<f64>,
+    sse: f64,
+    cee: f64,
+}
+
+fn losses(name: &'static str, y: Vec<f64>, t: &[f64]) -> Losses {
+    let sse = sum_squares_error(&y, t);
+    let cee = cross_entropy_error(&Matrix::row_vector(&y), &Matrix::row_vector(t));
+    Losses { name, y, sse, cee }
+}
+
+/// Runs `descent loss`.
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let label: usize = args.get_or("t", 2)?;
+    let ys: Vec<(&'static str, Vec<f64>)> = match args.get::<Vec<f64>>("y")? {
+        Some(y) => vec![("y", y)],
+        None => vec![("y1", Y1.to_vec()), ("y2", Y2.to_vec())],
+    };
+    let len = ys[0].1.len();
+    if label >= len {
+        return Err(args.usage_error(format!("--t {label} is not a class of a {len}-element output: use 0..{}", len - 1)));
+    }
+    let mut t = vec![0.0; len];
+    t[label] = 1.0;
+    let results: Vec<Losses> = ys.into_iter().map(|(name, y)| losses(name, y, &t)).collect();
+
+    if args.switch("json") {
+        let rows: Vec<_> = results
+            .iter()
+            .map(|r| json!({"name": r.name, "y": r.y, "sum_squares_error": r.sse, "cross_entropy_error": r.cee}))
+            .collect();
+        return print_json(&json!({"t": label, "results": rows}));
+    }
+    let mut report = Report::new();
+    report.row("t", format!("{label}  (one-hot {})", np_array(&t)));
+    for r in &results {
+        report
+            .row(r.name, np_array(&r.y))
+            .row(format!("sum_squares_error({}, t)", r.name), py_float(r.sse))
+            .row(format!("cross_entropy_error({}, t)", r.name), py_float(r.cee));
+    }
+    print(&report.render())
+}

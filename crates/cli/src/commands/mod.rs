@@ -1,0 +1,44 @@
+//! One module per subcommand. Each exposes its flag table (`COMMAND`) and a
+//! `run` that prints text by default and JSON with `--json`.
+
+pub mod bench;
+pub mod gradcheck;
+pub mod gradient_1d;
+pub mod gradient_2d;
+pub mod gradient_method;
+pub mod loss;
+pub mod simplenet;
+pub mod train;
+
+use std::io::Write;
+
+use crate::args::{Args, Command};
+use crate::error::CliError;
+
+/// A subcommand's entry point.
+pub type Run = fn(&Args) -> Result<(), CliError>;
+
+/// Every subcommand, in the chapter's order, with its entry point.
+pub const ALL: [(&Command, Run); 8] = [
+    (&loss::COMMAND, loss::run),
+    (&gradient_1d::COMMAND, gradient_1d::run),
+    (&gradient_2d::COMMAND, gradient_2d::run),
+    (&gradient_method::COMMAND, gradient_method::run),
+    (&simplenet::COMMAND, simplenet::run),
+    (&gradcheck::COMMAND, gradcheck::run),
+    (&train::COMMAND, train::run),
+    (&bench::COMMAND, bench::run),
+];
+
+/// Writes `text` to stdout and flushes (a closed pipe becomes [`CliError::Closed`]).
+pub fn print(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes one JSON value on its own line.
+pub fn print_json(value: &serde_json::Value) -> Result<(), CliError> {
+    print(&format!("{value}\n"))
+}

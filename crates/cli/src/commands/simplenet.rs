@@ -1,0 +1,79 @@
+//! `descent simplenet`: the chapter's smallest network and its numerical
+//! gradient (4.4.2, the book's `gradient_simplenet.py`).
+
+use descent_core::{Matrix, SimpleNet, matrix::argmax};
+use serde_json::json;
+
+use super::{print, print_json};
+use crate::args::{Args, Command, Flag, JSON, exactly};
+use crate::error::CliError;
+use crate::format::{Report, np_array, np_matrix, py_float};
+
+/// The flags.
+pub static COMMAND: Command = Command {
+    name: "simplenet",
+    about: "simpleNet: p = x·W, loss = CEE(softmax(p), t), and ∂L/∂W numerically (book 4.4.2, gradient_simplenet.py)",
+    notes: "The default W is the one the book printed (rounded to 8 decimals, so p, the loss and dW match the\n\
+            book to about 1e-7): p = [ 0.82263473 -0.13474467 -1.80975762], argmax 0, loss 3.0079485…,\n\
+            dW = [[ 0.4121426   0.15822056 -0.57036316] [ 0.6182139   0.23733084 -0.85554475]].\n\
+            --seed S draws W from N(0, 1) instead (np.random.randn(2, 3), with this project's generator).",
+    flags: &[
+        Flag::value("w", "A,B,C,D,E,F", "W row by row, 2 × 3 (default: the book's W)"),
+        Flag::value("seed", "S", "draw W from N(0, 1) with this seed instead"),
+        Flag::value("x", "X0,X1", "the input (default 0.6,0.9)"),
+        Flag::value("t", "LABEL", "the correct label of 0, 1, 2, made one-hot (default 2)"),
+        JSON,
+    ],
+};
+
+/// The W the book printed in `gradient_simplenet.py`'s run.
+pub const BOOK_W: [[f64; 3]; 2] = [[1.78188867, -1.60339216, -1.83076049], [-0.27388719, 0.9192118, -0.79033481]];
+
+/// The net the flags ask for.
+fn net(args: &Args) -> Result<SimpleNet, CliError> {
+    match (args.get::<Vec<f64>>("w")?, args.get::<u64>("seed")?) {
+        (Some(_), Some(_)) => Err(args.usage_error("give either --w or --seed, not both")),
+        (Some(w), None) => {
+            let w = exactly::<6>(args, "w", w)?;
+            Ok(SimpleNet::with_weights([[w[0], w[1], w[2]], [w[3], w[4], w[5]]]))
+        }
+        (None, Some(seed)) => Ok(SimpleNet::new(seed)),
+        (None, None) => Ok(SimpleNet::with_weights(BOOK_W)),
+    }
+}
+
+/// A matrix as nested JSON arrays.
+fn rows(m: &Matrix<f64>) -> Vec<Vec<f64>> {
+    (0..m.rows()).map(|i| m.row(i).to_vec()).collect()
+}
+
+/// Runs `descent simplenet`.
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let mut net = net(args)?;
+    let x = exactly::<2>(args, "x", args.get_or("x", vec![0.6, 0.9])?)?;
+    let label: usize = args.get_or("t", 2)?;
+    if label >= 3 {
+        return Err(args.usage_error(format!("--t {label} is not one of simpleNet's 3 classes: use 0, 1 or 2")));
+    }
+    let mut t = [0.0; 3];
+    t[label] = 1.0;
+    let p = net.predict(&x);
+    let best = argmax(&p);
+    let loss = net.loss(&x, &t);
+    let dw = net.numerical_gradient(&x, &t);
+    if args.switch("json") {
+        return print_json(&json!({
+            "W": rows(&net.w), "x": x, "t": t, "p": p, "argmax": best, "loss": loss, "dW": rows(&dw)
+        }));
+    }
+    let mut report = Report::new();
+    report
+        .row("net.W", np_matrix(net.w.as_slice(), 3))
+        .row("x", np_array(&x))
+        .row("t", np_array(&t))
+        .row("p = net.predict(x)", np_array(&p))
+        .row("np.argmax(p)", best.to_string())
+        .row("net.loss(x, t)", py_float(loss))
+        .row("numerical_gradient(f, net.W)", np_matrix(dw.as_slice(), 3));
+    print(&report.render())
+}

@@ -1,0 +1,276 @@
+//! `Trainer`: an MNIST training run driven from JS in short chunks.
+
+use any_run::Run;
+use descent_core::train::pixel_scale;
+use descent_core::{Dataset, Error, Evaluation, Float, Matrix, TrainConfig};
+use js_sys::{Array, Float32Array};
+use wasm_bindgen::prelude::*;
+
+use crate::config::{WebConfig, config_error};
+use crate::js::{num, obj};
+
+/// The core trainer in either precision, behind one interface.
+mod any_run {
+    use super::*;
+
+    pub trait Run {
+        fn run(&mut self, data: &Dataset, n: usize, evals: &mut Vec<Evaluation>) -> Result<usize, Error>;
+        fn iter(&self) -> usize;
+        fn epoch(&self) -> usize;
+        fn is_done(&self) -> bool;
+        fn diverged(&self) -> Option<String>;
+        fn losses(&self) -> &[f64];
+        fn evals(&self) -> &[Evaluation];
+        fn evaluate(&mut self, data: &Dataset) -> (f64, f64);
+        fn predict(&self, image: &[u8]) -> Vec<f32>;
+        fn weights(&self) -> [Vec<f32>; 4];
+    }
+
+    impl<T: Float> Run for descent_core::Trainer<T> {
+        fn run(&mut self, data: &Dataset, n: usize, evals: &mut Vec<Evaluation>) -> Result<usize, Error> {
+            descent_core::Trainer::run(self, data, n, |e| evals.push(*e))
+        }
+        fn iter(&self) -> usize {
+            descent_core::Trainer::iter(self)
+        }
+        fn epoch(&self) -> usize {
+            descent_core::Trainer::epoch(self)
+        }
+        fn is_done(&self) -> bool {
+            descent_core::Trainer::is_done(self)
+        }
+        fn diverged(&self) -> Option<String> {
+            descent_core::Trainer::diverged(self).map(|e| e.to_string())
+        }
+        fn losses(&self) -> &[f64] {
+            descent_core::Trainer::losses(self)
+        }
+        fn evals(&self) -> &[Evaluation] {
+            descent_core::Trainer::evals(self)
+        }
+        fn evaluate(&mut self, data: &Dataset) -> (f64, f64) {
+            descent_core::Trainer::evaluate(self, data)
+        }
+        fn predict(&self, image: &[u8]) -> Vec<f32> {
+            let scale = pixel_scale::<T>();
+            let x = Matrix::from_vec(1, image.len(), image.iter().map(|&p| scale[p as usize]).collect());
+            self.net().predict(&x).as_slice().iter().map(|v| v.to_f64() as f32).collect()
+        }
+        fn weights(&self) -> [Vec<f32>; 4] {
+            let p = &self.net().params;
+            core::array::from_fn(|k| p.part(k).iter().map(|v| v.to_f64() as f32).collect())
+        }
+    }
+}
+
+/// An MNIST training run of the book's TwoLayerNet, for JS.
+#[wasm_bindgen]
+pub struct Trainer {
+    config: WebConfig,
+    data: Option<Dataset>,
+    run: Option<Box<dyn Run>>,
+    elapsed_ms: f64,
+}
+
+impl core::fmt::Debug for Trainer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Trainer")
+            .field("config", &self.config)
+            .field("iteration", &self.iteration())
+            .field("data_loaded", &self.data.is_some())
+            .finish()
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn eval_js(e: &Evaluation) -> JsValue {
+    obj(&[
+        ("iter", num(e.iter as f64)),
+        ("epoch", num(e.epoch as f64)),
+        ("trainAcc", num(e.train_acc)),
+        ("testAcc", num(e.test_acc)),
+        ("loss", num(e.loss)),
+    ])
+}
+
+fn f32_array(v: &[f32]) -> Float32Array {
+    // A copy, not a view of wasm memory: the worker may transfer it.
+    Float32Array::from(v)
+}
+
+impl Trainer {
+    fn start_run(&self, data: &Dataset) -> Result<Box<dyn Run>, JsError> {
+        let c: TrainConfig = self.config.train.clone();
+        let make = |e: Error| match e {
+            Error::Config(ce) => config_error(&ce),
+            other => JsError::new(&other.to_string()),
+        };
+        Ok(if self.config.f64 {
+            Box::new(descent_core::Trainer::<f64>::new(c, data).map_err(make)?)
+        } else {
+            Box::new(descent_core::Trainer::<f32>::new(c, data).map_err(make)?)
+        })
+    }
+
+    fn parts(&mut self) -> Result<(&Dataset, &mut Box<dyn Run>), JsError> {
+        match (&self.data, &mut self.run) {
+            (Some(d), Some(r)) => Ok((d, r)),
+            _ => Err(JsError::new("no data loaded: call loadMnist(trainImages, trainLabels, testImages, testLabels) first")),
+        }
+    }
+
+    fn run_ref(&self) -> Result<&dyn Run, JsError> {
+        self.run.as_deref().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))
+    }
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    /// A trainer for `config` (`{hidden, lr, batch, iters, initStd, seed, precision}`;
+    /// missing fields take the book's values). Throws naming the bad field.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Trainer, JsError> {
+        Ok(Trainer { config: WebConfig::from_js(&config)?, data: None, run: None, elapsed_ms: 0.0 })
+    }
+
+    /// The book's config: `{hidden: 50, lr: 0.1, batch: 100, iters: 10000, initStd: 0.01, seed: 42, precision: "f32"}`.
+    pub fn defaults() -> JsValue {
+        WebConfig { train: TrainConfig::default(), f64: false }.to_js()
+    }
+
+    /// This trainer's config, every field filled in.
+    pub fn config(&self) -> JsValue {
+        self.config.to_js()
+    }
+
+    /// Loads MNIST from the four raw (not gzip) IDX files and starts a fresh run.
+    /// Throws naming the file and what is wrong with it; the old data and run stay.
+    #[wasm_bindgen(js_name = loadMnist)]
+    pub fn load_mnist(
+        &mut self,
+        train_images: Vec<u8>,
+        train_labels: Vec<u8>,
+        test_images: Vec<u8>,
+        test_labels: Vec<u8>,
+    ) -> Result<(), JsError> {
+        let data = Dataset::from_idx_owned(train_images, train_labels, test_images, test_labels)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let run = self.start_run(&data)?;
+        self.data = Some(data);
+        self.run = Some(run);
+        self.elapsed_ms = 0.0;
+        Ok(())
+    }
+
+    /// Runs up to `n` more iterations (the per-epoch evaluations included) and
+    /// returns `{iter, iters, epoch, loss, elapsedMs, itersPerSec, done, diverged,
+    /// error, losses: Float32Array, evals: [{iter, epoch, trainAcc, testAcc, loss}]}`.
+    /// A run whose loss turns NaN stops with `diverged: true` and a message in `error`.
+    pub fn train(&mut self, n: u32) -> Result<JsValue, JsError> {
+        let iters = self.config.train.iters;
+        let t0 = now_ms();
+        let (data, run) = self.parts()?;
+        let before = run.iter();
+        let mut evals = Vec::new();
+        let result = run.run(data, n as usize, &mut evals);
+        let losses: Vec<f32> = run.losses()[before..].iter().map(|&l| l as f32).collect();
+        let (iter, epoch, done) = (run.iter(), run.epoch(), run.is_done());
+        let loss = run.losses().last().copied().unwrap_or(f64::NAN);
+        let error = match result {
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        self.elapsed_ms += now_ms() - t0;
+        let per_sec = if self.elapsed_ms > 0.0 { iter as f64 / (self.elapsed_ms / 1000.0) } else { 0.0 };
+        let evals_js: Array = evals.iter().map(eval_js).collect();
+        Ok(obj(&[
+            ("iter", num(iter as f64)),
+            ("iters", num(iters as f64)),
+            ("epoch", num(epoch as f64)),
+            ("loss", num(loss)),
+            ("elapsedMs", num(self.elapsed_ms)),
+            ("itersPerSec", num(per_sec)),
+            ("done", JsValue::from_bool(done)),
+            ("diverged", JsValue::from_bool(error.is_some())),
+            ("error", error.map_or(JsValue::NULL, |e| JsValue::from_str(&e))),
+            ("losses", f32_array(&losses).into()),
+            ("evals", evals_js.into()),
+        ]))
+    }
+
+    /// Accuracy of the current weights over the whole training and test sets: `{trainAcc, testAcc}`.
+    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
+        let (data, run) = self.parts()?;
+        let (train, test) = run.evaluate(data);
+        Ok(obj(&[("trainAcc", num(train)), ("testAcc", num(test))]))
+    }
+
+    /// Iterations completed.
+    #[wasm_bindgen(getter)]
+    pub fn iteration(&self) -> usize {
+        self.run.as_ref().map_or(0, |r| r.iter())
+    }
+
+    /// Whether the run has done all its iterations.
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| r.is_done())
+    }
+
+    /// The divergence message, if the run stopped on a NaN loss.
+    #[wasm_bindgen(getter)]
+    pub fn diverged(&self) -> Option<String> {
+        self.run.as_ref().and_then(|r| r.diverged())
+    }
+
+    /// The loss of every iteration so far.
+    #[wasm_bindgen(js_name = lossHistory)]
+    pub fn loss_history(&self) -> Float32Array {
+        let l: Vec<f32> = self.run.as_ref().map_or(&[][..], |r| r.losses()).iter().map(|&v| v as f32).collect();
+        f32_array(&l)
+    }
+
+    /// Every evaluation so far: `[{iter, epoch, trainAcc, testAcc, loss}]`.
+    #[wasm_bindgen(js_name = evalHistory)]
+    pub fn eval_history(&self) -> Array {
+        self.run.as_ref().map_or(&[][..], |r| r.evals()).iter().map(eval_js).collect()
+    }
+
+    /// The 10 class probabilities for one 28×28 image of pixels 0..=255.
+    pub fn predict(&self, image: &[u8]) -> Result<Float32Array, JsError> {
+        let run = self.run_ref()?;
+        let want = self.data.as_ref().map_or(784, |d| d.input_size());
+        if image.len() != want {
+            return Err(JsError::new(&format!("image: expected {want} pixels (28×28), got {}", image.len())));
+        }
+        Ok(f32_array(&run.predict(image)))
+    }
+
+    /// The weights: `{w1, b1, w2, b2}` as Float32Arrays (row-major), with `inputSize`, `hidden`, `output`.
+    pub fn weights(&self) -> Result<JsValue, JsError> {
+        let run = self.run_ref()?;
+        let [w1, b1, w2, b2] = run.weights();
+        let input = self.data.as_ref().map_or(0, |d| d.input_size());
+        Ok(obj(&[
+            ("w1", f32_array(&w1).into()),
+            ("b1", f32_array(&b1).into()),
+            ("w2", f32_array(&w2).into()),
+            ("b2", f32_array(&b2).into()),
+            ("inputSize", num(input as f64)),
+            ("hidden", num(self.config.train.hidden as f64)),
+            ("output", num(b2.len() as f64)),
+        ]))
+    }
+
+    /// Starts the run again from iteration 0 (same config and seed), keeping the data.
+    pub fn reset(&mut self) -> Result<(), JsError> {
+        if let Some(data) = &self.data {
+            self.run = Some(self.start_run(data)?);
+        }
+        self.elapsed_ms = 0.0;
+        Ok(())
+    }
+}

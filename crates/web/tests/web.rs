@@ -1,0 +1,181 @@
+//! descent-web in a real browser: `wasm-pack test --headless --chrome crates/web`.
+#![cfg(target_arch = "wasm32")]
+
+use descent_web::Trainer;
+use js_sys::{Array, Float32Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(k)).unwrap()
+}
+
+fn config(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+fn message(e: wasm_bindgen::JsError) -> String {
+    let v: JsValue = e.into();
+    get(&v, "message").as_string().unwrap()
+}
+
+fn idx(magic: u8, dims: &[u32], body: &[u8]) -> Vec<u8> {
+    let mut b = vec![0, 0, 8, magic];
+    for d in dims {
+        b.extend_from_slice(&d.to_be_bytes());
+    }
+    b.extend_from_slice(body);
+    b
+}
+
+/// A small learnable data set made here: class c lights up row band c of a 28×28 image.
+fn synthetic(count: usize, seed: u32) -> (Vec<u8>, Vec<u8>) {
+    let mut pixels = vec![0u8; count * 784];
+    let mut labels = Vec::with_capacity(count);
+    let mut s = seed;
+    for i in 0..count {
+        s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let c = (s >> 24) as usize % 10;
+        labels.push(c as u8);
+        for col in 0..28 {
+            for row in (c * 2 + 4)..(c * 2 + 6) {
+                pixels[i * 784 + row * 28 + col] = 200 + ((s >> (col % 8)) & 31) as u8;
+            }
+        }
+    }
+    (idx(3, &[count as u32, 28, 28], &pixels), idx(1, &[count as u32], &labels))
+}
+
+fn loaded(cfg: JsValue) -> Trainer {
+    let mut t = Trainer::new(cfg).unwrap();
+    let (ti, tl) = synthetic(300, 1);
+    let (si, sl) = synthetic(100, 2);
+    t.load_mnist(ti, tl, si, sl).unwrap();
+    t
+}
+
+#[wasm_bindgen_test]
+fn config_errors_name_the_field() {
+    let cases = [
+        (config(&[("lr", (-1.0).into())]), "lr: "),
+        (config(&[("lr", f64::NAN.into())]), "lr: "),
+        (config(&[("lr", "fast".into())]), "lr: expected a number"),
+        (config(&[("batch", 0.into())]), "batch: "),
+        (config(&[("batch", 2.5.into())]), "batch: "),
+        (config(&[("hidden", 0.into())]), "hidden: "),
+        (config(&[("iters", 0.into())]), "iters: "),
+        (config(&[("initStd", (-0.5).into())]), "initStd: "),
+        (config(&[("seed", (-3).into())]), "seed: "),
+        (config(&[("precision", "f16".into())]), "precision: "),
+        (config(&[("learningRate", 0.1.into())]), "learningRate: unknown config field"),
+    ];
+    for (cfg, prefix) in cases {
+        let msg = message(Trainer::new(cfg).unwrap_err());
+        assert!(msg.starts_with(prefix), "{msg:?} should start with {prefix:?}");
+    }
+    // The batch bound needs the data: 301 > 300 training images.
+    let mut t = Trainer::new(config(&[("batch", 301.into())])).unwrap();
+    let (ti, tl) = synthetic(300, 1);
+    let (si, sl) = synthetic(100, 2);
+    let msg = message(t.load_mnist(ti, tl, si, sl).unwrap_err());
+    assert!(msg.starts_with("batch: the batch size 301 is larger than the training set (300 images)"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn defaults_are_the_books() {
+    let d = Trainer::defaults();
+    assert_eq!(get(&d, "hidden").as_f64(), Some(50.0));
+    assert_eq!(get(&d, "lr").as_f64(), Some(0.1));
+    assert_eq!(get(&d, "batch").as_f64(), Some(100.0));
+    assert_eq!(get(&d, "iters").as_f64(), Some(10000.0));
+    assert_eq!(get(&d, "initStd").as_f64(), Some(0.01));
+    let t = Trainer::new(JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&t.config(), "lr").as_f64(), Some(0.1));
+}
+
+#[wasm_bindgen_test]
+fn corrupt_idx_bytes_give_an_error_not_a_trap() {
+    let mut t = Trainer::new(JsValue::UNDEFINED).unwrap();
+    let (ti, tl) = synthetic(300, 1);
+    let (si, sl) = synthetic(100, 2);
+    let mut truncated = si.clone();
+    truncated.truncate(5000);
+    let msg = message(t.load_mnist(ti.clone(), tl.clone(), truncated, sl.clone()).unwrap_err());
+    assert!(msg.starts_with("t10k-images-idx3-ubyte: ") && msg.contains("truncated"), "{msg}");
+    let html = b"<!doctype html><title>404</title>".to_vec();
+    let msg = message(t.load_mnist(html, tl.clone(), si.clone(), sl.clone()).unwrap_err());
+    assert!(msg.starts_with("train-images-idx3-ubyte: magic number"), "{msg}");
+    let msg = message(t.load_mnist(ti.clone(), tl.clone(), si.clone(), idx(1, &[100], &[11; 100])).unwrap_err());
+    assert!(msg.contains("label 11 at index 0"), "{msg}");
+    // The trainer is still usable after errors.
+    t.load_mnist(ti, tl, si, sl).unwrap();
+    assert!(t.train(5).is_ok());
+    // Training before loading data is an error too.
+    let mut fresh = Trainer::new(JsValue::UNDEFINED).unwrap();
+    assert!(message(fresh.train(1).unwrap_err()).starts_with("no data loaded"));
+}
+
+#[wasm_bindgen_test]
+fn a_short_run_lowers_the_loss() {
+    let mut t = loaded(config(&[("iters", 300.into()), ("batch", 20.into()), ("lr", 0.5.into())]));
+    let p = t.train(300).unwrap();
+    assert_eq!(get(&p, "iter").as_f64(), Some(300.0));
+    assert_eq!(get(&p, "done").as_bool(), Some(true));
+    let losses: Float32Array = get(&p, "losses").dyn_into().unwrap();
+    let l = losses.to_vec();
+    assert_eq!(l.len(), 300);
+    let mean = |s: &[f32]| s.iter().sum::<f32>() / s.len() as f32;
+    assert!(mean(&l[250..]) < 0.5 * mean(&l[..20]), "loss {} → {}", mean(&l[..20]), mean(&l[250..]));
+    let evals: Array = get(&p, "evals").dyn_into().unwrap();
+    // 300 images / batch 20 = 15 iterations an epoch: evaluations at 0, 15, …, 285.
+    assert_eq!(evals.length(), 20);
+    let last = evals.get(19);
+    assert!(get(&last, "testAcc").as_f64().unwrap() > 0.9, "{:?}", get(&last, "testAcc"));
+    let probs = t.predict(&vec![0u8; 784]).unwrap().to_vec();
+    assert_eq!(probs.len(), 10);
+    assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+    assert!(t.predict(&[0u8; 10]).is_err());
+    let w = t.weights().unwrap();
+    assert_eq!(get(&w, "w1").dyn_into::<Float32Array>().unwrap().length(), 784 * 50);
+}
+
+#[wasm_bindgen_test]
+fn chunked_training_equals_one_run() {
+    for precision in ["f32", "f64"] {
+        let cfg = || config(&[("iters", 200.into()), ("batch", 30.into()), ("seed", 9.into()), ("precision", precision.into())]);
+        let mut one = loaded(cfg());
+        one.train(200).unwrap();
+        let mut chunked = loaded(cfg());
+        for n in [1, 13, 50, 36, 100] {
+            chunked.train(n).unwrap();
+        }
+        assert_eq!(chunked.iteration(), 200);
+        assert_eq!(one.loss_history().to_vec(), chunked.loss_history().to_vec(), "{precision}");
+        let w = |t: &Trainer| get(&t.weights().unwrap(), "w2").dyn_into::<Float32Array>().unwrap().to_vec();
+        assert_eq!(w(&one), w(&chunked));
+        // reset: back to iteration 0, and the same seed replays the same losses
+        chunked.reset().unwrap();
+        assert_eq!(chunked.iteration(), 0);
+        chunked.train(200).unwrap();
+        assert_eq!(one.loss_history().to_vec(), chunked.loss_history().to_vec());
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_nan_loss_stops_the_run_with_a_message() {
+    let mut t = loaded(config(&[("iters", 100.into()), ("lr", 1e38.into()), ("batch", 20.into())]));
+    let p = t.train(100).unwrap();
+    assert_eq!(get(&p, "diverged").as_bool(), Some(true));
+    let msg = get(&p, "error").as_string().unwrap();
+    assert!(msg.starts_with("training diverged at iteration"), "{msg}");
+    let iter = get(&p, "iter").as_f64().unwrap();
+    assert!(iter < 100.0);
+    assert_eq!(t.loss_history().length() as f64, iter, "the history up to the divergence is kept");
+    assert!(t.diverged().is_some());
+}
