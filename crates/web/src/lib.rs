@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 mod config;
+pub mod demos;
 mod js;
 mod trainer;
 
