@@ -48,6 +48,9 @@ pub trait Float:
     fn abs(self) -> Self;
     /// Neither infinite nor NaN.
     fn is_finite(self) -> bool;
+    /// self · a + b: one fused multiply-add (one rounding) where the target has
+    /// FMA compiled in, else a multiply and an add. Used by the kernels only.
+    fn mul_add(self, a: Self, b: Self) -> Self;
 }
 
 macro_rules! impl_float {
@@ -93,6 +96,18 @@ macro_rules! impl_float {
             #[inline(always)]
             fn is_finite(self) -> bool {
                 <$t>::is_finite(self)
+            }
+            #[inline(always)]
+            fn mul_add(self, a: Self, b: Self) -> Self {
+                // Without hardware FMA, std's mul_add is a slow software routine: use two ops.
+                #[cfg(all(feature = "std", target_feature = "fma"))]
+                {
+                    <$t>::mul_add(self, a, b)
+                }
+                #[cfg(not(all(feature = "std", target_feature = "fma")))]
+                {
+                    self * a + b
+                }
             }
         }
     };

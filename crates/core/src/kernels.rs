@@ -29,46 +29,126 @@ fn check(name: &str, m: usize, k: usize, n: usize, a: usize, b: usize, c: usize)
     );
 }
 
+/// Nonzeros gathered per pass: the (index, value) list of one row of A lives
+/// on the stack, so a row longer than this is taken in several passes.
+const NZ_CHUNK: usize = 256;
+
+/// Columns of C kept in registers while the nonzeros of a row of A stream by:
+/// 16 f32 are 4 simd128 / SSE registers, 2 AVX ones.
+const NB: usize = 16;
+
+/// Σ_q val[q] · b[idx[q] * n + j ..][..W]: W sums kept in registers.
 #[inline(always)]
-fn axpy<T: Float>(alpha: T, x: &[T], y: &mut [T]) {
-    for (yj, &xj) in y.iter_mut().zip(x) {
-        *yj += alpha * xj;
+fn block<T: Float, const W: usize>(j: usize, idx: &[u32], val: &[T], b: &[T], n: usize) -> [T; W] {
+    let mut s = [T::ZERO; W];
+    for (&p, &v) in idx.iter().zip(val) {
+        let b_blk: &[T; W] = b[p as usize * n + j..][..W].try_into().unwrap();
+        for l in 0..W {
+            s[l] = v.mul_add(b_blk[l], s[l]);
+        }
+    }
+    s
+}
+
+#[inline(always)]
+fn add_block<T: Float, const W: usize>(j: usize, idx: &[u32], val: &[T], b: &[T], n: usize, c_row: &mut [T]) {
+    let s = block::<T, W>(j, idx, val, b, n);
+    for (c, s) in c_row[j..j + W].iter_mut().zip(s) {
+        *c += s;
+    }
+}
+
+/// c_row += Σ_q val[q] · B[idx[q], ..]: the nonzeros of one row of A times B (k, n).
+///
+/// Columns go in register blocks of [`NB`], then 8 and 4; the last `n mod 4`
+/// columns are covered by one 4-wide block ending at column n, overlapping the
+/// previous block, of which only the new lanes are added (cheaper than a scalar loop).
+#[inline(always)]
+fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], n: usize, c_row: &mut [T]) {
+    let mut j = 0;
+    while j + NB <= n {
+        add_block::<T, NB>(j, idx, val, b, n, c_row);
+        j += NB;
+    }
+    if j + 8 <= n {
+        add_block::<T, 8>(j, idx, val, b, n, c_row);
+        j += 8;
+    }
+    if j + 4 <= n {
+        add_block::<T, 4>(j, idx, val, b, n, c_row);
+        j += 4;
+    }
+    if j < n && n >= 4 {
+        let s = block::<T, 4>(n - 4, idx, val, b, n);
+        for jj in j..n {
+            c_row[jj] += s[jj + 4 - n];
+        }
+    } else {
+        for jj in j..n {
+            let mut s = T::ZERO;
+            for (&p, &v) in idx.iter().zip(val) {
+                s += v * b[p as usize * n + jj];
+            }
+            c_row[jj] += s;
+        }
     }
 }
 
 /// C ← A·B (or C + A·B): A is (m, k), B is (k, n), C is (m, n).
+///
+/// For each row of A, its nonzeros are listed once, then every column block of
+/// the C row is accumulated in registers over that list.
 pub fn gemm_nn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T], accumulate: bool) {
     check("gemm_nn", m, k, n, a.len(), b.len(), c.len());
+    let mut idx = [0u32; NZ_CHUNK];
+    let mut val = [T::ZERO; NZ_CHUNK];
     for i in 0..m {
         let a_row = &a[i * k..(i + 1) * k];
         let c_row = &mut c[i * n..(i + 1) * n];
         if !accumulate {
             c_row.fill(T::ZERO);
         }
-        for (p, &a_ip) in a_row.iter().enumerate() {
-            if a_ip != T::ZERO {
-                axpy(a_ip, &b[p * n..(p + 1) * n], c_row);
+        let mut p = 0;
+        while p < k {
+            let mut cnt = 0;
+            while p < k && cnt < NZ_CHUNK {
+                let v = a_row[p];
+                // branch-free: write always, advance only past a nonzero
+                idx[cnt] = p as u32;
+                val[cnt] = v;
+                cnt += (v != T::ZERO) as usize;
+                p += 1;
             }
+            sparse_row_times(&idx[..cnt], &val[..cnt], b, n, c_row);
         }
     }
 }
 
 /// C ← Aᵀ·B (or C + Aᵀ·B): A is (k, m), B is (k, n), C is (m, n).
+///
+/// Row i of C needs column i of A: its nonzeros are gathered (a strided walk
+/// down A) and then handled exactly as a row in [`gemm_nn`].
 pub fn gemm_tn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T], accumulate: bool) {
     check("gemm_tn", m, k, n, a.len(), b.len(), c.len());
-    if !accumulate {
-        c.fill(T::ZERO);
-    }
-    if n == 0 {
-        return;
-    }
-    for p in 0..k {
-        let a_row = &a[p * m..(p + 1) * m];
-        let b_row = &b[p * n..(p + 1) * n];
-        for (i, &a_pi) in a_row.iter().enumerate() {
-            if a_pi != T::ZERO {
-                axpy(a_pi, b_row, &mut c[i * n..(i + 1) * n]);
+    let mut idx = [0u32; NZ_CHUNK];
+    let mut val = [T::ZERO; NZ_CHUNK];
+    for i in 0..m {
+        let c_row = &mut c[i * n..(i + 1) * n];
+        if !accumulate {
+            c_row.fill(T::ZERO);
+        }
+        let mut p = 0;
+        while p < k {
+            let mut cnt = 0;
+            while p < k && cnt < NZ_CHUNK {
+                let v = a[p * m + i];
+                // branch-free: write always, advance only past a nonzero
+                idx[cnt] = p as u32;
+                val[cnt] = v;
+                cnt += (v != T::ZERO) as usize;
+                p += 1;
             }
+            sparse_row_times(&idx[..cnt], &val[..cnt], b, n, c_row);
         }
     }
 }
