@@ -33,9 +33,12 @@ fn check(name: &str, m: usize, k: usize, n: usize, a: usize, b: usize, c: usize)
 /// on the stack, so a row longer than this is taken in several passes.
 const NZ_CHUNK: usize = 256;
 
-/// Columns of C kept in registers while the nonzeros of a row of A stream by:
-/// 16 f32 are 4 simd128 / SSE registers, 2 AVX ones.
-const NB: usize = 16;
+/// Columns of C kept in registers while the nonzeros of a row of A stream by.
+/// Each register of sums is one chain of dependent multiply-adds (4 cycles of
+/// latency each on current x86), so the block must hold enough registers to keep
+/// the FMA units busy: 48 f32 are 12 simd128/SSE or 6 AVX registers, and cover
+/// 48 of the hidden layer's 50 columns in one pass.
+const NB: usize = 48;
 
 /// Σ_q val[q] · b[idx[q] * n + j ..][..W]: W sums kept in registers.
 #[inline(always)]
@@ -60,15 +63,19 @@ fn add_block<T: Float, const W: usize>(j: usize, idx: &[u32], val: &[T], b: &[T]
 
 /// c_row += Σ_q val[q] · B[idx[q], ..]: the nonzeros of one row of A times B (k, n).
 ///
-/// Columns go in register blocks of [`NB`], then 8 and 4; the last `n mod 4`
+/// Columns go in register blocks of [`NB`], then 16, 8 and 4; the last `n mod 4`
 /// columns are covered by one 4-wide block ending at column n, overlapping the
 /// previous block, of which only the new lanes are added (cheaper than a scalar loop).
 #[inline(always)]
-fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], n: usize, c_row: &mut [T]) {
+pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], n: usize, c_row: &mut [T]) {
     let mut j = 0;
     while j + NB <= n {
         add_block::<T, NB>(j, idx, val, b, n, c_row);
         j += NB;
+    }
+    if j + 16 <= n {
+        add_block::<T, 16>(j, idx, val, b, n, c_row);
+        j += 16;
     }
     if j + 8 <= n {
         add_block::<T, 8>(j, idx, val, b, n, c_row);

@@ -46,6 +46,7 @@ pub mod matrix;
 pub mod numerical;
 pub mod rng;
 pub mod simple_net;
+pub mod sparse;
 pub mod train;
 pub mod two_layer_net;
 
@@ -58,5 +59,6 @@ pub use matrix::Matrix;
 pub use numerical::{Descent, gradient_descent, numerical_diff, numerical_gradient};
 pub use rng::Rng;
 pub use simple_net::SimpleNet;
+pub use sparse::SparseRows;
 pub use train::{Evaluation, Step, TrainConfig, Trainer};
 pub use two_layer_net::{Params, TwoLayerNet, Workspace};

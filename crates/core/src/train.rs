@@ -24,6 +24,7 @@ use crate::error::{ConfigError, Error};
 use crate::float::Float;
 use crate::idx::{Dataset, Images, Split};
 use crate::rng::Rng;
+use crate::sparse::SparseRows;
 use crate::two_layer_net::{Params, TwoLayerNet, Workspace, count_hits};
 
 /// Rows per block when measuring accuracy: bounds the scratch memory (and a
@@ -143,9 +144,9 @@ pub struct Trainer<T: Float> {
     ws: Workspace<T>,
     rng: Rng,
     scale: [T; 256],
-    batch_x: Vec<T>,
+    batch_x: SparseRows<T>,
     batch_labels: Vec<usize>,
-    eval_x: Vec<T>,
+    eval_x: SparseRows<T>,
     eval_z1: Vec<T>,
     eval_logits: Vec<T>,
     iter: usize,
@@ -171,9 +172,10 @@ impl<T: Float> Trainer<T> {
             ws: Workspace::new(b, hidden, output),
             rng,
             scale: pixel_scale(),
-            batch_x: vec![T::ZERO; b * input],
+            // capacity for every pixel: no reallocation, whatever the images
+            batch_x: SparseRows::with_capacity(b, b * input),
             batch_labels: vec![0; b],
-            eval_x: vec![T::ZERO; EVAL_BLOCK * input],
+            eval_x: SparseRows::with_capacity(EVAL_BLOCK, EVAL_BLOCK * input),
             eval_z1: vec![T::ZERO; EVAL_BLOCK * hidden],
             eval_logits: vec![T::ZERO; EVAL_BLOCK * output],
             iter: 0,
@@ -207,18 +209,19 @@ impl<T: Float> Trainer<T> {
         for l in self.batch_labels.iter_mut() {
             *l = self.rng.index(self.train_size);
         }
-        gather(&data.train.images, self.batch_labels.iter().copied(), &self.scale, &mut self.batch_x);
+        self.batch_x.clear();
         for l in self.batch_labels.iter_mut() {
+            self.batch_x.push_pixels(data.train.images.image(*l), &self.scale);
             *l = data.train.labels[*l] as usize;
         }
-        self.net.forward(&self.batch_x, b, &mut self.ws);
+        self.net.forward_sparse(&self.batch_x, &mut self.ws);
         let loss = self.net.batch_loss(&mut self.ws, &self.batch_labels, b).to_f64();
         if !loss.is_finite() {
             let e = Error::Diverged { iter: i, loss };
             self.diverged = Some(e.clone());
             return Err(e);
         }
-        self.net.backward(&self.batch_x, b, &self.batch_labels, &mut self.ws, &mut self.grads);
+        self.net.backward_sparse(&self.batch_x, &self.batch_labels, &mut self.ws, &mut self.grads);
         self.net.update(&self.grads, T::from_f64(self.config.lr));
         self.losses.push(loss);
         self.iter += 1;
@@ -255,7 +258,7 @@ impl<T: Float> Trainer<T> {
     /// Accuracy over `split`, by the argmax of the logits (softmax keeps the order),
     /// in blocks of [`EVAL_BLOCK`] images.
     pub fn accuracy(&mut self, split: &Split) -> f64 {
-        let (count, p, o) = (split.len(), self.input, self.net.output_size());
+        let (count, o) = (split.len(), self.net.output_size());
         if count == 0 {
             return 0.0;
         }
@@ -263,8 +266,11 @@ impl<T: Float> Trainer<T> {
         let mut start = 0;
         while start < count {
             let n = EVAL_BLOCK.min(count - start);
-            gather(&split.images, start..start + n, &self.scale, &mut self.eval_x[..n * p]);
-            self.net.logits(&self.eval_x, n, &mut self.eval_z1, &mut self.eval_logits);
+            self.eval_x.clear();
+            for i in start..start + n {
+                self.eval_x.push_pixels(split.images.image(i), &self.scale);
+            }
+            self.net.logits_sparse(&self.eval_x, &mut self.eval_z1, &mut self.eval_logits);
             hits += count_hits(&self.eval_logits[..n * o], o, &split.labels[start..start + n]);
             start += n;
         }

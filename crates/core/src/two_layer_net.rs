@@ -32,6 +32,14 @@ use crate::losses::CEE_DELTA;
 use crate::matrix::{Matrix, argmax};
 use crate::numerical::numerical_gradient_in;
 use crate::rng::Rng;
+use crate::sparse::{SparseRows, spmm};
+
+/// A batch, dense (N, I) or as sparse rows.
+#[derive(Clone, Copy)]
+enum Input<'a, T> {
+    Dense(&'a [T]),
+    Sparse(&'a SparseRows<T>),
+}
 
 /// The four parameter tensors of a [`TwoLayerNet`], or their gradients.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,6 +108,8 @@ pub struct Workspace<T> {
     pub dz1: Vec<T>,
     /// ln(y[n, tₙ] + δ) per row, for the loss.
     logs: Vec<T>,
+    /// xᵀ of a sparse batch.
+    xt: SparseRows<T>,
 }
 
 impl<T: Float> Workspace<T> {
@@ -112,6 +122,7 @@ impl<T: Float> Workspace<T> {
             dy: vec![T::ZERO; n * output],
             dz1: vec![T::ZERO; n * hidden],
             logs: vec![T::ZERO; n],
+            xt: SparseRows::default(),
         }
     }
 
@@ -221,9 +232,21 @@ impl<T: Float> TwoLayerNet<T> {
     /// a1 = x·W1 + b1 → z1 = σ(a1) → a2 = z1·W2 + b2, for x (N, I).
     /// Writes z1 (N, H) and the logits a2 (N, O) into the given buffers.
     pub fn logits(&self, x: &[T], n: usize, z1: &mut [T], a2: &mut [T]) {
+        self.logits_of(Input::Dense(x), n, z1, a2);
+    }
+
+    /// [`logits`](Self::logits) for a batch given as sparse rows (N = `x.rows()`).
+    pub fn logits_sparse(&self, x: &SparseRows<T>, z1: &mut [T], a2: &mut [T]) {
+        self.logits_of(Input::Sparse(x), x.rows(), z1, a2);
+    }
+
+    fn logits_of(&self, x: Input<'_, T>, n: usize, z1: &mut [T], a2: &mut [T]) {
         let (i, h, o) = (self.input_size(), self.hidden_size(), self.output_size());
         let (z1, a2) = (&mut z1[..n * h], &mut a2[..n * o]);
-        gemm_nn(n, i, h, &x[..n * i], self.params.w1.as_slice(), z1, false);
+        match x {
+            Input::Dense(x) => gemm_nn(n, i, h, &x[..n * i], self.params.w1.as_slice(), z1, false),
+            Input::Sparse(x) => spmm(x, self.params.w1.as_slice(), h, z1),
+        }
         for row in z1.chunks_exact_mut(h) {
             for (v, &b) in row.iter_mut().zip(&self.params.b1) {
                 *v += b;
@@ -240,8 +263,17 @@ impl<T: Float> TwoLayerNet<T> {
 
     /// The forward pass for x (N, I): fills `ws.z1` and `ws.y` = softmax(a2).
     pub fn forward(&self, x: &[T], n: usize, ws: &mut Workspace<T>) {
+        self.forward_of(Input::Dense(x), n, ws);
+    }
+
+    /// [`forward`](Self::forward) for a batch given as sparse rows.
+    pub fn forward_sparse(&self, x: &SparseRows<T>, ws: &mut Workspace<T>) {
+        self.forward_of(Input::Sparse(x), x.rows(), ws);
+    }
+
+    fn forward_of(&self, x: Input<'_, T>, n: usize, ws: &mut Workspace<T>) {
         assert!(n <= ws.n, "forward: {n} rows, workspace holds {}", ws.n);
-        self.logits(x, n, &mut ws.z1, &mut ws.y);
+        self.logits_of(x, n, &mut ws.z1, &mut ws.y);
         let o = self.output_size();
         for row in ws.y[..n * o].chunks_exact_mut(o) {
             softmax_in_place(row);
@@ -260,6 +292,15 @@ impl<T: Float> TwoLayerNet<T> {
 
     /// Backpropagation after [`forward`](Self::forward): writes every gradient into `g`.
     pub fn backward(&self, x: &[T], n: usize, labels: &[usize], ws: &mut Workspace<T>, g: &mut Params<T>) {
+        self.backward_of(Input::Dense(x), n, labels, ws, g);
+    }
+
+    /// Backpropagation after [`forward_sparse`](Self::forward_sparse).
+    pub fn backward_sparse(&self, x: &SparseRows<T>, labels: &[usize], ws: &mut Workspace<T>, g: &mut Params<T>) {
+        self.backward_of(Input::Sparse(x), x.rows(), labels, ws, g);
+    }
+
+    fn backward_of(&self, x: Input<'_, T>, n: usize, labels: &[usize], ws: &mut Workspace<T>, g: &mut Params<T>) {
         let (i, h, o) = (self.input_size(), self.hidden_size(), self.output_size());
         let batch = T::from_f64(n as f64);
         // dy = (y − t) / N
@@ -281,7 +322,14 @@ impl<T: Float> TwoLayerNet<T> {
             *d *= (T::ONE - z) * z;
         }
         // dW1 = xᵀ·dz1 (I, H); db1 = Σₙ dz1
-        gemm_tn(i, n, h, &x[..n * i], dz1, g.w1.as_mut_slice(), false);
+        match x {
+            Input::Dense(x) => gemm_tn(i, n, h, &x[..n * i], dz1, g.w1.as_mut_slice(), false),
+            Input::Sparse(x) => {
+                // xᵀ as sparse rows (one per pixel, batch rows increasing): the same sums in the same order.
+                x.transpose_into(i, &mut ws.xt);
+                spmm(&ws.xt, dz1, h, g.w1.as_mut_slice());
+            }
+        }
         column_sums(dz1, h, &mut g.b1);
     }
 
