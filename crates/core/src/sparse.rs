@@ -5,8 +5,8 @@
 //! evaluation read each image's `u8` pixels straight into a list of
 //! (column, p / 255) pairs and multiply from the list: no dense float copy of
 //! the batch is made, and a zero pixel costs a byte compare (8 at a time).
-//! The sums are the same, in the same order, as the dense kernels' with zero
-//! skipping, so results are identical.
+//! The terms summed are the same as in the dense kernels (which skip zeros
+//! too); results agree to the last bit or two.
 
 use alloc::vec::Vec;
 

@@ -91,3 +91,76 @@ fn matrix_products_match_explicit_transposes() {
     assert_eq!(a_ct.shape(), (3, 5));
     compare(a_ct.as_slice(), want.as_slice(), 3, 17, 5, "dot_t");
 }
+
+mod sparse {
+    use descent_core::kernels::naive;
+    use descent_core::sparse::spmm;
+    use descent_core::train::pixel_scale;
+    use descent_core::{Rng, SparseRows};
+
+    /// Rows of u8 pixels, about 80% zero, of odd lengths.
+    fn pixels(rng: &mut Rng, rows: usize, cols: usize) -> Vec<u8> {
+        (0..rows * cols).map(|_| if rng.index(5) == 0 { 1 + rng.index(255) as u8 } else { 0 }).collect()
+    }
+
+    #[test]
+    fn push_pixels_keeps_exactly_the_nonzeros() {
+        let mut rng = Rng::new(21);
+        let scale = pixel_scale::<f64>();
+        for cols in [1, 7, 8, 9, 17, 784, 785] {
+            let px = pixels(&mut rng, 5, cols);
+            let mut s = SparseRows::default();
+            let mut d = SparseRows::default();
+            for row in px.chunks(cols) {
+                s.push_pixels(row, &scale);
+                let dense: Vec<f64> = row.iter().map(|&p| scale[p as usize]).collect();
+                d.push_dense(&dense);
+            }
+            assert_eq!(s.rows(), 5);
+            for r in 0..5 {
+                assert_eq!(s.row(r), d.row(r), "cols {cols}, row {r}");
+            }
+            assert_eq!(s.nnz(), px.iter().filter(|&&p| p != 0).count());
+        }
+        // Every byte value, including 0x80 and 0xff, is seen as nonzero.
+        let all: Vec<u8> = (0..=255).collect();
+        let mut s = SparseRows::default();
+        s.push_pixels(&all, &scale);
+        assert_eq!(s.row(0).0, (1..=255).collect::<Vec<u32>>());
+    }
+
+    #[test]
+    fn spmm_and_transpose_match_naive_products() {
+        let mut rng = Rng::new(22);
+        let scale = pixel_scale::<f64>();
+        for &(m, k, n) in &[(1, 1, 1), (3, 17, 5), (17, 257, 3), (100, 784, 50), (4, 9, 10)] {
+            let px = pixels(&mut rng, m, k);
+            let a: Vec<f64> = px.iter().map(|&p| scale[p as usize]).collect();
+            let b: Vec<f64> = (0..k * n).map(|_| rng.standard_normal()).collect();
+            let mut rows = SparseRows::default();
+            for row in px.chunks(k) {
+                rows.push_pixels(row, &scale);
+            }
+            // A·B
+            let mut want = vec![0.0; m * n];
+            naive::gemm_nn(m, k, n, &a, &b, &mut want, false);
+            let mut got = vec![f64::NAN; m * n];
+            spmm(&rows, &b, n, &mut got);
+            for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert!((g - w).abs() <= 1e-12 * (1.0 + w.abs()) * k as f64, "A·B m={m} k={k} n={n} [{i}]: {g} vs {w}");
+            }
+            // Aᵀ·C through the transposed rows, C (m, n)
+            let c: Vec<f64> = (0..m * n).map(|_| rng.standard_normal()).collect();
+            let mut want = vec![0.0; k * n];
+            naive::gemm_tn(k, m, n, &a, &c, &mut want, false);
+            let mut t = SparseRows::default();
+            rows.transpose_into(k, &mut t);
+            assert_eq!(t.rows(), k);
+            let mut got = vec![f64::NAN; k * n];
+            spmm(&t, &c, n, &mut got);
+            for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert!((g - w).abs() <= 1e-12 * (1.0 + w.abs()) * m as f64, "Aᵀ·C m={m} k={k} n={n} [{i}]: {g} vs {w}");
+            }
+        }
+    }
+}

@@ -116,3 +116,35 @@ fn config_is_checked_against_the_data() {
     let e = Trainer::<f32>::new(TrainConfig { batch_size: 70000, ..TrainConfig::default() }, mnist()).unwrap_err();
     assert!(e.to_string().starts_with("batch_size: the batch size 70000 is larger than the training set"), "{e}");
 }
+
+#[test]
+fn sparse_and_dense_passes_agree_on_a_real_batch() {
+    use descent_core::train::pixel_scale;
+    use descent_core::{Params, Rng, SparseRows, TwoLayerNet, Workspace};
+    let d = mnist();
+    let scale = pixel_scale::<f32>();
+    let mut rng = Rng::new(3);
+    let net = TwoLayerNet::<f32>::new(784, 50, 10, 0.01, &mut rng);
+    let picks: Vec<usize> = (0..100).map(|_| rng.index(60000)).collect();
+    let labels: Vec<usize> = picks.iter().map(|&i| d.train.labels[i] as usize).collect();
+    let mut dense = Vec::with_capacity(100 * 784);
+    let mut sparse = SparseRows::default();
+    for &i in &picks {
+        dense.extend(d.train.images.image(i).iter().map(|&p| scale[p as usize]));
+        sparse.push_pixels(d.train.images.image(i), &scale);
+    }
+    let (mut wd, mut ws) = (Workspace::new(100, 50, 10), Workspace::new(100, 50, 10));
+    let (mut gd, mut gs) = (Params::zeros(784, 50, 10), Params::zeros(784, 50, 10));
+    net.forward(&dense, 100, &mut wd);
+    net.forward_sparse(&sparse, &mut ws);
+    assert_eq!(wd.y, ws.y, "same products in the same order");
+    net.backward(&dense, 100, &labels, &mut wd, &mut gd);
+    net.backward_sparse(&sparse, &labels, &mut ws, &mut gs);
+    for k in 0..4 {
+        let (a, b) = (gd.part(k), gs.part(k));
+        let worst = a.iter().zip(b).map(|(x, y)| (x - y).abs() / x.abs().max(1e-30)).fold(0.0f32, f32::max);
+        // The same terms; a few W1 sums round differently in their last bit.
+        assert!(worst < 1e-5, "{}: dense and sparse gradients differ by a relative {worst:e}", Params::<f32>::NAMES[k]);
+    }
+}
+
