@@ -19,13 +19,14 @@
 //                   {type:'eval', run, iter, epoch, trainAcc, testAcc, loss}
 //                   {type:'paused', run} {type:'resumed', run} {type:'reset', run}
 //                   {type:'done', run, iter, iters, epoch, loss, itersPerSec, elapsedMs, trainAcc, testAcc}
-//                   {type:'diverged', run, iter, loss, message}
+//                   {type:'diverged', run, iter, loss, message}   the run stops, history kept
 //                   {type:'error', run, message, fatal, field}
 //
 // `run` is the page's id for a run, echoed so the page can drop messages of a run
 // it has already discarded.
 
-import init, { Trainer, kernelName } from './descent_web.js';
+// Trunk names the worker build after the package (descent-web), not the lib target.
+import init, { Trainer, kernelName } from './descent-web.js';
 
 // ---------------------------------------------------------------------------
 // MNIST files
@@ -475,16 +476,15 @@ function step() {
   }
   if (diverged) {
     r0.state = 'diverged';
+    // The trainer stops before the update whose loss was not finite; its `error`
+    // says where and what to do. Otherwise (a NaN that slipped through) say it here.
     const lr = r0.config && r0.config.lr;
-    post({
-      type: 'diverged',
-      run: r0.id,
-      iter: r.iter,
-      loss: r.loss,
-      message:
-        `Training diverged at iteration ${r.iter}: the loss became ${r.loss}, not a finite number. ` +
-        `The learning rate${lr != null ? ' (' + lr + ')' : ''} is probably too large; lower it and start again.`,
-    });
+    const message =
+      typeof r.error === 'string' && r.error
+        ? r.error.charAt(0).toUpperCase() + r.error.slice(1) + '.'
+        : `Training diverged at iteration ${r.iter}: the loss became ${r.loss}, not a finite number. ` +
+          `The learning rate${lr != null ? ' (' + lr + ')' : ''} is probably too large; lower it and start again.`;
+    post({ type: 'diverged', run: r0.id, iter: r.iter, loss: r.loss, message });
     return;
   }
   if (done) {
@@ -547,7 +547,13 @@ const ready = init()
     return true;
   })
   .catch((e) => {
-    die(`The WebAssembly module could not be started: ${describe(e)}. This browser may lack WebAssembly SIMD support.`);
+    // A module that downloads fine but does not compile usually means a browser
+    // without WebAssembly SIMD (this build needs it).
+    const simd = e instanceof WebAssembly.CompileError && !/magic|version/i.test(describe(e));
+    die(
+      `The WebAssembly module could not be started: ${describe(e)}.` +
+        (simd ? ' This browser may not support WebAssembly SIMD, which descent needs.' : ''),
+    );
     return false;
   });
 

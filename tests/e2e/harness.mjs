@@ -28,7 +28,7 @@ const CHROMIUM_ARGS = [
 
 /** Throws a clear message unless dist/ holds a built page. */
 export async function requireDist() {
-  for (const f of ['index.html', 'worker.js', 'descent_web.js', 'descent_web_bg.wasm', 'js/main.js', 'data/train-images-idx3-ubyte.gz']) {
+  for (const f of ['index.html', 'worker.js', 'descent-web.js', 'descent-web_bg.wasm', 'js/main.js', 'data/train-images-idx3-ubyte.gz']) {
     try {
       await access(join(DIST, f));
     } catch {
@@ -45,7 +45,7 @@ export async function requireDist() {
  * Starts a server for dist/ and a fresh Chromium profile.
  * Returns { server, context, close() }; call close() in after().
  */
-export async function launch({ viewport = { width: 1280, height: 900 } } = {}) {
+export async function launch({ viewport = { width: 1280, height: 900 }, deviceScaleFactor = 1 } = {}) {
   await requireDist();
   await access(CHROMIUM).catch(() => {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/setup.sh does).`);
@@ -60,6 +60,7 @@ export async function launch({ viewport = { width: 1280, height: 900 } } = {}) {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport,
+      deviceScaleFactor,
     });
   } catch (e) {
     await server.close();

@@ -177,12 +177,12 @@ describe('training page', { timeout: 600000 }, () => {
     await lr.fill('-1');
     await screenshot(page, 'invalid-lr');
 
-    // Enter in the field submits the form: it must still refuse.
+    // Enter in the field (implicit submission) must not start a run either.
     await lr.press('Enter');
     await sleep(500);
     assert.equal(await page.locator('#status').getAttribute('data-state'), 'idle');
     assert.equal(await iteration(page), 0);
-    assert.match(await page.locator('#status').textContent(), /fix the highlighted settings/i);
+    assert.equal(await page.locator('#log').textContent(), '', 'nothing was sent to the worker');
 
     // A valid value clears the message; Enter (keyboard only) starts a run.
     await lr.fill('0.1');
@@ -197,10 +197,13 @@ describe('training page', { timeout: 600000 }, () => {
     await page.close();
   });
 
+  // The loss only stops being a number when the weights overflow: with the
+  // cross-entropy's δ = 1e-7 it never exceeds ln(1e7) ≈ 16.1, so lr 1e6 merely
+  // fails to learn (see the next test); lr 1e38 overflows f32 within a few steps.
   test('a huge learning rate diverges: the run stops with a message', { timeout: 120000 }, async () => {
     const page = await openPage(env);
     await waitForData(page);
-    await fillSettings(page, { lr: '1e6', initStd: '10', iters: 10000 });
+    await fillSettings(page, { lr: '1e38', initStd: '10', iters: 10000 });
     await page.locator('#btn-start').click();
     await waitForRun(page, ['diverged', 'done', 'crashed', 'stopped'], 90000);
     assert.equal(await page.locator('#status').getAttribute('data-state'), 'diverged', await page.locator('#status').textContent());
@@ -220,18 +223,53 @@ describe('training page', { timeout: 600000 }, () => {
     await page.close();
   });
 
-  test('narrow screens get one column and no sideways scrolling', { timeout: 60000 }, async () => {
-    const page = await openPage(env, { viewport: { width: 390, height: 844 } });
+  test('a learning rate too large to learn (but finite) gets a warning', { timeout: 120000 }, async () => {
+    const page = await openPage(env);
     await waitForData(page);
-    const boxes = await page.evaluate(() =>
-      ['settings-panel', 'run-panel'].map((id) => document.getElementById(id).getBoundingClientRect().left).concat(
-        document.getElementById('loss-chart').closest('section').getBoundingClientRect().left,
-      ),
-    );
-    assert.ok(Math.max(...boxes) - Math.min(...boxes) < 2, `panels stack in one column: lefts ${boxes}`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
-    await screenshot(page, 'narrow');
+    await fillSettings(page, { lr: '1e6', initStd: '10', iters: 1300 });
+    await page.locator('#btn-start').click();
+    await waitForRun(page, ['done', 'diverged', 'crashed', 'stopped'], 90000);
+    assert.equal(await page.locator('#status').getAttribute('data-state'), 'done');
+    const alert = page.locator('#run-error');
+    assert.ok(await alert.isVisible(), 'a warning is shown');
+    assert.equal(await alert.getAttribute('data-kind'), 'warning');
+    assert.match(await alert.textContent(), /not learning.*learning rate \(1000000\) or the init std is probably too large/s);
+    const best = Math.max(...(await accuracyLines(page)).map(([, t]) => t));
+    assert.ok(best < 0.5, `such a run does not learn (best test accuracy ${best})`);
+    await screenshot(page, 'not-learning');
+    assert.deepEqual(page.errors, []);
     await page.close();
+  });
+
+  test('a phone (390 px, DPR 3) gets one column, no sideways scrolling and sharp charts', { timeout: 120000 }, async () => {
+    const phone = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 });
+    try {
+      const page = await openPage(phone);
+      await waitForData(page);
+      const lefts = await page.evaluate(() =>
+        ['data-panel', 'settings-panel', 'run-panel'].map((id) => document.getElementById(id).getBoundingClientRect().left).concat(
+          document.getElementById('loss-chart').closest('section').getBoundingClientRect().left,
+        ),
+      );
+      assert.ok(Math.max(...lefts) - Math.min(...lefts) < 2, `panels stack in one column: lefts ${lefts}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+
+      await fillSettings(page, { iters: 700 });
+      await page.locator('#btn-start').click();
+      await waitForRun(page, ['done', 'diverged', 'crashed', 'stopped'], 60000);
+      for (const id of ['loss-chart', 'acc-chart']) {
+        const [w, h, cssW, cssH, dpr] = await page
+          .locator(`#${id}`)
+          .evaluate((c) => [c.width, c.height, c.getBoundingClientRect().width, c.getBoundingClientRect().height, devicePixelRatio]);
+        assert.equal(dpr, 3);
+        assert.ok(Math.abs(w - cssW * dpr) <= 1.5 && Math.abs(h - cssH * dpr) <= 1.5, `${id}: ${w}×${h} px for ${cssW}×${cssH} CSS px at DPR 3`);
+        assert.ok((await seriesPixels(page, id)) > 500, `${id} has data drawn`);
+      }
+      await screenshot(page, 'narrow');
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await phone.close();
+    }
   });
 });

@@ -47,18 +47,39 @@ export class CanvasView {
     this.schemeQuery = matchMedia('(prefers-color-scheme: dark)');
     this.onScheme = () => this.invalidate();
     this.schemeQuery.addEventListener('change', this.onScheme);
+    this.watchDpr();
+  }
+
+  /** Moving the window to a screen of another DPR re-sizes the backing store. */
+  watchDpr() {
+    this.dprQuery?.removeEventListener('change', this.onDpr);
+    this.dprQuery = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    this.onDpr = () => {
+      this.watchDpr();
+      this.resize(this.devSize);
+    };
+    this.dprQuery.addEventListener('change', this.onDpr);
   }
 
   onResize(entry) {
     const box = entry.contentBoxSize && entry.contentBoxSize[0];
-    const w = box ? box.inlineSize : entry.contentRect.width;
-    const h = box ? box.blockSize : entry.contentRect.height;
-    const dpr = window.devicePixelRatio || 1;
+    this.width = box ? box.inlineSize : entry.contentRect.width;
+    this.height = box ? box.blockSize : entry.contentRect.height;
     const dev = entry.devicePixelContentBoxSize && entry.devicePixelContentBoxSize[0];
-    const pw = dev ? dev.inlineSize : Math.round(w * dpr);
-    const ph = dev ? dev.blockSize : Math.round(h * dpr);
-    this.width = w;
-    this.height = h;
+    this.devSize = dev ? [dev.inlineSize, dev.blockSize] : null;
+    this.resize(this.devSize);
+  }
+
+  /**
+   * Backing store = CSS size × DPR. The exact device-pixel size from the
+   * ResizeObserver is used when it agrees with that (it avoids a blurry last
+   * pixel column); emulated DPRs report CSS pixels there, hence the check.
+   */
+  resize(devSize) {
+    const dpr = window.devicePixelRatio || 1;
+    let pw = Math.round(this.width * dpr);
+    let ph = Math.round(this.height * dpr);
+    if (devSize && Math.abs(devSize[0] - pw) <= 1.5 && Math.abs(devSize[1] - ph) <= 1.5) [pw, ph] = devSize;
     if (this.canvas.width !== pw || this.canvas.height !== ph) {
       this.canvas.width = Math.max(pw, 1);
       this.canvas.height = Math.max(ph, 1);
@@ -96,6 +117,7 @@ export class CanvasView {
   destroy() {
     this.resizeObserver.disconnect();
     this.schemeQuery.removeEventListener('change', this.onScheme);
+    this.dprQuery.removeEventListener('change', this.onDpr);
     if (this.frame) cancelAnimationFrame(this.frame);
   }
 }
@@ -166,11 +188,14 @@ export function tickLabel(x, t) {
 
 /**
  * The plot rectangle: margins leave room for y tick labels (measured), the
- * rotated y title, x tick labels and the x title.
+ * rotated y title, x tick labels (`xLast`: the widest one at the right end) and
+ * the x title.
  */
-export function plotFrame(ctx, size, theme, { yLabels = [], xTitle = true, yTitle = true, top = 12, right = 14 } = {}) {
+export function plotFrame(ctx, size, theme, { yLabels = [], xLast = '', xTitle = true, yTitle = true, top = 12, right = 14 } = {}) {
   ctx.font = theme.font;
   const widest = yLabels.reduce((w, s) => Math.max(w, ctx.measureText(s).width), 0);
+  // the last x tick label is centred on the right edge: leave room for its half
+  right = Math.max(right, Math.ceil(ctx.measureText(xLast).width / 2) + 4);
   const fs = theme.fontSize;
   const left = Math.ceil(widest + 8 + (yTitle ? fs + 10 : 4));
   const bottom = Math.ceil(fs + 8 + (xTitle ? fs + 10 : 4));
@@ -384,14 +409,22 @@ export function drawLegend(ctx, frame, items, theme, corner = 'upper right') {
   ctx.restore();
 }
 
-/** A muted note in the middle of an empty plot. */
+/** A muted note in the middle of an empty plot, wrapped to the frame's width. */
 export function drawEmpty(ctx, frame, text, theme) {
   ctx.save();
   ctx.font = theme.font;
   ctx.fillStyle = theme.muted;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(text, frame.left + frame.width / 2, frame.top + frame.height / 2);
+  const lines = [];
+  for (const word of text.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && ctx.measureText(`${last} ${word}`).width <= frame.width - 16) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  const lh = theme.fontSize + 4;
+  const y0 = frame.top + frame.height / 2 - ((lines.length - 1) * lh) / 2;
+  lines.forEach((line, k) => ctx.fillText(line, frame.left + frame.width / 2, y0 + k * lh));
   ctx.restore();
 }
 
@@ -401,7 +434,7 @@ export function drawEmpty(ctx, frame, text, theme) {
 
 /**
  * Loss per iteration.
- *   model.history   a LossHistory (values, length, movingAverage(window), maxFinite(i0, i1))
+ *   model.history   a LossHistory (values, length, movingAverage(i, window), maxFinite(i0, i1))
  *   model.iters()   iterations of the run (x axis end) — the configured count
  *   model.first1000()  true for the book's right-hand view (iterations 0–999)
  */
@@ -413,7 +446,7 @@ export function lossChart(canvas, model) {
     const n = Math.min(h.length, xEnd);
     const yMax = n > 0 ? niceMax(Math.max(h.maxFinite(0, n), 1e-3), 5) : 2.5;
     const yt = ticks(0, yMax, Math.max(2, Math.floor(size.height / 50)));
-    const frame = plotFrame(ctx, size, theme, { yLabels: yt.map((t) => tickLabel(t, yt)) });
+    const frame = plotFrame(ctx, size, theme, { yLabels: yt.map((t) => tickLabel(t, yt)), xLast: tickLabel(xEnd) });
     const xs = linear([0, xEnd], [frame.left, frame.right]);
     const ys = linear([0, yMax], [frame.bottom, frame.top]);
     const xt = ticks(0, xEnd, Math.max(2, Math.floor(frame.width / 80)), 1);
@@ -424,11 +457,20 @@ export function lossChart(canvas, model) {
       return;
     }
     const window = maWindow(xEnd);
-    const ma = h.movingAverage(window);
     const v = h.values;
     clipTo(ctx, frame);
     drawSeries(ctx, xs, ys, 0, n, (i) => i, (i) => v[i], { color: theme.series[0], width: 1, alpha: 0.28 });
-    drawSeries(ctx, xs, ys, 0, n, (i) => i, (i) => ma[i], { color: theme.series[0], width: 2 });
+    if (n <= 50) {
+      // a handful of points (a run that stopped at once) would be invisible as a line
+      drawMarkers(ctx, xs, ys, Array.from(v.subarray(0, n), (y, i) => [i, y]), { color: theme.series[0], radius: 2.5 });
+    }
+    // With more points than pixels, one average per pixel column is enough.
+    const step = Math.max(1, Math.floor(n / Math.max(frame.width, 1)));
+    const m = Math.ceil(n / step);
+    drawSeries(ctx, xs, ys, 0, m, (k) => Math.min(k * step, n - 1), (k) => h.movingAverage(Math.min(k * step, n - 1), window), {
+      color: theme.series[0],
+      width: 2,
+    });
     ctx.restore();
     drawLegend(
       ctx,
@@ -461,7 +503,7 @@ export function accuracyChart(canvas, model) {
     const last = evals.length ? evals[evals.length - 1].epoch : 0;
     const xEnd = Math.max(model.epochs() || 0, last, 1);
     const yt = ticks(0, 1, Math.max(2, Math.min(5, Math.floor(size.height / 45))));
-    const frame = plotFrame(ctx, size, theme, { yLabels: yt.map((t) => tickLabel(t, yt)) });
+    const frame = plotFrame(ctx, size, theme, { yLabels: yt.map((t) => tickLabel(t, yt)), xLast: tickLabel(xEnd) });
     const xs = linear([0, xEnd], [frame.left, frame.right]);
     const ys = linear([0, 1], [frame.bottom, frame.top]);
     const xt = ticks(0, xEnd, Math.max(2, Math.floor(frame.width / 60)), 1);
@@ -480,6 +522,8 @@ export function accuracyChart(canvas, model) {
       }
       ctx.restore();
     }
+    // Lower right as in the book, unless the latest points sit there (a run that does not learn).
+    const lastAcc = evals.length ? Math.min(evals[evals.length - 1].trainAcc, evals[evals.length - 1].testAcc) : 1;
     drawLegend(
       ctx,
       frame,
@@ -488,7 +532,7 @@ export function accuracyChart(canvas, model) {
         { label: 'test acc', color: c2, dash: [6, 4] },
       ],
       theme,
-      'lower right',
+      evals.length >= 2 && lastAcc < 0.35 ? 'upper right' : 'lower right',
     );
     canvas.dataset.points = String(evals.length);
   });

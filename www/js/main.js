@@ -51,6 +51,7 @@ const state = {
   loss: null,
   itersPerSec: 0,
   elapsedMs: 0,
+  warned: false, // the "not learning" warning was shown for this run
 };
 
 const history = new LossHistory();
@@ -61,7 +62,7 @@ let evals = [];
 // ---------------------------------------------------------------------------
 
 const form = new SettingsForm(el.form, () => {
-  scheduleUI();
+  renderNow();
   if (state.run === 'idle') {
     // the empty charts' axes follow the settings until a run starts
     lossView.invalidate();
@@ -85,7 +86,11 @@ el.defaults.addEventListener('click', () => form.fill(BOOK_DEFAULTS));
 // Charts
 // ---------------------------------------------------------------------------
 
-const runIters = () => state.config?.iters ?? settingsPreview().iters ?? BOOK_DEFAULTS.iters;
+/** The loss chart's x axis: the run's iterations, or what exists if it stopped early. */
+function runIters() {
+  if (state.run === 'diverged' || state.run === 'stopped') return Math.max(history.length, 10);
+  return state.config?.iters ?? settingsPreview().iters ?? BOOK_DEFAULTS.iters;
+}
 const lossView = lossChart($('loss-chart'), {
   history,
   iters: runIters,
@@ -94,10 +99,11 @@ const lossView = lossChart($('loss-chart'), {
 const accView = accuracyChart($('acc-chart'), {
   evals: () => evals,
   epochs: () => {
+    if (state.run === 'diverged' || state.run === 'stopped') return 1;
     const c = state.config ?? settingsPreview();
     const iters = c.iters ?? BOOK_DEFAULTS.iters;
     const perEpoch = SettingsForm.itersPerEpoch(c.batch ?? BOOK_DEFAULTS.batch);
-    return Math.floor((iters - 1) / perEpoch);
+    return Math.floor((iters - 1) / perEpoch); // evaluations at 0, perEpoch, … below iters
   },
 });
 el.first1000.addEventListener('change', () => lossView.invalidate());
@@ -151,9 +157,9 @@ function crash(message) {
     setDataStatus('The data was not loaded: the worker stopped.', 'error');
   }
   showRunError(message, { restart: true });
-  setStatus(`Stopped: ${message}`, 'crashed');
+  setStatus('Stopped: the training worker failed (see below).', 'crashed');
   log(`error · ${message}`);
-  scheduleUI();
+  renderNow();
 }
 
 function restartWorker() {
@@ -171,6 +177,14 @@ const isActive = () => state.run === 'running' || state.run === 'paused' || stat
 const mine = (msg) => msg.run == null || msg.run === state.runId;
 
 function onMessage(msg) {
+  handleMessage(msg);
+  // Frequent messages redraw on the next frame; state changes show at once, so
+  // the buttons never disagree with the status line.
+  if (msg.type === 'progress' || msg.type === 'download') scheduleUI();
+  else renderNow();
+}
+
+function handleMessage(msg) {
   switch (msg.type) {
     case 'ready':
       clearTimeout(readyTimer);
@@ -244,6 +258,7 @@ function onMessage(msg) {
       // The book's line (train_neuralnet.py), with four decimals.
       log(`train acc, test acc | ${fmt.acc(msg.trainAcc)}, ${fmt.acc(msg.testAcc)}`);
       setStatus(runningStatus(msg), state.run);
+      checkLearning(msg);
       accView.invalidate();
       break;
 
@@ -312,6 +327,28 @@ function onMessage(msg) {
   }
 }
 
+/**
+ * A learning rate far too large rarely makes the loss NaN: the cross-entropy's
+ * δ = 1e-7 caps it near ln(1e7) ≈ 16, so the run goes on without learning.
+ * After the first epoch, say so once if the loss is well above ln 10 ≈ 2.30,
+ * the loss of a network that gives every digit the same probability.
+ */
+function checkLearning(ev) {
+  if (state.warned || ev.epoch < 1 || history.length < 200) return;
+  const chance = Math.log(10);
+  const recent = history.mean(history.length - 100, history.length);
+  if (recent > 1.5 * chance) {
+    state.warned = true;
+    const lr = state.config?.lr;
+    const text =
+      `After ${fmt.int(history.length)} iterations the loss is ${fmt.loss(recent)}, far above ${chance.toFixed(2)}, ` +
+      `the loss of guessing every digit with equal odds: the network is not learning. ` +
+      `The learning rate${lr != null ? ` (${lr})` : ''} or the init std is probably too large; lower it and press Restart.`;
+    showRunError(text, { restart: false, kind: 'warning' });
+    log(`warning · ${text}`);
+  }
+}
+
 function loadData() {
   state.data = 'loading';
   state.loaded = 0;
@@ -340,6 +377,7 @@ el.form.addEventListener('submit', (e) => {
   Object.assign(state, { iter: 0, iters: config.iters, epoch: 0, loss: null, itersPerSec: 0, elapsedMs: 0 });
   history.clear();
   evals = [];
+  state.warned = false;
   hideRunError();
   send({ type: restart ? 'config' : 'start', run: state.runId, config });
   log(
@@ -349,7 +387,7 @@ el.form.addEventListener('submit', (e) => {
   setStatus('Starting…', 'starting');
   lossView.invalidate();
   accView.invalidate();
-  scheduleUI();
+  renderNow();
 });
 
 el.pause.addEventListener('click', () => {
@@ -371,7 +409,7 @@ el.reset.addEventListener('click', () => {
   log('reset');
   lossView.invalidate();
   accView.invalidate();
-  scheduleUI();
+  renderNow();
 });
 el.dataRetry.addEventListener('click', () => {
   if (state.worker === 'ready') loadData();
@@ -388,6 +426,10 @@ const canStart = () => state.worker === 'ready' && state.data === 'ready' && sta
 let uiFrame = 0;
 function scheduleUI() {
   if (!uiFrame) uiFrame = requestAnimationFrame(renderUI);
+}
+function renderNow() {
+  if (uiFrame) cancelAnimationFrame(uiFrame);
+  renderUI();
 }
 
 function renderUI() {

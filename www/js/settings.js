@@ -18,16 +18,18 @@ const TRAIN_SIZE = 60000;
 
 /**
  * One entry per field: `int` fields take whole numbers in [min, max]; `positive`
- * fields take any finite number > 0 (the learning rate may be absurdly large on
- * purpose: watching a run diverge is part of the lesson).
+ * fields any finite number > 0 (the learning rate may be absurdly large on
+ * purpose: watching a run diverge is part of the lesson); `nonnegative` also 0
+ * (init std 0 starts every weight at zero, a lesson of its own).
+ * The hidden-size and iteration caps are the page's, to keep memory and time sane.
  */
 export const FIELDS = [
   { name: 'hidden', what: 'The hidden size', kind: 'int', min: 1, max: 4096 },
   { name: 'lr', what: 'The learning rate', kind: 'positive', example: '0.1' },
   { name: 'batch', what: 'The batch size', kind: 'int', min: 1, max: TRAIN_SIZE },
   { name: 'iters', what: 'The number of iterations', kind: 'int', min: 1, max: 1_000_000 },
-  { name: 'initStd', what: 'The init std', kind: 'positive', example: '0.01' },
-  { name: 'seed', what: 'The seed', kind: 'int', min: 0, max: 4294967295 },
+  { name: 'initStd', what: 'The init std', kind: 'nonnegative', example: '0.01' },
+  { name: 'seed', what: 'The seed', kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
 ];
 
 const fmtInt = (x) => x.toLocaleString('en-US');
@@ -52,7 +54,12 @@ export function parseField(field, text) {
     }
     return { value: x };
   }
-  if (x <= 0) return { error: `${field.what} must be a positive number (e.g. ${field.example}), got ${s}.` };
+  if (field.kind === 'nonnegative' && x < 0) {
+    return { error: `${field.what} must be 0 or a positive number (e.g. ${field.example}), got ${s}.` };
+  }
+  if (field.kind === 'positive' && x <= 0) {
+    return { error: `${field.what} must be a positive number (e.g. ${field.example}), got ${s}.` };
+  }
   return { value: x };
 }
 
@@ -135,8 +142,8 @@ export class SettingsForm {
     this.onChange(this.valid);
   }
 
-  /** The iterations per epoch the run will use: max(60000 / batch, 1), as in the book. */
+  /** Iterations per epoch: ⌈60000 / batch⌉ (600 for the book's run), as the trainer counts them. */
   static itersPerEpoch(batch) {
-    return Math.max(TRAIN_SIZE / batch, 1);
+    return Math.max(Math.ceil(TRAIN_SIZE / batch), 1);
   }
 }

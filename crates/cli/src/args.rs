@@ -60,7 +60,8 @@ pub struct Command {
 impl Command {
     /// The text of `descent <name> --help`.
     pub fn help(&self) -> String {
-        let mut s = format!("descent {}: {}\n\nUsage: descent {} [options]\n\nOptions:\n", self.name, self.about, self.name);
+        let mut s =
+            format!("descent {}: {}\n\nUsage: descent {} [options]\n\nOptions:\n", self.name, self.about, self.name);
         let rows: Vec<(String, &str)> = self
             .flags
             .iter()
@@ -109,7 +110,10 @@ impl Args {
                 return Ok(Parsed::Help);
             }
             let Some(body) = arg.strip_prefix("--") else {
-                return Err(usage(format!("unexpected argument '{arg}': `descent {}` takes only --flags", command.name)));
+                return Err(usage(format!(
+                    "unexpected argument '{arg}': `descent {}` takes only --flags",
+                    command.name
+                )));
             };
             let (name, inline) = match body.split_once('=') {
                 Some((n, v)) => (n, Some(v.to_string())),

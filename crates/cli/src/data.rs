@@ -45,6 +45,11 @@ pub fn load(args: &Args) -> Result<Loaded, CliError> {
 fn explicit_dir(dir: &Path) -> Result<PathBuf, CliError> {
     if dir.is_dir() {
         Ok(dir.to_path_buf())
+    } else if dir.exists() {
+        Err(CliError::failed(format!(
+            "{} is a file: --data takes the folder that holds the four raw MNIST IDX files",
+            dir.display()
+        )))
     } else {
         Err(CliError::failed(format!(
             "the data folder {} does not exist: pass --data a folder holding the four raw MNIST IDX files, \
@@ -74,13 +79,11 @@ pub fn find_dir() -> Result<PathBuf, CliError> {
     )))
 }
 
-/// Reads and parses the four files in `dir`; errors name the file and what to do.
+/// Reads and parses the four files in `dir` (their buffers become the data set's);
+/// errors name the file and what to do.
 pub fn read_dir(dir: &Path) -> Result<Dataset, CliError> {
-    let mut bytes = Vec::with_capacity(4);
-    for part in Part::ALL {
-        bytes.push(read_part(dir, part)?);
-    }
-    Dataset::from_idx(&bytes[0], &bytes[1], &bytes[2], &bytes[3])
+    let [train_images, train_labels, test_images, test_labels] = Part::ALL.map(|part| read_part(dir, part));
+    Dataset::from_idx_owned(train_images?, train_labels?, test_images?, test_labels?)
         .map_err(|e| CliError::failed(format!("cannot use the MNIST files in {}: {e}", dir.display())))
 }
 

@@ -161,9 +161,6 @@ impl FloatFormat {
             max >= 1e8 || min < 1e-4 || max / min > 1000.0
         };
         let mut f = Self { exp_format, pad_left: 0, pad_right: 0, precision: 0, exp_size: 0 };
-        if finite.is_empty() {
-            return f;
-        }
         if exp_format {
             for &v in &finite {
                 let (int, frac, exp) = Digits::scientific(v, PRECISION).scientific_parts();
@@ -179,13 +176,24 @@ impl FloatFormat {
                 f.pad_right = f.pad_right.max(frac.len());
             }
         }
+        // Room for `nan`, `inf` or `-inf` in the width of a number.
+        if finite.len() < values.len() {
+            let inf_len: usize = if values.contains(&f64::NEG_INFINITY) { 4 } else { 3 };
+            f.pad_left = f.pad_left.max(inf_len.saturating_sub(f.pad_right + 1));
+        }
         f
     }
 
     /// One element in this layout, padded to the common width.
     pub fn format(&self, x: f64) -> String {
         if !x.is_finite() {
-            let s = if x.is_nan() { "nan" } else if x > 0.0 { "inf" } else { "-inf" };
+            let s = if x.is_nan() {
+                "nan"
+            } else if x > 0.0 {
+                "inf"
+            } else {
+                "-inf"
+            };
             return format!("{s:>w$}", w = self.pad_left + self.pad_right + 1);
         }
         if self.exp_format {

@@ -4,8 +4,8 @@
 //!
 //! - [`loss_figure`]: the mini-batch loss of every iteration, beside the
 //!   first 1000 iterations (the book's Figure 4-11).
-//! - [`accuracy_figure`]: train (solid) and test (dashed) accuracy per
-//!   epoch, y from 0 to 1 (the book's Figure 4-12).
+//! - [`accuracy_figure`]: train (solid, circles) and test (dashed, squares)
+//!   accuracy per epoch, y from 0 to 1 (the book's Figure 4-12).
 
 use std::fmt::Write as _;
 
@@ -28,6 +28,27 @@ pub struct Series<'a> {
     pub color: &'a str,
     /// Dashed instead of solid.
     pub dashed: bool,
+    /// A mark at every point (the book's `markers = {'train': 'o', 'test': 's'}`).
+    pub marker: Option<Marker>,
+}
+
+/// A point mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// A circle (matplotlib's `'o'`).
+    Circle,
+    /// A square (matplotlib's `'s'`).
+    Square,
+}
+
+/// One mark centred on (x, y), in pixels.
+fn marker(m: Marker, x: f64, y: f64, color: &str) -> String {
+    match m {
+        Marker::Circle => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{color}"/>"#),
+        Marker::Square => {
+            format!(r#"<rect x="{:.1}" y="{:.1}" width="6" height="6" fill="{color}"/>"#, x - 3.0, y - 3.0)
+        }
+    }
 }
 
 /// One chart: its data ranges, labels and lines.
@@ -39,6 +60,8 @@ pub struct Panel<'a> {
     pub x: (f64, f64),
     /// y range shown.
     pub y: (f64, f64),
+    /// x counts something (iterations, epochs): ticks only at whole numbers.
+    pub x_integer: bool,
     /// Label under the x axis.
     pub x_label: &'a str,
     /// Label beside the y axis.
@@ -111,28 +134,63 @@ fn draw_panel(out: &mut String, panel: &Panel, rect: Rect) {
     let sy = |y: f64| py + ph - (y - y0) / (y1 - y0).max(f64::MIN_POSITIVE) * ph;
 
     if !panel.title.is_empty() {
-        let _ = writeln!(out, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="14">{}</text>"#, px + pw / 2.0, ry + mt - 10.0, esc(panel.title));
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="14">{}</text>"#,
+            px + pw / 2.0,
+            ry + mt - 10.0,
+            esc(panel.title)
+        );
     }
     // Ticks and their labels.
-    let xstep = nice_step(x1 - x0, 6);
+    let xstep = if panel.x_integer { nice_step(x1 - x0, 6).max(1.0) } else { nice_step(x1 - x0, 6) };
     for t in ticks(x0, x1, xstep) {
         let x = sx(t);
-        let _ = writeln!(out, r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="black"/>"#, py + ph, py + ph + TICK);
-        let _ = writeln!(out, r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, py + ph + TICK + 13.0, tick_label(t, xstep));
+        let _ = writeln!(
+            out,
+            r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="black"/>"#,
+            py + ph,
+            py + ph + TICK
+        );
+        let _ = writeln!(
+            out,
+            r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            py + ph + TICK + 13.0,
+            tick_label(t, xstep)
+        );
     }
     let ystep = nice_step(y1 - y0, 5);
     for t in ticks(y0, y1, ystep) {
         let y = sy(t);
         let _ = writeln!(out, r#"<line x1="{:.1}" y1="{y:.1}" x2="{px:.1}" y2="{y:.1}" stroke="black"/>"#, px - TICK);
-        let _ = writeln!(out, r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, px - TICK - 3.0, y + 4.0, tick_label(t, ystep));
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            px - TICK - 3.0,
+            y + 4.0,
+            tick_label(t, ystep)
+        );
     }
     // Axis labels.
-    let _ = writeln!(out, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="13">{}</text>"#, px + pw / 2.0, py + ph + 40.0, esc(panel.x_label));
+    let _ = writeln!(
+        out,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="13">{}</text>"#,
+        px + pw / 2.0,
+        py + ph + 40.0,
+        esc(panel.x_label)
+    );
     let (lx, ly) = (rx + 16.0, py + ph / 2.0);
-    let _ = writeln!(out, r#"<text x="{lx:.1}" y="{ly:.1}" text-anchor="middle" font-size="13" transform="rotate(-90 {lx:.1} {ly:.1})">{}</text>"#, esc(panel.y_label));
+    let _ = writeln!(
+        out,
+        r#"<text x="{lx:.1}" y="{ly:.1}" text-anchor="middle" font-size="13" transform="rotate(-90 {lx:.1} {ly:.1})">{}</text>"#,
+        esc(panel.y_label)
+    );
     // The lines, clipped to the plot area.
     let clip = format!("clip{}", rx as i64);
-    let _ = writeln!(out, r#"<clipPath id="{clip}"><rect x="{px:.1}" y="{py:.1}" width="{pw:.1}" height="{ph:.1}"/></clipPath>"#);
+    let _ = writeln!(
+        out,
+        r#"<clipPath id="{clip}"><rect x="{px:.1}" y="{py:.1}" width="{pw:.1}" height="{ph:.1}"/></clipPath>"#
+    );
     for s in &panel.series {
         let pts: Vec<String> = s
             .points
@@ -147,9 +205,15 @@ fn draw_panel(out: &mut String, panel: &Panel, rect: Rect) {
             s.color,
             pts.join(" ")
         );
+        if let Some(m) = s.marker {
+            for &(x, y) in s.points.iter().filter(|(x, y)| x.is_finite() && y.is_finite()) {
+                let _ = writeln!(out, "{}", marker(m, sx(x), sy(y), s.color));
+            }
+        }
     }
     // The frame last, over the lines' ends.
-    let _ = writeln!(out, r#"<rect x="{px:.1}" y="{py:.1}" width="{pw:.1}" height="{ph:.1}" fill="none" stroke="black"/>"#);
+    let _ =
+        writeln!(out, r#"<rect x="{px:.1}" y="{py:.1}" width="{pw:.1}" height="{ph:.1}" fill="none" stroke="black"/>"#);
     if panel.legend {
         draw_legend(out, &panel.series, (px + pw, py + ph));
     }
@@ -160,11 +224,23 @@ fn draw_legend(out: &mut String, series: &[Series], corner: (f64, f64)) {
     let (w, row) = (110.0, 20.0);
     let h = row * series.len() as f64 + 8.0;
     let (x, y) = (corner.0 - w - 10.0, corner.1 - h - 10.0);
-    let _ = writeln!(out, r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="white" stroke="#cccccc" rx="3"/>"##);
+    let _ = writeln!(
+        out,
+        r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="white" stroke="#cccccc" rx="3"/>"##
+    );
     for (i, s) in series.iter().enumerate() {
         let ly = y + 4.0 + row * (i as f64 + 0.5);
         let dash = if s.dashed { r#" stroke-dasharray="6 4""# } else { "" };
-        let _ = writeln!(out, r#"<line x1="{:.1}" y1="{ly:.1}" x2="{:.1}" y2="{ly:.1}" stroke="{}" stroke-width="1.5"{dash}/>"#, x + 8.0, x + 36.0, s.color);
+        let _ = writeln!(
+            out,
+            r#"<line x1="{:.1}" y1="{ly:.1}" x2="{:.1}" y2="{ly:.1}" stroke="{}" stroke-width="1.5"{dash}/>"#,
+            x + 8.0,
+            x + 36.0,
+            s.color
+        );
+        if let Some(m) = s.marker {
+            let _ = writeln!(out, "{}", marker(m, x + 22.0, ly, s.color));
+        }
         let _ = writeln!(out, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, x + 42.0, ly + 4.0, esc(s.label));
     }
 }
@@ -191,6 +267,7 @@ pub fn loss_figure(losses: &[f64]) -> String {
             title,
             x: (0.0, (shown.len().max(2) - 1) as f64),
             y: (0.0, top),
+            x_integer: true,
             x_label: "iteration",
             y_label: "loss",
             series: vec![Series {
@@ -198,13 +275,18 @@ pub fn loss_figure(losses: &[f64]) -> String {
                 points: shown.iter().enumerate().map(|(i, &l)| (i as f64, l)).collect(),
                 color: BLUE,
                 dashed: false,
+                marker: None,
             }],
             legend: false,
         }
     };
     let all = format!("all {} iterations", losses.len());
     let first = format!("first {} iterations", losses.len().min(1000));
-    document(960.0, 400.0, &[(panel(&all, losses.len()), (0.0, 0.0, 480.0, 400.0)), (panel(&first, 1000), (480.0, 0.0, 480.0, 400.0))])
+    document(
+        960.0,
+        400.0,
+        &[(panel(&all, losses.len()), (0.0, 0.0, 480.0, 400.0)), (panel(&first, 1000), (480.0, 0.0, 480.0, 400.0))],
+    )
 }
 
 /// Train (solid) and test (dashed) accuracy per epoch, y from 0 to 1.
@@ -214,11 +296,12 @@ pub fn accuracy_figure(train: &[f64], test: &[f64]) -> String {
         title: "",
         x: (0.0, (train.len().max(2) - 1) as f64),
         y: (0.0, 1.0),
+        x_integer: true,
         x_label: "epochs",
         y_label: "accuracy",
         series: vec![
-            Series { label: "train acc", points: pts(train), color: BLUE, dashed: false },
-            Series { label: "test acc", points: pts(test), color: ORANGE, dashed: true },
+            Series { label: "train acc", points: pts(train), color: BLUE, dashed: false, marker: Some(Marker::Circle) },
+            Series { label: "test acc", points: pts(test), color: ORANGE, dashed: true, marker: Some(Marker::Square) },
         ],
         legend: true,
     };

@@ -162,10 +162,9 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::HiddenZero => f.write_str("the hidden layer needs at least 1 unit (the book uses 50)"),
             ConfigError::ItersZero => f.write_str("the number of iterations must be at least 1 (the book runs 10000)"),
-            ConfigError::InitStd(s) => write!(
-                f,
-                "the weight init std must be a finite number ≥ 0 (the book uses 0.01), got {s}"
-            ),
+            ConfigError::InitStd(s) => {
+                write!(f, "the weight init std must be a finite number ≥ 0 (the book uses 0.01), got {s}")
+            }
         }
     }
 }

@@ -48,6 +48,8 @@ pub trait Float:
     fn abs(self) -> Self;
     /// Neither infinite nor NaN.
     fn is_finite(self) -> bool;
+    /// Not a number.
+    fn is_nan(self) -> bool;
     /// self · a + b: one fused multiply-add (one rounding) where the target has
     /// FMA compiled in, else a multiply and an add. Used by the kernels only.
     fn mul_add(self, a: Self, b: Self) -> Self;
@@ -96,6 +98,10 @@ macro_rules! impl_float {
             #[inline(always)]
             fn is_finite(self) -> bool {
                 <$t>::is_finite(self)
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                <$t>::is_nan(self)
             }
             #[inline(always)]
             fn mul_add(self, a: Self, b: Self) -> Self {

@@ -133,7 +133,12 @@ impl Dataset {
     /// Parses and cross-checks the four IDX files (raw, not gzip): each file's
     /// header and length, image/label counts, labels below 10, and that train
     /// and test images have one size.
-    pub fn from_idx(train_images: &[u8], train_labels: &[u8], test_images: &[u8], test_labels: &[u8]) -> Result<Self, Error> {
+    pub fn from_idx(
+        train_images: &[u8],
+        train_labels: &[u8],
+        test_images: &[u8],
+        test_labels: &[u8],
+    ) -> Result<Self, Error> {
         // Check the headers before copying anything, so a bad file costs no allocation.
         for (part, bytes) in Part::ALL.into_iter().zip([train_images, train_labels, test_images, test_labels]) {
             parse_idx(bytes, if part.is_images() { 3 } else { 1 }).map_err(|error| Error::Idx { part, error })?;

@@ -31,7 +31,13 @@ impl<T: Float> Matrix<T> {
 
     /// Wraps row-major `data`. Panics unless `data.len() == rows * cols`.
     pub fn from_vec(rows: usize, cols: usize, data: Vec<T>) -> Self {
-        assert_eq!(data.len(), rows * cols, "Matrix::from_vec: {rows}×{cols} needs {} elements, got {}", rows * cols, data.len());
+        assert_eq!(
+            data.len(),
+            rows * cols,
+            "Matrix::from_vec: {rows}×{cols} needs {} elements, got {}",
+            rows * cols,
+            data.len()
+        );
         Self { rows, cols, data }
     }
 
@@ -156,7 +162,7 @@ impl<T: Float> Matrix<T> {
 pub fn argmax<T: Float>(v: &[T]) -> usize {
     let mut best = 0;
     for (j, &x) in v.iter().enumerate().skip(1) {
-        if x > v[best] || (v[best] != v[best] && x == x) {
+        if x > v[best] || (v[best].is_nan() && !x.is_nan()) {
             best = j;
         }
     }

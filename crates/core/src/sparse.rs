@@ -8,6 +8,7 @@
 //! The terms summed are the same as in the dense kernels (which skip zeros
 //! too); results agree to the last bit or two.
 
+use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::float::Float;
@@ -15,6 +16,9 @@ use crate::kernels::sparse_row_times;
 
 /// Rows of a sparse matrix (compressed sparse rows): row r holds the pairs
 /// `(idx[q], val[q])` for q in `offsets[r]..offsets[r + 1]`, columns increasing.
+///
+/// `idx` and `val` only ever grow: entries past the last offset are stale
+/// scratch, so refilling the rows costs no zeroing and no allocation.
 #[derive(Clone, Debug)]
 pub struct SparseRows<T> {
     offsets: Vec<u32>,
@@ -35,14 +39,21 @@ impl<T: Float> SparseRows<T> {
     pub fn with_capacity(rows: usize, nnz: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
-        Self { offsets, idx: Vec::with_capacity(nnz), val: Vec::with_capacity(nnz), next: Vec::new() }
+        Self { offsets, idx: vec![0; nnz], val: vec![T::ZERO; nnz], next: Vec::new() }
     }
 
     /// Removes every row, keeping the memory.
     pub fn clear(&mut self) {
         self.offsets.truncate(1);
-        self.idx.clear();
-        self.val.clear();
+    }
+
+    /// Makes room for `extra` more entries after the stored ones.
+    fn reserve_entries(&mut self, extra: usize) {
+        let need = self.nnz() + extra;
+        if self.idx.len() < need {
+            self.idx.resize(need, 0);
+            self.val.resize(need, T::ZERO);
+        }
     }
 
     /// Number of rows.
@@ -52,7 +63,7 @@ impl<T: Float> SparseRows<T> {
 
     /// Number of stored nonzeros.
     pub fn nnz(&self) -> usize {
-        self.idx.len()
+        self.offsets[self.offsets.len() - 1] as usize
     }
 
     /// Row r: its columns and values.
@@ -70,15 +81,15 @@ impl<T: Float> SparseRows<T> {
     pub fn push_pixels(&mut self, pixels: &[u8], scale: &[T; 256]) {
         const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
         const HIGH: u64 = 0x8080_8080_8080_8080;
-        let start = self.idx.len();
-        // Room for every pixel, written through a cursor, then trimmed.
-        self.idx.resize(start + pixels.len(), 0);
-        self.val.resize(start + pixels.len(), T::ZERO);
+        let start = self.nnz();
+        // Room for every pixel, written through a cursor.
+        self.reserve_entries(pixels.len());
         let (idx, val) = (&mut self.idx[start..], &mut self.val[start..]);
         let mut n = 0;
         let mut chunks = pixels.chunks_exact(8);
         for (w, chunk) in chunks.by_ref().enumerate() {
-            let word = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+            let word =
+                u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
             // top bit of byte b set ⇔ byte b ≠ 0
             let mut mask = (((word & LOW7) + LOW7) | word) & HIGH;
             while mask != 0 {
@@ -97,20 +108,22 @@ impl<T: Float> SparseRows<T> {
                 n += 1;
             }
         }
-        self.idx.truncate(start + n);
-        self.val.truncate(start + n);
         self.offsets.push((start + n) as u32);
     }
 
     /// Appends one dense row, keeping its nonzeros.
     pub fn push_dense(&mut self, row: &[T]) {
+        let start = self.nnz();
+        self.reserve_entries(row.len());
+        let mut n = start;
         for (j, &v) in row.iter().enumerate() {
             if v != T::ZERO {
-                self.idx.push(j as u32);
-                self.val.push(v);
+                self.idx[n] = j as u32;
+                self.val[n] = v;
+                n += 1;
             }
         }
-        self.offsets.push(self.idx.len() as u32);
+        self.offsets.push(n as u32);
     }
 
     /// Writes the transpose into `out`, as `cols` rows: row j lists (r, v) for
@@ -119,17 +132,17 @@ impl<T: Float> SparseRows<T> {
     pub fn transpose_into(&self, cols: usize, out: &mut SparseRows<T>) {
         out.offsets.clear();
         out.offsets.resize(cols + 1, 0);
-        for &j in &self.idx {
+        for &j in &self.idx[..self.nnz()] {
             out.offsets[j as usize + 1] += 1;
         }
         for j in 0..cols {
             out.offsets[j + 1] += out.offsets[j];
         }
         let nnz = self.nnz();
-        out.idx.clear();
-        out.idx.resize(nnz, 0);
-        out.val.clear();
-        out.val.resize(nnz, T::ZERO);
+        if out.idx.len() < nnz {
+            out.idx.resize(nnz, 0);
+            out.val.resize(nnz, T::ZERO);
+        }
         // `next[j]`: where column j's next entry goes.
         out.next.clear();
         out.next.extend_from_slice(&out.offsets[..cols]);

@@ -182,8 +182,10 @@ impl<T: Float> Trainer<T> {
             iter_per_epoch: config.iter_per_epoch(train_size),
             train_size,
             input,
-            losses: Vec::with_capacity(config.iters),
-            evals: Vec::with_capacity(config.evaluations(train_size)),
+            // Reserved up front (bounded, so a huge `iters` cannot abort on allocation): pushing
+            // a loss then allocates only once in a long while, never in the common case.
+            losses: Vec::with_capacity(config.iters.min(1 << 20)),
+            evals: Vec::with_capacity(config.evaluations(train_size).min(1 << 12)),
             diverged: None,
             net,
             config,
@@ -327,4 +329,3 @@ impl<T: Float> Trainer<T> {
         &self.config
     }
 }
-

@@ -218,12 +218,24 @@ impl<T: Float> TwoLayerNet<T> {
     }
 
     fn check_input(&self, x: &Matrix<T>) -> usize {
-        assert_eq!(x.cols(), self.input_size(), "TwoLayerNet: x has {} columns, the net takes {}", x.cols(), self.input_size());
+        assert_eq!(
+            x.cols(),
+            self.input_size(),
+            "TwoLayerNet: x has {} columns, the net takes {}",
+            x.cols(),
+            self.input_size()
+        );
         x.rows()
     }
 
     fn labels_of(&self, t: &Matrix<T>, n: usize) -> Vec<usize> {
-        assert_eq!(t.shape(), (n, self.output_size()), "TwoLayerNet: t is {:?}, expected ({n}, {})", t.shape(), self.output_size());
+        assert_eq!(
+            t.shape(),
+            (n, self.output_size()),
+            "TwoLayerNet: t is {:?}, expected ({n}, {})",
+            t.shape(),
+            self.output_size()
+        );
         (0..n).map(|i| argmax(t.row(i))).collect()
     }
 
@@ -357,4 +369,3 @@ fn column_sums<T: Float>(m: &[T], cols: usize, out: &mut [T]) {
 pub(crate) fn count_hits<T: Float>(logits: &[T], classes: usize, labels: &[u8]) -> usize {
     logits.chunks_exact(classes).zip(labels).filter(|(row, l)| argmax(row) == usize::from(**l)).count()
 }
-

@@ -34,7 +34,8 @@ pub fn config_error(e: &ConfigError) -> JsError {
 }
 
 fn get(config: &JsValue, key: &str) -> Result<Option<JsValue>, JsError> {
-    let v = Reflect::get(config, &JsValue::from_str(key)).map_err(|_| JsError::new("config: cannot read the config object"))?;
+    let v = Reflect::get(config, &JsValue::from_str(key))
+        .map_err(|_| JsError::new("config: cannot read the config object"))?;
     Ok(if v.is_undefined() || v.is_null() { None } else { Some(v) })
 }
 
@@ -78,7 +79,10 @@ impl WebConfig {
         for key in Object::keys(config.unchecked_ref::<Object>()).iter() {
             let key = key.as_string().unwrap_or_default();
             if !FIELDS.contains(&key.as_str()) {
-                return Err(JsError::new(&format!("{key}: unknown config field; expected one of {}", FIELDS.join(", "))));
+                return Err(JsError::new(&format!(
+                    "{key}: unknown config field; expected one of {}",
+                    FIELDS.join(", ")
+                )));
             }
         }
         if let Some(v) = count(config, "hidden", "the hidden size")? {
@@ -98,7 +102,9 @@ impl WebConfig {
         }
         if let Some(v) = number(config, "seed")? {
             if !(v.fract() == 0.0 && (0.0..=9007199254740991.0).contains(&v)) {
-                return Err(JsError::new(&format!("seed: the seed must be a whole number from 0 to 2^53 − 1, got {v}")));
+                return Err(JsError::new(&format!(
+                    "seed: the seed must be a whole number from 0 to 2^53 − 1, got {v}"
+                )));
             }
             c.seed = v as u64;
         }
@@ -106,7 +112,9 @@ impl WebConfig {
             f64 = match v.as_string().as_deref() {
                 Some("f32") => false,
                 Some("f64") => true,
-                _ => return Err(JsError::new(&format!("precision: expected \"f32\" or \"f64\", got {}", describe(&v)))),
+                _ => {
+                    return Err(JsError::new(&format!("precision: expected \"f32\" or \"f64\", got {}", describe(&v))));
+                }
             };
         }
         // Everything but the batch bound, which needs the training set's size.

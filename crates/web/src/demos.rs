@@ -122,7 +122,12 @@ pub fn gradient_field(min: f64, max: f64, step: f64) -> Result<JsValue, JsError>
             cols[3].push(-g[1]);
         }
     }
-    Ok(obj(&[("x0", f64_array(&cols[0])), ("x1", f64_array(&cols[1])), ("dx0", f64_array(&cols[2])), ("dx1", f64_array(&cols[3]))]))
+    Ok(obj(&[
+        ("x0", f64_array(&cols[0])),
+        ("x1", f64_array(&cols[1])),
+        ("dx0", f64_array(&cols[2])),
+        ("dx1", f64_array(&cols[3])),
+    ]))
 }
 
 /// The book's `gradient_descent` on x0² + x1² from (x0, x1): `{x: [x0, x1], history}`
@@ -246,5 +251,10 @@ fn compare(name: &str, a: &[f64], n: &[f64]) -> JsValue {
     let norm = |it: &mut dyn Iterator<Item = f64>| it.map(|v| v * v).sum::<f64>().sqrt();
     let rel_norm = norm(&mut a.iter().zip(n).map(|(a, n)| a - n))
         / (norm(&mut a.iter().copied()) + norm(&mut n.iter().copied())).max(1e-300);
-    obj(&[("name", JsValue::from_str(name)), ("maxAbs", num(max_abs)), ("maxRel", num(max_rel)), ("relNorm", num(rel_norm))])
+    obj(&[
+        ("name", JsValue::from_str(name)),
+        ("maxAbs", num(max_abs)),
+        ("maxRel", num(max_rel)),
+        ("relNorm", num(rel_norm)),
+    ])
 }

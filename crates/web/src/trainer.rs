@@ -118,7 +118,9 @@ impl Trainer {
     fn parts(&mut self) -> Result<(&Dataset, &mut Box<dyn Run>), JsError> {
         match (&self.data, &mut self.run) {
             (Some(d), Some(r)) => Ok((d, r)),
-            _ => Err(JsError::new("no data loaded: call loadMnist(trainImages, trainLabels, testImages, testLabels) first")),
+            _ => Err(JsError::new(
+                "no data loaded: call loadMnist(trainImages, trainLabels, testImages, testLabels) first",
+            )),
         }
     }
 

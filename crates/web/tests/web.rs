@@ -148,7 +148,9 @@ fn a_short_run_lowers_the_loss() {
 #[wasm_bindgen_test]
 fn chunked_training_equals_one_run() {
     for precision in ["f32", "f64"] {
-        let cfg = || config(&[("iters", 200.into()), ("batch", 30.into()), ("seed", 9.into()), ("precision", precision.into())]);
+        let cfg = || {
+            config(&[("iters", 200.into()), ("batch", 30.into()), ("seed", 9.into()), ("precision", precision.into())])
+        };
         let mut one = loaded(cfg());
         one.train(200).unwrap();
         let mut chunked = loaded(cfg());

@@ -80,7 +80,8 @@ fn field(json: bool) -> Result<(), CliError> {
         return print_json(&serde_json::Value::Array(items));
     }
     let header = ["x0", "x1", "-df/dx0", "-df/dx1"];
-    let formats: Vec<FloatFormat> = (0..4).map(|c| FloatFormat::new(&rows.iter().map(|r| r[c]).collect::<Vec<_>>())).collect();
+    let formats: Vec<FloatFormat> =
+        (0..4).map(|c| FloatFormat::new(&rows.iter().map(|r| r[c]).collect::<Vec<_>>())).collect();
     let cells: Vec<Vec<String>> = rows.iter().map(|r| (0..4).map(|c| formats[c].format(r[c])).collect()).collect();
     let widths: Vec<usize> =
         (0..4).map(|c| cells.iter().map(|r| r[c].len()).chain([header[c].len()]).max().unwrap_or(0)).collect();

@@ -28,11 +28,17 @@ pub static COMMAND: Command = Command {
     ],
 };
 
+/// The most steps: every point of the path is kept in memory.
+pub const MAX_STEPS: usize = 1_000_000;
+
 /// Runs `descent gradient-method`.
 pub fn run(args: &Args) -> Result<(), CliError> {
     let init: Vec<f64> = args.get_or("init", vec![-3.0, 4.0])?;
     let lr: f64 = args.get_or("lr", 0.1)?;
     let steps: usize = args.get_or("steps", 100)?;
+    if steps > MAX_STEPS {
+        return Err(args.usage_error(format!("--steps is at most {MAX_STEPS}: the whole path is kept")));
+    }
     let d = gradient_descent(function_2, &init, lr, steps);
     if args.switch("json") {
         return print_json(&json!({

@@ -49,7 +49,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     };
     let len = ys[0].1.len();
     if label >= len {
-        return Err(args.usage_error(format!("--t {label} is not a class of a {len}-element output: use 0..{}", len - 1)));
+        return Err(
+            args.usage_error(format!("--t {label} is not a class of a {len}-element output: use 0..{}", len - 1))
+        );
     }
     let mut t = vec![0.0; len];
     t[label] = 1.0;

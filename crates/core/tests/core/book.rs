@@ -37,7 +37,7 @@ fn one_hot_and_label_targets_give_the_same_cross_entropy() {
     let b = cross_entropy_error_labels(&y, &labels);
     assert_eq!(a, b);
     // Row 3 puts 0 on the true label: δ caps −ln(0 + δ) at ≈ 16.118 instead of ∞.
-    let row3 = cross_entropy_error_labels(&Matrix::row_vector(&y.row(2).to_vec()), &[3]);
+    let row3 = cross_entropy_error_labels(&Matrix::row_vector(y.row(2)), &[3]);
     assert_close(&[row3], &[-(1e-7f64).ln()], 1e-15);
     assert!(a.is_finite());
 }
@@ -71,7 +71,10 @@ fn partial_derivative_and_gradient_of_function_2() {
 fn numerical_gradient_restores_every_element_of_any_shape() {
     let mut m = Matrix::from_rows(&[[1.0, -2.0, 3.0], [0.5, 0.25, -4.0]]);
     let before = m.clone();
-    let g = numerical_gradient(|x: &[f64]| x.iter().enumerate().map(|(i, v)| (i as f64 + 1.0) * v * v).sum(), m.as_mut_slice());
+    let g = numerical_gradient(
+        |x: &[f64]| x.iter().enumerate().map(|(i, v)| (i as f64 + 1.0) * v * v).sum(),
+        m.as_mut_slice(),
+    );
     assert_eq!(m, before);
     let want: Vec<f64> = before.as_slice().iter().enumerate().map(|(i, v)| 2.0 * (i as f64 + 1.0) * v).collect();
     assert_close(&g, &want, 1e-7);
@@ -99,7 +102,8 @@ fn gradient_descent_matches_the_book() {
 
 #[test]
 fn simple_net_matches_the_book() {
-    let mut net = SimpleNet::with_weights([[1.78188867, -1.60339216, -1.83076049], [-0.27388719, 0.9192118, -0.79033481]]);
+    let mut net =
+        SimpleNet::with_weights([[1.78188867, -1.60339216, -1.83076049], [-0.27388719, 0.9192118, -0.79033481]]);
     let x = [0.6, 0.9];
     let t = [0.0, 0.0, 1.0];
     let p = net.predict(&x);

@@ -4,7 +4,11 @@ use descent_core::{Matrix, Params, Rng, TwoLayerNet};
 
 fn random_batch(rng: &mut Rng, n: usize, input: usize, classes: usize) -> (Matrix<f64>, Matrix<f64>) {
     // Pixel-like inputs in [0, 1), a third of them exactly 0.
-    let x = Matrix::from_vec(n, input, (0..n * input).map(|_| if rng.index(3) == 0 { 0.0 } else { rng.index(256) as f64 / 255.0 }).collect());
+    let x = Matrix::from_vec(
+        n,
+        input,
+        (0..n * input).map(|_| if rng.index(3) == 0 { 0.0 } else { rng.index(256) as f64 / 255.0 }).collect(),
+    );
     let labels: Vec<usize> = (0..n).map(|_| rng.index(classes)).collect();
     (x, Matrix::one_hot(&labels, classes))
 }
@@ -12,7 +16,8 @@ fn random_batch(rng: &mut Rng, n: usize, input: usize, classes: usize) -> (Matri
 /// ‖a − n‖ / (‖a‖ + ‖n‖) over one tensor: the relative difference.
 fn max_rel(a: &[f64], n: &[f64]) -> f64 {
     let norm = |v: &mut dyn Iterator<Item = f64>| v.map(|x| x * x).sum::<f64>().sqrt();
-    norm(&mut a.iter().zip(n).map(|(a, n)| a - n)) / (norm(&mut a.iter().copied()) + norm(&mut n.iter().copied())).max(1e-300)
+    norm(&mut a.iter().zip(n).map(|(a, n)| a - n))
+        / (norm(&mut a.iter().copied()) + norm(&mut n.iter().copied())).max(1e-300)
 }
 
 fn max_abs(a: &[f64], n: &[f64]) -> f64 {

@@ -41,7 +41,10 @@ fn check(fast: Kernel, slow: Kernel, a_len: fn(usize, usize, usize) -> usize, b_
 
 fn compare(got: &[f64], want: &[f64], m: usize, k: usize, n: usize, what: &str) {
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!((g - w).abs() <= 1e-12 * (1.0 + w.abs()) * k as f64, "{what} m={m} k={k} n={n}: C[{i}] = {g}, naive {w}");
+        assert!(
+            (g - w).abs() <= 1e-12 * (1.0 + w.abs()) * k as f64,
+            "{what} m={m} k={k} n={n}: C[{i}] = {g}, naive {w}"
+        );
     }
 }
 
@@ -159,7 +162,10 @@ mod sparse {
             let mut got = vec![f64::NAN; k * n];
             spmm(&t, &c, n, &mut got);
             for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-                assert!((g - w).abs() <= 1e-12 * (1.0 + w.abs()) * m as f64, "Aᵀ·C m={m} k={k} n={n} [{i}]: {g} vs {w}");
+                assert!(
+                    (g - w).abs() <= 1e-12 * (1.0 + w.abs()) * m as f64,
+                    "Aᵀ·C m={m} k={k} n={n} [{i}]: {g} vs {w}"
+                );
             }
         }
     }

@@ -147,4 +147,3 @@ fn sparse_and_dense_passes_agree_on_a_real_batch() {
         assert!(worst < 1e-5, "{}: dense and sparse gradients differ by a relative {worst:e}", Params::<f32>::NAMES[k]);
     }
 }
-

@@ -1,0 +1,170 @@
+//! `descent bench`: where a training iteration's time goes, and what a full
+//! evaluation costs, in f32 and f64. Figures only: nothing here is a test.
+
+use std::time::{Duration, Instant};
+
+use descent_core::train::{gather, pixel_scale};
+use descent_core::{Dataset, Float, Params, Rng, TrainConfig, Trainer, TwoLayerNet, Workspace};
+use serde_json::json;
+
+use super::{print, print_json};
+use crate::args::{Args, Command, DATA, Flag, JSON};
+use crate::data;
+use crate::error::CliError;
+
+/// The flags.
+pub static COMMAND: Command = Command {
+    name: "bench",
+    about: "milliseconds per training iteration (gather, forward, backward, update) and per full evaluation",
+    notes: "The book's run (784-50-10, batch 100, lr 0.1): WARMUP iterations untimed, then --iters timed ones,\n\
+            each split into gather (draw 100 indices with replacement, copy the images as p / 255), forward\n\
+            (to softmax, plus the batch loss), backward (every gradient) and update (SGD). The evaluation is\n\
+            the per-epoch accuracy over all 60000 training and 10000 test images, timed 3 times after one\n\
+            untimed run, mean reported. Run it on an idle machine; a release build is assumed.",
+    flags: &[
+        Flag::value("iters", "N", "timed iterations (default 300, after 50 warm-up ones)"),
+        Flag::value("precision", "f32|f64|both", "which float types (default both)"),
+        DATA,
+        JSON,
+    ],
+};
+
+/// Untimed iterations before the timed ones.
+pub const WARMUP: usize = 50;
+/// Timed full evaluations (after one untimed).
+pub const EVAL_REPEATS: u32 = 3;
+
+/// One precision's figures, all in milliseconds.
+#[derive(Debug, Clone, Copy)]
+struct Figures {
+    name: &'static str,
+    per_iter: f64,
+    /// gather, forward, backward, update: per iteration.
+    parts: [f64; 4],
+    eval: f64,
+}
+
+/// The parts of an iteration, in [`Figures::parts`] order.
+const PART_NAMES: [&str; 4] = ["gather", "forward", "backward", "update"];
+
+/// Runs `descent bench`.
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let iters: usize = args.get_or("iters", 300)?;
+    if iters == 0 {
+        return Err(args.usage_error("--iters must be at least 1"));
+    }
+    let names: &[&str] = match args.raw("precision").unwrap_or("both") {
+        "f32" => &["f32"],
+        "f64" => &["f64"],
+        "both" => &["f32", "f64"],
+        other => {
+            return Err(args.usage_error(format!("invalid value '{other}' for --precision: expected f32, f64 or both")));
+        }
+    };
+    let loaded = data::load(args)?;
+    TrainConfig::default()
+        .validate(loaded.data.train.len())
+        .map_err(|e| CliError::failed(format!("cannot bench on this data: {e}")))?;
+    let figures: Vec<Figures> = names
+        .iter()
+        .map(|&n| if n == "f32" { measure::<f32>(&loaded.data, iters) } else { measure::<f64>(&loaded.data, iters) })
+        .collect();
+    if args.switch("json") {
+        print_json(&to_json(&figures, iters, &loaded.data))
+    } else {
+        print(&to_text(&figures, iters, &loaded.data))
+    }
+}
+
+/// One JSON object: the run's shape and one result per precision.
+fn to_json(figures: &[Figures], iters: usize, data: &Dataset) -> serde_json::Value {
+    let c = TrainConfig::default();
+    let results: Vec<_> = figures
+        .iter()
+        .map(|f| {
+            json!({"precision": f.name, "ms_per_iter": f.per_iter, "gather_ms": f.parts[0], "forward_ms": f.parts[1],
+                   "backward_ms": f.parts[2], "update_ms": f.parts[3], "eval_ms": f.eval,
+                   "eval_images": data.train.len() + data.test.len()})
+        })
+        .collect();
+    json!({"iters": iters, "warmup": WARMUP, "batch": c.batch_size, "hidden": c.hidden, "results": results})
+}
+
+/// A header line and a table: one row per precision, milliseconds.
+fn to_text(figures: &[Figures], iters: usize, data: &Dataset) -> String {
+    let c = TrainConfig::default();
+    let mut out = format!(
+        "TwoLayerNet {}-{}-{}, batch {}: {iters} timed iterations after {WARMUP} warm-up; \
+         evaluation = {} + {} images, mean of {EVAL_REPEATS}\n\n",
+        data.input_size(),
+        c.hidden,
+        data.classes,
+        c.batch_size,
+        data.train.len(),
+        data.test.len()
+    );
+    out.push_str(&format!("{:<10}{:>9}", "ms", "per iter"));
+    for p in PART_NAMES {
+        out.push_str(&format!("{p:>10}"));
+    }
+    out.push_str(&format!("{:>12}\n", "evaluation"));
+    for f in figures {
+        out.push_str(&format!("{:<10}{:>9.3}", f.name, f.per_iter));
+        for p in f.parts {
+            out.push_str(&format!("{p:>10.3}"));
+        }
+        out.push_str(&format!("{:>12.1}\n", f.eval));
+    }
+    out
+}
+
+/// Times the book's iteration part by part, then a full evaluation, in T.
+/// `data` must hold at least a batch of training images (checked by the caller).
+fn measure<T: Float>(data: &Dataset, iters: usize) -> Figures {
+    let c = TrainConfig::default();
+    let (input, hidden, output, b) = (data.input_size(), c.hidden, data.classes, c.batch_size);
+    let mut rng = Rng::new(c.seed);
+    let mut net = TwoLayerNet::<T>::new(input, hidden, output, c.weight_init_std, &mut rng);
+    let mut ws = Workspace::new(b, hidden, output);
+    let mut grads = Params::zeros(input, hidden, output);
+    let scale = pixel_scale::<T>();
+    let (mut x, mut idx, mut labels) = (vec![T::ZERO; b * input], vec![0usize; b], vec![0usize; b]);
+    let lr = T::from_f64(c.lr);
+
+    let mut parts = [Duration::ZERO; 4];
+    let mut start = Instant::now();
+    for it in 0..WARMUP + iters {
+        if it == WARMUP {
+            parts = [Duration::ZERO; 4];
+            start = Instant::now();
+        }
+        let t0 = Instant::now();
+        for (i, l) in idx.iter_mut().zip(labels.iter_mut()) {
+            *i = rng.index(data.train.len());
+            *l = usize::from(data.train.labels[*i]);
+        }
+        gather(&data.train.images, idx.iter().copied(), &scale, &mut x);
+        let t1 = Instant::now();
+        net.forward(&x, b, &mut ws);
+        std::hint::black_box(net.batch_loss(&mut ws, &labels, b));
+        let t2 = Instant::now();
+        net.backward(&x, b, &labels, &mut ws, &mut grads);
+        let t3 = Instant::now();
+        net.update(&grads, lr);
+        let t4 = Instant::now();
+        for (p, d) in parts.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3]) {
+            *p += d;
+        }
+    }
+    let total = start.elapsed();
+    let per = |d: Duration| d.as_secs_f64() * 1e3 / iters as f64;
+
+    let mut trainer = Trainer::<T>::new(c, data).expect("config validated against this data by the caller");
+    std::hint::black_box(trainer.evaluate(data));
+    let t = Instant::now();
+    for _ in 0..EVAL_REPEATS {
+        std::hint::black_box(trainer.evaluate(data));
+    }
+    let eval = t.elapsed().as_secs_f64() * 1e3 / f64::from(EVAL_REPEATS);
+    Figures { name: T::NAME, per_iter: per(total), parts: parts.map(per), eval }
+}

@@ -1,0 +1,231 @@
+//! `descent train`: the book's `train_neuralnet.py` on real MNIST, with a
+//! progress bar, JSON lines, CSV and the book's two figures.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use descent_core::{Error, Evaluation, Float, TrainConfig, Trainer};
+use serde_json::json;
+
+use super::{print, print_json};
+use crate::args::{Args, Command, DATA, Flag, JSON, Precision};
+use crate::data::{self, Loaded};
+use crate::error::CliError;
+use crate::format::py_float;
+use crate::progress::{Progress, duration};
+use crate::svg;
+
+/// The flags.
+pub static COMMAND: Command = Command {
+    name: "train",
+    about: "train TwoLayerNet on MNIST with mini-batch SGD (book 4.5, train_neuralnet.py)",
+    notes: "Prints the book's `train acc, test acc | a, b` at each epoch (the accuracy over all 60000\n\
+            training and 10000 test images), then a final evaluation and the time taken. Mini-batches are\n\
+            drawn with replacement, as np.random.choice does. An epoch is ⌈60000 / batch⌉ iterations\n\
+            (600 for the book's batch of 100, so 10000 iterations evaluate 17 times: i = 0, 600, …, 9600);\n\
+            the book's float modulo would rarely fire for a batch that does not divide 60000.\n\
+            A progress bar (iterations/s, ETA) is drawn on stderr when it is a terminal.\n\
+            --json: one object per evaluation {iter, epoch, train_acc, test_acc, loss}, then\n\
+            {final: true, train_acc, test_acc, elapsed_s, ms_per_iter, ...}. elapsed_s covers the training\n\
+            loop with its evaluations (not reading MNIST, not the final evaluation); ms_per_iter excludes\n\
+            the evaluations, as the numpy reference does.\n\
+            --out DIR: loss.csv (iter,loss), accuracy.csv (iter,epoch,train_acc,test_acc), loss.svg (every\n\
+            iteration beside the first 1000) and accuracy.svg (train solid, test dashed, per epoch).",
+    flags: &[
+        Flag::value("iters", "N", "iterations (default 10000)"),
+        Flag::value("batch", "N", "mini-batch size (default 100)"),
+        Flag::value("lr", "LR", "learning rate (default 0.1)"),
+        Flag::value("hidden", "H", "hidden units (default 50)"),
+        Flag::value("init-std", "S", "std of the initial weights (default 0.01)"),
+        Flag::value("seed", "S", "seed of the weights and the mini-batches (default 42)"),
+        Flag::value("precision", "f32|f64", "float type of the net (default f64, as numpy in the book)"),
+        Flag::value("out", "DIR", "write loss.csv, accuracy.csv, loss.svg and accuracy.svg there"),
+        DATA,
+        JSON,
+    ],
+};
+
+/// The most iterations a run takes: the loss of each is kept in memory (8 bytes each).
+pub const MAX_ITERS: usize = 10_000_000;
+/// The most hidden units: W1 alone is 784 × H floats, and the gradients as much again.
+pub const MAX_HIDDEN: usize = 10_000;
+
+/// The run's config from the flags, checked before any data is read.
+fn config(args: &Args) -> Result<TrainConfig, CliError> {
+    let d = TrainConfig::default();
+    let config = TrainConfig {
+        hidden: args.get_or("hidden", d.hidden)?,
+        lr: args.get_or("lr", d.lr)?,
+        batch_size: args.get_or("batch", d.batch_size)?,
+        iters: args.get_or("iters", d.iters)?,
+        weight_init_std: args.get_or("init-std", d.weight_init_std)?,
+        seed: args.get_or("seed", d.seed)?,
+    };
+    // The training-set size bounds the batch; it is checked again once the data is read.
+    config.validate(usize::MAX).map_err(|e| args.usage_error(Error::from(e).to_string()))?;
+    if config.iters > MAX_ITERS || config.hidden > MAX_HIDDEN {
+        return Err(args.usage_error(format!(
+            "--iters is at most {MAX_ITERS} and --hidden at most {MAX_HIDDEN} (the book uses 10000 and 50)"
+        )));
+    }
+    Ok(config)
+}
+
+/// What `run` needs besides the config and the data.
+struct Options {
+    json: bool,
+    out: Option<PathBuf>,
+}
+
+/// Runs `descent train`.
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let config = config(args)?;
+    let precision = args.get_or("precision", Precision::F64)?;
+    let out = args.raw("out").map(PathBuf::from);
+    if let Some(dir) = &out {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::failed(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let loaded = data::load(args)?;
+    let opts = Options { json: args.switch("json"), out };
+    match precision {
+        Precision::F32 => train::<f32>(config, &loaded, &opts),
+        Precision::F64 => train::<f64>(config, &loaded, &opts),
+    }
+}
+
+/// The book's evaluation line.
+pub fn book_line(train_acc: f64, test_acc: f64) -> String {
+    format!("train acc, test acc | {}, {}", py_float(train_acc), py_float(test_acc))
+}
+
+/// Times of a finished run.
+struct Timing {
+    elapsed: Duration,
+    evaluating: Duration,
+}
+
+/// Trains in T, printing as it goes, then the final evaluation and the files.
+fn train<T: Float>(config: TrainConfig, loaded: &Loaded, opts: &Options) -> Result<(), CliError> {
+    let data = &loaded.data;
+    let mut trainer = Trainer::<T>::new(config, data).map_err(|e| match e {
+        Error::Config(_) => CliError::usage(Some("train"), e.to_string()),
+        e => CliError::failed(e.to_string()),
+    })?;
+    if !opts.json {
+        print(&header::<T>(trainer.config(), loaded))?;
+    }
+    let timing = run_loop(&mut trainer, data, opts.json)?;
+    let (train_acc, test_acc) = trainer.evaluate(data);
+    let iters = trainer.iter();
+    let elapsed = timing.elapsed.as_secs_f64();
+    let ms_per_iter = timing.elapsed.saturating_sub(timing.evaluating).as_secs_f64() * 1e3 / iters as f64;
+    if opts.json {
+        print_json(&json!({
+            "final": true, "train_acc": train_acc, "test_acc": test_acc, "elapsed_s": elapsed,
+            "ms_per_iter": ms_per_iter, "eval_s": timing.evaluating.as_secs_f64(), "iters": iters, "precision": T::NAME,
+        }))?;
+    } else {
+        let evals = trainer.evals().len();
+        let long = if elapsed >= 60.0 { format!(" ({})", duration(elapsed)) } else { String::new() };
+        print(&format!(
+            "final {}\n{iters} iterations in {elapsed:.2} s{long}: {ms_per_iter:.3} ms per iteration, \
+             {:.2} s in {evals} evaluation{}; reading MNIST took {:.2} s\n",
+            book_line(train_acc, test_acc),
+            timing.evaluating.as_secs_f64(),
+            if evals == 1 { "" } else { "s" },
+            loaded.elapsed.as_secs_f64()
+        ))?;
+    }
+    if let Some(dir) = &opts.out {
+        write_outputs(dir, trainer.losses(), trainer.evals())?;
+        if !opts.json {
+            print(&format!("wrote loss.csv, accuracy.csv, loss.svg, accuracy.svg to {}\n", dir.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The text mode's first line: the net, the run and the data.
+fn header<T: Float>(c: &TrainConfig, loaded: &Loaded) -> String {
+    let d = &loaded.data;
+    format!(
+        "TwoLayerNet {}-{}-{} in {}: {} iterations of batch {}, lr {}, init std {}, seed {}; \
+         MNIST from {} ({} train, {} test images)\n",
+        d.input_size(),
+        c.hidden,
+        d.classes,
+        T::NAME,
+        c.iters,
+        c.batch_size,
+        py_float(c.lr),
+        py_float(c.weight_init_std),
+        c.seed,
+        loaded.dir.display(),
+        d.train.len(),
+        d.test.len()
+    )
+}
+
+/// Every iteration, with the progress bar and a line per evaluation.
+fn run_loop<T: Float>(trainer: &mut Trainer<T>, data: &descent_core::Dataset, json: bool) -> Result<Timing, CliError> {
+    let total = trainer.remaining();
+    let mut progress = Progress::new(total).with_evaluations(trainer.iter_per_epoch());
+    let start = Instant::now();
+    let mut evaluating = Duration::ZERO;
+    let mut iterate = |progress: &mut Progress| -> Result<(), CliError> {
+        for done in 1..=total {
+            let before = Instant::now();
+            let step = trainer.step(data).map_err(|e| CliError::failed(e.to_string()))?;
+            if let Some(e) = step.eval {
+                let spent = before.elapsed();
+                evaluating += spent;
+                progress.pause(spent);
+                progress.clear();
+                print_eval(&e, json)?;
+            }
+            progress.update(done, step.loss);
+        }
+        Ok(())
+    };
+    let result = iterate(&mut progress);
+    let elapsed = start.elapsed();
+    // Whatever stopped the loop, leave no half-drawn bar behind.
+    progress.clear();
+    result.map(|()| Timing { elapsed, evaluating })
+}
+
+/// One evaluation: the book's line, or a JSON object.
+fn print_eval(e: &Evaluation, json: bool) -> Result<(), CliError> {
+    if json {
+        print_json(&json!({
+            "iter": e.iter, "epoch": e.epoch, "train_acc": e.train_acc, "test_acc": e.test_acc, "loss": e.loss
+        }))
+    } else {
+        print(&format!("{}\n", book_line(e.train_acc, e.test_acc)))
+    }
+}
+
+/// loss.csv, accuracy.csv, loss.svg and accuracy.svg in `dir`.
+fn write_outputs(dir: &Path, losses: &[f64], evals: &[Evaluation]) -> Result<(), CliError> {
+    let mut loss_csv = String::from("iter,loss\n");
+    for (i, l) in losses.iter().enumerate() {
+        loss_csv.push_str(&format!("{i},{}\n", py_float(*l)));
+    }
+    let mut acc_csv = String::from("iter,epoch,train_acc,test_acc\n");
+    for e in evals {
+        acc_csv.push_str(&format!("{},{},{},{}\n", e.iter, e.epoch, py_float(e.train_acc), py_float(e.test_acc)));
+    }
+    let train: Vec<f64> = evals.iter().map(|e| e.train_acc).collect();
+    let test: Vec<f64> = evals.iter().map(|e| e.test_acc).collect();
+    let files = [
+        ("loss.csv", loss_csv),
+        ("accuracy.csv", acc_csv),
+        ("loss.svg", svg::loss_figure(losses)),
+        ("accuracy.svg", svg::accuracy_figure(&train, &test)),
+    ];
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(())
+}

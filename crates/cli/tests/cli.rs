@@ -1,0 +1,432 @@
+//! The `descent` binary, run as a user runs it: the book's printed values for
+//! every chapter command (text and `--json`), training on real MNIST, the
+//! files `--out` writes, and every error path (exit codes and messages).
+//!
+//! MNIST must be in `data/mnist` (`scripts/setup.sh --data`). No test asserts
+//! a time: timings are printed by `descent bench`, not checked.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The repository's MNIST folder.
+fn mnist() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/mnist");
+    assert!(dir.join("train-images-idx3-ubyte").is_file(), "MNIST is missing: run `scripts/setup.sh --data` first");
+    dir
+}
+
+/// Runs `descent args…` from the repository root.
+fn descent(args: &[&str]) -> Output {
+    descent_in(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."), args)
+}
+
+/// Runs `descent args…` from `cwd`.
+fn descent_in(cwd: impl AsRef<Path>, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_descent")).args(args).current_dir(cwd).output().expect("the descent binary runs")
+}
+
+/// Runs a data command with `--data` pointing at the repository's MNIST.
+fn descent_data(args: &[&str]) -> Output {
+    let data = mnist();
+    let mut all = args.to_vec();
+    all.extend(["--data", data.to_str().unwrap()]);
+    descent(&all)
+}
+
+/// stdout of a run that must succeed.
+fn ok(out: Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}\nstderr: {stderr}", out.status.code());
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+/// stderr of a run that must fail with `code`, never by a panic.
+fn fails(out: Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "stderr: {stderr}\nstdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.starts_with("descent: error: "), "{stderr}");
+    stderr
+}
+
+/// The single JSON object a `--json` run prints.
+fn json(out: Output) -> Value {
+    let s = ok(out);
+    assert_eq!(s.lines().count(), 1, "one JSON line expected: {s}");
+    serde_json::from_str(&s).expect("valid JSON")
+}
+
+/// Every line of a `--json` run, parsed.
+fn json_lines(out: Output) -> Vec<Value> {
+    ok(out).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().expect("an array").iter().map(f).collect()
+}
+
+/// A fresh scratch folder under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("descent-cli-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+mod book {
+    use super::*;
+
+    #[test]
+    fn loss_prints_the_books_four_values() {
+        let s = ok(descent(&["loss"]));
+        for v in ["0.09750000000000003", "0.5975", "0.510825457099338", "2.302584092994546"] {
+            assert!(s.contains(v), "{v} missing from\n{s}");
+        }
+        assert!(s.contains("[0.1  0.05 0.6  0.   0.05 0.1  0.   0.1  0.   0.  ]"), "{s}");
+        let j = json(descent(&["loss", "--json"]));
+        assert_eq!(j["t"], 2);
+        let r = &j["results"];
+        assert_eq!(f(&r[0]["sum_squares_error"]), 0.09750000000000003);
+        assert_eq!(f(&r[0]["cross_entropy_error"]), 0.510825457099338);
+        assert_eq!(f(&r[1]["sum_squares_error"]), 0.5975);
+        assert_eq!(f(&r[1]["cross_entropy_error"]), 2.302584092994546);
+    }
+
+    #[test]
+    fn loss_of_a_given_output_and_label() {
+        let j = json(descent(&["loss", "--y", "0.1,0.05,0.1,0,0.05,0.1,0,0.6,0,0", "--t", "7", "--json"]));
+        let r = &j["results"][0];
+        assert!((f(&r["sum_squares_error"]) - 0.0975).abs() < 1e-15);
+        assert!((f(&r["cross_entropy_error"]) - 0.510825457099338).abs() < 1e-15);
+        assert_eq!(r["name"], "y");
+    }
+
+    #[test]
+    fn gradient_1d_derivative_and_tangent() {
+        let s = ok(descent(&["gradient-1d"]));
+        assert!(s.contains("0.1999999999990898"), "{s}");
+        let j = json(descent(&["gradient-1d", "--json"]));
+        assert_eq!(f(&j["x"]), 5.0);
+        assert_eq!(f(&j["f"]), 0.75);
+        assert_eq!(f(&j["derivative"]), 0.1999999999990898);
+        assert_eq!(f(&j["tangent"]["slope"]), 0.1999999999990898);
+        assert_eq!(f(&j["tangent"]["intercept"]), 0.75 - 0.1999999999990898 * 5.0);
+        let j = json(descent(&["gradient-1d", "--x", "10", "--json"]));
+        assert!((f(&j["derivative"]) - 0.3).abs() < 1e-9);
+    }
+
+    #[test]
+    fn gradient_2d_partials_and_gradient() {
+        let s = ok(descent(&["gradient-2d"]));
+        assert!(s.contains("6.00000000000378") && s.contains("[6. 8.]"), "{s}");
+        let j = json(descent(&["gradient-2d", "--at", "3,4", "--json"]));
+        assert_eq!(f(&j["partial"][0]), 6.00000000000378);
+        let g = floats(&j["gradient"]);
+        assert!((g[0] - 6.0).abs() < 1e-9 && (g[1] - 8.0).abs() < 1e-9, "{g:?}");
+    }
+
+    #[test]
+    fn gradient_2d_field_is_the_books_grid() {
+        let s = ok(descent(&["gradient-2d", "--field"]));
+        assert_eq!(s.lines().count(), 1 + 324, "a header and 18 × 18 rows");
+        let j = json(descent(&["gradient-2d", "--field", "--json"]));
+        let pts = j.as_array().expect("a JSON array");
+        assert_eq!(pts.len(), 324);
+        assert_eq!((f(&pts[0]["x0"]), f(&pts[0]["x1"])), (-2.0, -2.0));
+        assert_eq!((f(&pts[1]["x0"]), f(&pts[1]["x1"])), (-1.75, -2.0), "x0 varies fastest");
+        assert_eq!((f(&pts[323]["x0"]), f(&pts[323]["x1"])), (2.25, 2.25));
+        for p in pts {
+            // −∇f = (−2x0, −2x1): the arrows point to the minimum.
+            assert!((f(&p["dx0"]) + 2.0 * f(&p["x0"])).abs() < 1e-9);
+            assert!((f(&p["dx1"]) + 2.0 * f(&p["x1"])).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn gradient_method_reproduces_the_books_three_runs() {
+        for (lr, expected) in [
+            ("0.1", "[-6.11110793e-10  8.14814391e-10]"),
+            ("10", "[-2.58983747e+13 -1.29524862e+12]"),
+            ("1e-10", "[-2.99999994  3.99999992]"),
+        ] {
+            let s = ok(descent(&["gradient-method", "--init", "-3,4", "--lr", lr, "--steps", "100"]));
+            assert!(s.contains(expected), "lr {lr}: {expected} missing from\n{s}");
+        }
+        // The defaults are the book's first run.
+        assert!(ok(descent(&["gradient-method"])).contains("[-6.11110793e-10  8.14814391e-10]"));
+    }
+
+    #[test]
+    fn gradient_method_json_has_the_point_and_the_path() {
+        let j = json(descent(&["gradient-method", "--json"]));
+        let x = floats(&j["x"]);
+        assert!((x[0] - -6.11110793e-10).abs() < 1e-17 && (x[1] - 8.14814391e-10).abs() < 1e-17, "{x:?}");
+        let history = j["history"].as_array().unwrap();
+        assert_eq!(history.len(), 100);
+        assert_eq!(floats(&history[0]), vec![-3.0, 4.0], "x before the first update");
+        let s = ok(descent(&["gradient-method", "--steps", "3", "--history"]));
+        assert!(s.contains("[[-3.    4.  ]") && s.contains("[-1.92  2.56]]"), "{s}");
+    }
+
+    #[test]
+    fn simplenet_with_the_books_w() {
+        let s = ok(descent(&["simplenet"]));
+        assert!(s.contains("[[ 1.78188867 -1.60339216 -1.83076049]"), "{s}");
+        assert!(s.contains("np.argmax(p)                  0"), "{s}");
+        let j = json(descent(&["simplenet", "--json"]));
+        let close = |got: &[f64], want: &[f64]| {
+            got.iter().zip(want).all(|(g, w)| (g - w).abs() < 2e-8) && got.len() == want.len()
+        };
+        let p = floats(&j["p"]);
+        assert!(close(&p, &[0.82263473, -0.13474467, -1.80975762]), "{p:?}");
+        assert_eq!(j["argmax"], 0);
+        assert!((f(&j["loss"]) - 3.0079485436571267).abs() < 1e-7);
+        let dw: Vec<f64> = j["dW"].as_array().unwrap().iter().flat_map(floats).collect();
+        assert!(close(&dw, &[0.4121426, 0.15822056, -0.57036316, 0.6182139, 0.23733084, -0.85554475]), "{dw:?}");
+    }
+
+    #[test]
+    fn simplenet_takes_w_x_t_or_a_seed() {
+        let j = json(descent(&["simplenet", "--w", "1,0,0,0,1,0", "--x", "1,2", "--t", "1", "--json"]));
+        assert_eq!(floats(&j["p"]), vec![1.0, 2.0, 0.0]);
+        assert_eq!(j["argmax"], 1);
+        let a = json(descent(&["simplenet", "--seed", "7", "--json"]));
+        let b = json(descent(&["simplenet", "--seed", "7", "--json"]));
+        assert_eq!(a["W"], b["W"], "a seed gives one W");
+    }
+
+    #[test]
+    fn help_lists_commands_and_flags() {
+        let top = ok(descent(&["--help"]));
+        for c in ["loss", "gradient-1d", "gradient-2d", "gradient-method", "simplenet", "gradcheck", "train", "bench"] {
+            assert!(top.contains(c), "{c}");
+            let h = ok(descent(&[c, "--help"]));
+            assert!(h.contains("--json") && h.contains(&format!("descent {c}")), "{h}");
+        }
+        let train = ok(descent(&["train", "--help"]));
+        for flag in ["--iters", "--batch", "--lr", "--hidden", "--init-std", "--seed", "--precision", "--out", "--data"]
+        {
+            assert!(train.contains(flag), "{flag}");
+        }
+        assert_eq!(ok(descent(&["help", "bench"])), ok(descent(&["bench", "-h"])));
+    }
+}
+
+mod errors {
+    use super::*;
+
+    #[test]
+    fn missing_data_folder_names_the_setup_command() {
+        let dir = scratch("missing").join("nope");
+        let e = fails(descent(&["train", "--data", dir.to_str().unwrap()]), 1);
+        assert!(e.contains("does not exist") && e.contains("scripts/setup.sh --data"), "{e}");
+    }
+
+    #[test]
+    fn no_data_folder_anywhere_names_the_setup_command() {
+        // A copy of the binary outside the repository, run from outside it: nothing to find.
+        let dir = std::env::temp_dir().join(format!("descent-cli-nodata-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let exe = dir.join("descent");
+        std::fs::copy(env!("CARGO_BIN_EXE_descent"), &exe).unwrap();
+        let out = Command::new(&exe).args(["train", "--iters", "1"]).current_dir(&dir).output().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let e = fails(out, 1);
+        assert!(e.contains("MNIST not found") && e.contains("scripts/setup.sh --data"), "{e}");
+    }
+
+    #[test]
+    fn data_that_is_a_file_is_refused() {
+        let file = mnist().join("t10k-labels-idx1-ubyte");
+        let e = fails(descent(&["bench", "--data", file.to_str().unwrap()]), 1);
+        assert!(e.contains("is a file"), "{e}");
+    }
+
+    #[test]
+    fn empty_data_folder_names_the_missing_file() {
+        let dir = scratch("empty");
+        let e = fails(descent(&["gradcheck", "--data", dir.to_str().unwrap()]), 1);
+        assert!(e.contains("train-images-idx3-ubyte is missing") && e.contains("scripts/setup.sh --data"), "{e}");
+    }
+
+    /// A folder with the real files linked in, except `bad` written as `bytes`.
+    fn data_with(name: &str, bad: &str, bytes: &[u8]) -> PathBuf {
+        let dir = scratch(name);
+        for f in
+            ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+        {
+            if f == bad {
+                std::fs::write(dir.join(f), bytes).unwrap();
+            } else {
+                std::os::unix::fs::symlink(mnist().join(f).canonicalize().unwrap(), dir.join(f)).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn truncated_file_is_named_with_what_is_wrong() {
+        let full = std::fs::read(mnist().join("t10k-labels-idx1-ubyte")).unwrap();
+        let dir = data_with("truncated", "t10k-labels-idx1-ubyte", &full[..1000]);
+        let e = fails(descent(&["train", "--iters", "1", "--data", dir.to_str().unwrap()]), 1);
+        assert!(e.contains("t10k-labels-idx1-ubyte") && e.contains("truncated"), "{e}");
+        assert!(e.contains("1000 bytes, but the header promises 10008"), "{e}");
+    }
+
+    #[test]
+    fn gzipped_file_says_to_gunzip() {
+        let dir = data_with("gzipped", "train-labels-idx1-ubyte", &[0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0]);
+        let e = fails(descent(&["bench", "--data", dir.to_str().unwrap()]), 1);
+        assert!(e.contains("train-labels-idx1-ubyte") && e.contains("gunzip"), "{e}");
+    }
+
+    #[test]
+    fn usage_errors_exit_with_2() {
+        for args in [
+            &["train", "--itres", "5"][..],
+            &["train", "--iters", "ten"],
+            &["train", "--lr", "-1"],
+            &["train", "--lr", "nan"],
+            &["train", "--precision", "f16"],
+            &["train", "--iters"],
+            &["train", "--iters", "0"],
+            &["train", "--iters", "1000000000000"],
+            &["train", "--hidden", "0"],
+            &["gradient-method", "--steps", "100000000"],
+            &["loss", "--t", "10"],
+            &["loss", "--y", "0.5,abc"],
+            &["gradient-2d", "--at", "1,2,3"],
+            &["gradient-method", "--steps", "-1"],
+            &["simplenet", "--w", "1,2,3"],
+            &["simplenet", "--w", "1,2,3,4,5,6", "--seed", "1"],
+            &["gradcheck", "--images", "0"],
+            &["bench", "--precision", "f16"],
+            &["trian"],
+            &["loss", "stray"],
+            &[],
+        ] {
+            let e = fails(descent(args), 2);
+            assert!(e.contains("--help"), "{args:?}: {e}");
+        }
+        let e = fails(descent(&["train", "--itres", "5"]), 2);
+        assert!(e.contains("did you mean --iters?"), "{e}");
+    }
+
+    #[test]
+    fn a_batch_larger_than_the_training_set_is_a_usage_error() {
+        let e = fails(descent_data(&["train", "--batch", "60001"]), 2);
+        assert!(e.contains("batch_size") && e.contains("60000"), "{e}");
+    }
+}
+
+mod train {
+    use super::*;
+
+    /// Book defaults but 300 iterations (half an epoch): one evaluation (at i = 0)
+    /// and the final one. Measured with seed 42: test accuracy 0.5738 in f64 and f32.
+    #[test]
+    fn three_hundred_iterations_json() {
+        for precision in ["f64", "f32"] {
+            let lines = json_lines(descent_data(&["train", "--iters", "300", "--json", "--precision", precision]));
+            assert_eq!(lines.len(), 2, "{lines:?}");
+            let e = &lines[0];
+            assert_eq!((e["iter"].as_u64(), e["epoch"].as_u64()), (Some(0), Some(0)));
+            assert!((f(&e["train_acc"]) - 0.1).abs() < 0.05 && (f(&e["loss"]) - 2.3).abs() < 0.05, "{e}");
+            let last = &lines[1];
+            assert_eq!(last["final"], true);
+            assert!(f(&last["test_acc"]) >= 0.5, "{precision}: {last}");
+            assert!(f(&last["train_acc"]) >= 0.5, "{precision}: {last}");
+            assert!(f(&last["elapsed_s"]).is_finite() && f(&last["ms_per_iter"]).is_finite());
+        }
+    }
+
+    /// A larger step learns much faster: lr 1 reaches ≥ 0.85 in 300 iterations (measured 0.9062).
+    #[test]
+    fn a_larger_learning_rate_learns_faster() {
+        let lines = json_lines(descent_data(&["train", "--iters", "300", "--lr", "1", "--json"]));
+        assert!(f(&lines[1]["test_acc"]) >= 0.85, "{}", lines[1]);
+    }
+
+    #[test]
+    fn text_prints_the_books_line_per_epoch() {
+        let s = ok(descent_data(&["train", "--iters", "601"]));
+        let book: Vec<&str> = s.lines().filter(|l| l.starts_with("train acc, test acc | ")).collect();
+        assert_eq!(book.len(), 2, "evaluations at i = 0 and 600:\n{s}");
+        assert!(s.contains("final train acc, test acc | "), "{s}");
+        assert!(s.contains("601 iterations in"), "{s}");
+    }
+
+    #[test]
+    fn out_writes_csvs_and_svg_figures() {
+        let dir = scratch("out").join("run");
+        let s = ok(descent_data(&["train", "--iters", "50", "--out", dir.to_str().unwrap()]));
+        assert!(s.contains("wrote"), "{s}");
+        let loss = std::fs::read_to_string(dir.join("loss.csv")).unwrap();
+        assert_eq!(loss.lines().next(), Some("iter,loss"));
+        assert_eq!(loss.lines().count(), 51);
+        let acc = std::fs::read_to_string(dir.join("accuracy.csv")).unwrap();
+        assert_eq!(acc.lines().next(), Some("iter,epoch,train_acc,test_acc"));
+        assert!(acc.lines().nth(1).unwrap().starts_with("0,0,"), "{acc}");
+        for name in ["loss.svg", "accuracy.svg"] {
+            let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{name}");
+            assert_eq!(svg.matches("<svg").count(), 1, "{name}");
+            assert_eq!(svg.matches('<').count(), svg.matches('>').count(), "{name}: balanced tags");
+        }
+        let acc_svg = std::fs::read_to_string(dir.join("accuracy.svg")).unwrap();
+        assert!(acc_svg.contains(">epochs<") && acc_svg.contains(">accuracy<") && acc_svg.contains("stroke-dasharray"));
+    }
+
+    #[test]
+    fn divergence_stops_with_a_message() {
+        let e = fails(descent_data(&["train", "--iters", "200", "--init-std", "1e308"]), 1);
+        assert!(e.contains("diverged") && e.contains("lower the learning rate"), "{e}");
+    }
+}
+
+mod tools {
+    use super::*;
+
+    #[test]
+    fn gradcheck_agrees_to_the_delta_bias() {
+        let j = json(descent_data(&["gradcheck", "--images", "2", "--hidden", "5", "--json"]));
+        let params = j["params"].as_array().unwrap();
+        let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["W1", "b1", "W2", "b2"]);
+        assert_eq!(params[0]["count"], 784 * 5);
+        for p in params {
+            // The analytic gradient omits δ = 1e-7 of the loss: a relative ~1e-6 bias, no more.
+            assert!(f(&p["max_abs_diff"]) < 1e-6, "{p}");
+            assert!(f(&p["max_rel_diff"]) < 1e-4, "{p}");
+        }
+        let s = ok(descent_data(&["gradcheck", "--images", "1", "--hidden", "3"]));
+        for name in ["W1", "b1", "W2", "b2", "numerical gradient", "analytic gradient"] {
+            assert!(s.contains(name), "{name}: {s}");
+        }
+    }
+
+    #[test]
+    fn data_is_found_from_a_subfolder() {
+        mnist();
+        let j =
+            json(descent_in(env!("CARGO_MANIFEST_DIR"), &["gradcheck", "--images", "1", "--hidden", "1", "--json"]));
+        assert_eq!(j["input"], 784);
+    }
+
+    #[test]
+    fn bench_reports_every_part() {
+        let j = json(descent_data(&["bench", "--iters", "20", "--precision", "f32", "--json"]));
+        let r = &j["results"][0];
+        assert_eq!(r["precision"], "f32");
+        for k in ["ms_per_iter", "gather_ms", "forward_ms", "backward_ms", "update_ms", "eval_ms"] {
+            assert!(f(&r[k]).is_finite(), "{k}");
+        }
+        assert_eq!(r["eval_images"], 70000);
+    }
+}
