@@ -501,7 +501,7 @@ function summary(r0) {
   const elapsedMs = Number.isFinite(r.elapsedMs) ? r.elapsedMs : r0.activeMs;
   const iter = r.iter ?? 0;
   const itersPerSec = Number.isFinite(r.itersPerSec) && r.itersPerSec > 0 ? r.itersPerSec : elapsedMs > 0 ? (iter * 1000) / elapsedMs : 0;
-  return { iter, iters: r.iters ?? r0.iters, epoch: r.epoch ?? 0, loss: r.loss ?? null, itersPerSec, elapsedMs };
+  return { iter, iters: r.iters ?? r0.iters, epoch: r.epoch ?? 0, loss: r.loss ?? null, itersPerSec, elapsedMs, memoryBytes: r.memoryBytes ?? null };
 }
 
 /** Copies this call's losses (never keep a view of wasm memory) into the pending buffer. */

@@ -155,7 +155,18 @@ pub struct Trainer<T: Float> {
     input: usize,
     losses: Vec<f64>,
     evals: Vec<Evaluation>,
+    pending: Option<PendingEval>,
     diverged: Option<Error>,
+}
+
+/// An evaluation under way: how far it got through train then test images.
+#[derive(Clone, Debug)]
+struct PendingEval {
+    iter: usize,
+    loss: f64,
+    pos: usize,
+    train_hits: usize,
+    test_hits: usize,
 }
 
 impl<T: Float> Trainer<T> {
@@ -186,6 +197,7 @@ impl<T: Float> Trainer<T> {
             // a loss then allocates only once in a long while, never in the common case.
             losses: Vec::with_capacity(config.iters.min(1 << 20)),
             evals: Vec::with_capacity(config.evaluations(train_size).min(1 << 12)),
+            pending: None,
             diverged: None,
             net,
             config,
@@ -203,6 +215,62 @@ impl<T: Float> Trainer<T> {
     /// epoch starts. A non-finite loss stops the run: the weights are left as
     /// they were before that iteration, and every later call returns the same error.
     pub fn step(&mut self, data: &Dataset) -> Result<Step, Error> {
+        if self.pending.is_some() {
+            self.finish_pending(data);
+        }
+        let (i, loss) = self.iterate(data)?;
+        let eval = if self.pending.is_some() { Some(self.finish_pending(data)) } else { None };
+        Ok(Step { iter: i, loss, eval })
+    }
+
+    /// Up to `n` more iterations (fewer if the run ends); calls `on_eval` at
+    /// each evaluation. Returns the number of iterations run.
+    pub fn run(&mut self, data: &Dataset, n: usize, mut on_eval: impl FnMut(&Evaluation)) -> Result<usize, Error> {
+        let todo = n.min(self.remaining());
+        for _ in 0..todo {
+            if let Step { eval: Some(e), .. } = self.step(data)? {
+                on_eval(&e);
+            }
+        }
+        Ok(todo)
+    }
+
+    /// Up to `units` units of work, where one unit is one iteration or one
+    /// block of [`EVAL_BLOCK`] images of a pending evaluation (about the same
+    /// cost for the book's batch of 100). An evaluation thus spreads over many
+    /// calls instead of stalling one for the time of 70000 forward passes;
+    /// iterations wait until it is complete, so the numbers are exactly those
+    /// of [`run`](Self::run). Returns the number of iterations run.
+    pub fn advance(
+        &mut self,
+        data: &Dataset,
+        units: usize,
+        mut on_eval: impl FnMut(&Evaluation),
+    ) -> Result<usize, Error> {
+        let mut iters = 0;
+        for _ in 0..units {
+            if self.pending.is_some() {
+                if let Some(e) = self.eval_next_block(data) {
+                    on_eval(&e);
+                }
+            } else if self.remaining() > 0 {
+                self.iterate(data)?;
+                iters += 1;
+            } else {
+                break;
+            }
+        }
+        Ok(iters)
+    }
+
+    /// Whether an evaluation has started and not yet finished (only between
+    /// [`advance`](Self::advance) calls).
+    pub fn evaluating(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The iteration itself; marks an evaluation pending when an epoch starts.
+    fn iterate(&mut self, data: &Dataset) -> Result<(usize, f64), Error> {
         if let Some(e) = &self.diverged {
             return Err(e.clone());
         }
@@ -227,29 +295,61 @@ impl<T: Float> Trainer<T> {
         self.net.update(&self.grads, T::from_f64(self.config.lr));
         self.losses.push(loss);
         self.iter += 1;
-        let eval = if i % self.iter_per_epoch == 0 {
-            let (train_acc, test_acc) = self.evaluate(data);
-            let e = Evaluation { iter: i, epoch: i / self.iter_per_epoch, train_acc, test_acc, loss };
-            self.evals.push(e);
-            Some(e)
-        } else {
-            None
-        };
-        Ok(Step { iter: i, loss, eval })
+        if i % self.iter_per_epoch == 0 {
+            self.pending = Some(PendingEval { iter: i, loss, pos: 0, train_hits: 0, test_hits: 0 });
+        }
+        Ok((i, loss))
     }
 
-    /// Up to `n` more iterations (fewer if the run ends); calls `on_eval` at
-    /// each evaluation. Returns the number of iterations run.
-    pub fn run(&mut self, data: &Dataset, n: usize, mut on_eval: impl FnMut(&Evaluation)) -> Result<usize, Error> {
-        let todo = n.min(self.remaining());
-        for _ in 0..todo {
-            match self.step(data) {
-                Ok(Step { eval: Some(e), .. }) => on_eval(&e),
-                Ok(_) => {}
-                Err(e) => return Err(e),
+    /// Runs what is left of the pending evaluation in one go.
+    fn finish_pending(&mut self, data: &Dataset) -> Evaluation {
+        loop {
+            if let Some(e) = self.eval_next_block(data) {
+                return e;
             }
         }
-        Ok(todo)
+    }
+
+    /// One block of the pending evaluation (train images first, then test);
+    /// the finished evaluation once its last block is done.
+    fn eval_next_block(&mut self, data: &Dataset) -> Option<Evaluation> {
+        let pos = self.pending.as_ref().expect("pending evaluation").pos;
+        let train_len = data.train.len();
+        let (split, start) = if pos < train_len { (&data.train, pos) } else { (&data.test, pos - train_len) };
+        let n = EVAL_BLOCK.min(split.len() - start);
+        let hits = self.eval_block(split, start, n);
+        let p = self.pending.as_mut().expect("pending evaluation");
+        if pos < train_len {
+            p.train_hits += hits;
+        } else {
+            p.test_hits += hits;
+        }
+        p.pos += n;
+        if p.pos < train_len + data.test.len() {
+            return None;
+        }
+        let p = self.pending.take().expect("pending evaluation");
+        let frac = |hits: usize, n: usize| if n == 0 { 0.0 } else { hits as f64 / n as f64 };
+        let e = Evaluation {
+            iter: p.iter,
+            epoch: p.iter / self.iter_per_epoch,
+            train_acc: frac(p.train_hits, train_len),
+            test_acc: frac(p.test_hits, data.test.len()),
+            loss: p.loss,
+        };
+        self.evals.push(e);
+        Some(e)
+    }
+
+    /// Correct predictions among images `start..start + n` of `split`.
+    fn eval_block(&mut self, split: &Split, start: usize, n: usize) -> usize {
+        let o = self.net.output_size();
+        self.eval_x.clear();
+        for i in start..start + n {
+            self.eval_x.push_pixels(split.images.image(i), &self.scale);
+        }
+        self.net.logits_sparse(&self.eval_x, &mut self.eval_z1, &mut self.eval_logits);
+        count_hits(&self.eval_logits[..n * o], o, &split.labels[start..start + n])
     }
 
     /// Accuracy over the whole training set and the whole test set.
@@ -260,7 +360,7 @@ impl<T: Float> Trainer<T> {
     /// Accuracy over `split`, by the argmax of the logits (softmax keeps the order),
     /// in blocks of [`EVAL_BLOCK`] images.
     pub fn accuracy(&mut self, split: &Split) -> f64 {
-        let (count, o) = (split.len(), self.net.output_size());
+        let count = split.len();
         if count == 0 {
             return 0.0;
         }
@@ -268,12 +368,7 @@ impl<T: Float> Trainer<T> {
         let mut start = 0;
         while start < count {
             let n = EVAL_BLOCK.min(count - start);
-            self.eval_x.clear();
-            for i in start..start + n {
-                self.eval_x.push_pixels(split.images.image(i), &self.scale);
-            }
-            self.net.logits_sparse(&self.eval_x, &mut self.eval_z1, &mut self.eval_logits);
-            hits += count_hits(&self.eval_logits[..n * o], o, &split.labels[start..start + n]);
+            hits += self.eval_block(split, start, n);
             start += n;
         }
         hits as f64 / count as f64
@@ -289,9 +384,9 @@ impl<T: Float> Trainer<T> {
         self.config.iters - self.iter.min(self.config.iters)
     }
 
-    /// Whether all `iters` iterations are done.
+    /// Whether all `iters` iterations and their evaluations are done.
     pub fn is_done(&self) -> bool {
-        self.remaining() == 0
+        self.remaining() == 0 && self.pending.is_none()
     }
 
     /// The current epoch, counting from 0.

@@ -43,3 +43,13 @@ pub fn kernel_name() -> String {
         "scalar".into()
     }
 }
+
+/// Bytes of wasm linear memory this module holds (it grows and never shrinks).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
+}

@@ -14,7 +14,8 @@ mod any_run {
     use super::*;
 
     pub trait Run {
-        fn run(&mut self, data: &Dataset, n: usize, evals: &mut Vec<Evaluation>) -> Result<usize, Error>;
+        fn advance(&mut self, data: &Dataset, n: usize, evals: &mut Vec<Evaluation>) -> Result<usize, Error>;
+        fn evaluating(&self) -> bool;
         fn iter(&self) -> usize;
         fn epoch(&self) -> usize;
         fn is_done(&self) -> bool;
@@ -27,8 +28,11 @@ mod any_run {
     }
 
     impl<T: Float> Run for descent_core::Trainer<T> {
-        fn run(&mut self, data: &Dataset, n: usize, evals: &mut Vec<Evaluation>) -> Result<usize, Error> {
-            descent_core::Trainer::run(self, data, n, |e| evals.push(*e))
+        fn advance(&mut self, data: &Dataset, n: usize, evals: &mut Vec<Evaluation>) -> Result<usize, Error> {
+            descent_core::Trainer::advance(self, data, n, |e| evals.push(*e))
+        }
+        fn evaluating(&self) -> bool {
+            descent_core::Trainer::evaluating(self)
         }
         fn iter(&self) -> usize {
             descent_core::Trainer::iter(self)
@@ -167,9 +171,11 @@ impl Trainer {
         Ok(())
     }
 
-    /// Runs up to `n` more iterations (the per-epoch evaluations included) and
-    /// returns `{iter, iters, epoch, loss, elapsedMs, itersPerSec, done, diverged,
-    /// error, losses: Float32Array, evals: [{iter, epoch, trainAcc, testAcc, loss}]}`.
+    /// Runs up to `n` more units of work (a unit is one iteration or one block of
+    /// 256 images of a per-epoch evaluation, which thus spreads over several
+    /// calls; the numbers are the same as in one long run) and returns
+    /// `{iter, iters, epoch, loss, elapsedMs, itersPerSec, done, diverged, evaluating,
+    /// error, memoryBytes, losses: Float32Array, evals: [{iter, epoch, trainAcc, testAcc, loss}]}`.
     /// A run whose loss turns NaN stops with `diverged: true` and a message in `error`.
     pub fn train(&mut self, n: u32) -> Result<JsValue, JsError> {
         let iters = self.config.train.iters;
@@ -177,9 +183,9 @@ impl Trainer {
         let (data, run) = self.parts()?;
         let before = run.iter();
         let mut evals = Vec::new();
-        let result = run.run(data, n as usize, &mut evals);
+        let result = run.advance(data, n as usize, &mut evals);
         let losses: Vec<f32> = run.losses()[before..].iter().map(|&l| l as f32).collect();
-        let (iter, epoch, done) = (run.iter(), run.epoch(), run.is_done());
+        let (iter, epoch, done, evaluating) = (run.iter(), run.epoch(), run.is_done(), run.evaluating());
         let loss = run.losses().last().copied().unwrap_or(f64::NAN);
         let error = match result {
             Ok(_) => None,
@@ -196,8 +202,10 @@ impl Trainer {
             ("elapsedMs", num(self.elapsed_ms)),
             ("itersPerSec", num(per_sec)),
             ("done", JsValue::from_bool(done)),
+            ("evaluating", JsValue::from_bool(evaluating)),
             ("diverged", JsValue::from_bool(error.is_some())),
             ("error", error.map_or(JsValue::NULL, |e| JsValue::from_str(&e))),
+            ("memoryBytes", num(crate::memory_bytes())),
             ("losses", f32_array(&losses).into()),
             ("evals", evals_js.into()),
         ]))

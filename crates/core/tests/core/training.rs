@@ -147,3 +147,27 @@ fn sparse_and_dense_passes_agree_on_a_real_batch() {
         assert!(worst < 1e-5, "{}: dense and sparse gradients differ by a relative {worst:e}", Params::<f32>::NAMES[k]);
     }
 }
+
+#[test]
+fn advancing_in_small_units_spreads_evaluations_and_changes_nothing() {
+    let config = short(650);
+    let mut run = Trainer::<f32>::new(config.clone(), mnist()).unwrap();
+    run.run(mnist(), 650, |_| {}).unwrap();
+    let mut adv = Trainer::<f32>::new(config, mnist()).unwrap();
+    let mut seen = Vec::new();
+    let mut saw_evaluating = false;
+    let mut calls = 0;
+    while !adv.is_done() {
+        adv.advance(mnist(), 37, |e| seen.push(*e)).unwrap();
+        saw_evaluating |= adv.evaluating();
+        calls += 1;
+        assert!(calls < 10_000, "advance makes progress");
+    }
+    assert!(saw_evaluating, "an evaluation spans several calls");
+    // 650 iterations + 2 evaluations of ⌈60000/256⌉ + ⌈10000/256⌉ = 235 + 40 blocks each
+    assert_eq!(calls, (650 + 2 * 275usize).div_ceil(37));
+    assert_eq!(adv.losses(), run.losses());
+    assert_eq!(adv.evals(), run.evals());
+    assert_eq!(seen, run.evals());
+    assert_eq!(adv.net(), run.net());
+}
