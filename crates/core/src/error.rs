@@ -209,6 +209,15 @@ pub enum Error {
         /// The file at fault.
         part: Part,
     },
+    /// Images with more pixels than the network's sparse input supports.
+    ImageTooLarge {
+        /// The image file.
+        part: Part,
+        /// Pixels per image.
+        pixels: usize,
+        /// The most supported.
+        max: usize,
+    },
     /// A training config is impossible.
     Config(ConfigError),
     /// The loss became NaN or infinite: the run stopped.
@@ -236,6 +245,10 @@ impl fmt::Display for Error {
             Error::ImageSizeMismatch { expected, found, part } => write!(
                 f,
                 "{part}: images have {found} pixels but the network takes {expected}: use 28×28 images (MNIST, Fashion-MNIST, KMNIST)"
+            ),
+            Error::ImageTooLarge { part, pixels, max } => write!(
+                f,
+                "{part}: images of {pixels} pixels are larger than the {max} (256×256) descent supports; use 28×28 images"
             ),
             Error::Config(e) => write!(f, "{}: {e}", e.field()),
             Error::Diverged { iter, loss } => write!(

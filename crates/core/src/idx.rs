@@ -8,6 +8,7 @@
 use alloc::vec::Vec;
 
 use crate::error::{Error, IdxError, Part};
+use crate::sparse::PixelLists;
 
 /// Magic number of an IDX file of unsigned bytes with 3 dimensions (images).
 pub const IMAGES_MAGIC: u32 = 0x0000_0803;
@@ -101,6 +102,8 @@ pub struct Split {
     pub images: Images,
     /// One class per image.
     pub labels: Vec<u8>,
+    /// The images as lists of their nonzero pixels, for the training loop.
+    pub nonzeros: PixelLists,
 }
 
 impl Split {
@@ -184,7 +187,11 @@ impl Dataset {
         if let Some((index, &label)) = labels.iter().enumerate().find(|&(_, &l)| l as usize >= Self::CLASSES) {
             return Err(Error::LabelOutOfRange { part: lp, index, label, classes: Self::CLASSES });
         }
-        Ok(Split { images, labels })
+        if images.pixel_count() > PixelLists::MAX_PIXELS {
+            return Err(Error::ImageTooLarge { part: ip, pixels: images.pixel_count(), max: PixelLists::MAX_PIXELS });
+        }
+        let nonzeros = PixelLists::new(&images.pixels, images.pixel_count());
+        Ok(Split { images, labels, nonzeros })
     }
 
     /// Pixels per image (784 for MNIST).

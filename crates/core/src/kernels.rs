@@ -40,64 +40,89 @@ const NZ_CHUNK: usize = 256;
 /// 48 of the hidden layer's 50 columns in one pass.
 const NB: usize = 48;
 
-/// Σ_q val[q] · b[idx[q] * n + j ..][..W]: W sums kept in registers.
+/// c_row[j..j + W + R] += Σ_q val[q] · b[idx[q] * n + j ..][..W + R], all W + R
+/// sums kept in registers: W in vector registers and the R (< 8) columns left
+/// over at the end of a row alongside, in the same pass over the nonzeros.
 #[inline(always)]
-fn block<T: Float, const W: usize>(j: usize, idx: &[u32], val: &[T], b: &[T], n: usize) -> [T; W] {
+fn add_block<T: Float, const W: usize, const R: usize>(
+    j: usize,
+    idx: &[u32],
+    val: &[T],
+    b: &[T],
+    n: usize,
+    c_row: &mut [T],
+) {
     let mut s = [T::ZERO; W];
+    let mut r = [T::ZERO; R];
     for (&p, &v) in idx.iter().zip(val) {
-        let b_blk: &[T; W] = b[p as usize * n + j..][..W].try_into().unwrap();
+        let row = &b[p as usize * n + j..][..W + R];
+        let (main, rest) = row.split_at(W);
+        let main: &[T; W] = main.try_into().unwrap();
         for l in 0..W {
-            s[l] = v.mul_add(b_blk[l], s[l]);
+            s[l] = v.mul_add(main[l], s[l]);
+        }
+        for l in 0..R {
+            r[l] = v.mul_add(rest[l], r[l]);
         }
     }
-    s
-}
-
-#[inline(always)]
-fn add_block<T: Float, const W: usize>(j: usize, idx: &[u32], val: &[T], b: &[T], n: usize, c_row: &mut [T]) {
-    let s = block::<T, W>(j, idx, val, b, n);
     for (c, s) in c_row[j..j + W].iter_mut().zip(s) {
         *c += s;
+    }
+    for (c, r) in c_row[j + W..j + W + R].iter_mut().zip(r) {
+        *c += r;
+    }
+}
+
+/// [`add_block`] with R chosen at run time (0 ≤ R < 8).
+#[inline(always)]
+fn add_block_rest<T: Float, const W: usize>(
+    j: usize,
+    rest: usize,
+    idx: &[u32],
+    val: &[T],
+    b: &[T],
+    n: usize,
+    c: &mut [T],
+) {
+    match rest {
+        0 => add_block::<T, W, 0>(j, idx, val, b, n, c),
+        1 => add_block::<T, W, 1>(j, idx, val, b, n, c),
+        2 => add_block::<T, W, 2>(j, idx, val, b, n, c),
+        3 => add_block::<T, W, 3>(j, idx, val, b, n, c),
+        4 => add_block::<T, W, 4>(j, idx, val, b, n, c),
+        5 => add_block::<T, W, 5>(j, idx, val, b, n, c),
+        6 => add_block::<T, W, 6>(j, idx, val, b, n, c),
+        _ => add_block::<T, W, 7>(j, idx, val, b, n, c),
     }
 }
 
 /// c_row += Σ_q val[q] · B[idx[q], ..]: the nonzeros of one row of A times B (k, n).
 ///
-/// Columns go in register blocks of [`NB`], then 16, 8 and 4; the last `n mod 4`
-/// columns are covered by one 4-wide block ending at column n, overlapping the
-/// previous block, of which only the new lanes are added (cheaper than a scalar loop).
+/// Columns go in register blocks of [`NB`], then 32, 16, 8 or 4; whatever is
+/// left (fewer than 8 columns) rides along with the last block, so a row of
+/// the hidden layer's 50 columns is one pass of 48 + 2 over the nonzeros.
+/// Every pass is a chain of dependent multiply-adds per register, so fewer,
+/// wider passes are what makes this fast.
 #[inline(always)]
 pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], n: usize, c_row: &mut [T]) {
     let mut j = 0;
-    while j + NB <= n {
-        add_block::<T, NB>(j, idx, val, b, n, c_row);
-        j += NB;
-    }
-    if j + 16 <= n {
-        add_block::<T, 16>(j, idx, val, b, n, c_row);
-        j += 16;
-    }
-    if j + 8 <= n {
-        add_block::<T, 8>(j, idx, val, b, n, c_row);
-        j += 8;
-    }
-    if j + 4 <= n {
-        add_block::<T, 4>(j, idx, val, b, n, c_row);
-        j += 4;
-    }
-    if j < n && n >= 4 {
-        let s = block::<T, 4>(n - 4, idx, val, b, n);
-        for jj in j..n {
-            c_row[jj] += s[jj + 4 - n];
+    loop {
+        let left = n - j;
+        let (w, step): (usize, fn(usize, usize, &[u32], &[T], &[T], usize, &mut [T])) = match left {
+            0 => return,
+            1..=7 => (0, add_block_rest::<T, 0>),
+            8..=15 => (8, add_block_rest::<T, 8>),
+            16..=31 => (16, add_block_rest::<T, 16>),
+            32..=47 => (32, add_block_rest::<T, 32>),
+            _ => (NB, add_block_rest::<T, NB>),
+        };
+        let rest = left - w;
+        if rest < 8 {
+            step(j, rest, idx, val, b, n, c_row);
+            return;
         }
-    } else {
-        for jj in j..n {
-            let mut s = T::ZERO;
-            for (&p, &v) in idx.iter().zip(val) {
-                s += v * b[p as usize * n + jj];
-            }
-            c_row[jj] += s;
-        }
+        step(j, 0, idx, val, b, n, c_row);
+        j += w;
     }
 }
 

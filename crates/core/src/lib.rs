@@ -59,6 +59,6 @@ pub use matrix::Matrix;
 pub use numerical::{Descent, gradient_descent, numerical_diff, numerical_gradient};
 pub use rng::Rng;
 pub use simple_net::SimpleNet;
-pub use sparse::SparseRows;
+pub use sparse::{PixelLists, SparseRows};
 pub use train::{Evaluation, Step, TrainConfig, Trainer};
 pub use two_layer_net::{Params, TwoLayerNet, Workspace};

@@ -281,7 +281,7 @@ impl<T: Float> Trainer<T> {
         }
         self.batch_x.clear();
         for l in self.batch_labels.iter_mut() {
-            self.batch_x.push_pixels(data.train.images.image(*l), &self.scale);
+            self.batch_x.push_list(data.train.nonzeros.image(*l), &self.scale);
             *l = data.train.labels[*l] as usize;
         }
         self.net.forward_sparse(&self.batch_x, &mut self.ws);
@@ -346,7 +346,7 @@ impl<T: Float> Trainer<T> {
         let o = self.net.output_size();
         self.eval_x.clear();
         for i in start..start + n {
-            self.eval_x.push_pixels(split.images.image(i), &self.scale);
+            self.eval_x.push_list(split.nonzeros.image(i), &self.scale);
         }
         self.net.logits_sparse(&self.eval_x, &mut self.eval_z1, &mut self.eval_logits);
         count_hits(&self.eval_logits[..n * o], o, &split.labels[start..start + n])

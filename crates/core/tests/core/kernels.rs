@@ -170,3 +170,23 @@ mod sparse {
         }
     }
 }
+
+#[test]
+fn pixel_lists_hold_each_images_nonzeros() {
+    use descent_core::train::pixel_scale;
+    use descent_core::{PixelLists, SparseRows};
+    let mut rng = Rng::new(23);
+    let (count, px) = (9, 785);
+    let pixels: Vec<u8> = (0..count * px).map(|_| if rng.index(4) == 0 { rng.index(256) as u8 } else { 0 }).collect();
+    let lists = PixelLists::new(&pixels, px);
+    assert_eq!(lists.nnz(), pixels.iter().filter(|&&p| p != 0).count());
+    let scale = pixel_scale::<f32>();
+    let (mut a, mut b) = (SparseRows::default(), SparseRows::default());
+    for i in 0..count {
+        a.push_pixels(&pixels[i * px..(i + 1) * px], &scale);
+        b.push_list(lists.image(i), &scale);
+    }
+    for i in 0..count {
+        assert_eq!(a.row(i), b.row(i), "image {i}");
+    }
+}
