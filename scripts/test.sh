@@ -23,8 +23,12 @@ cargo build -p descent-core --no-default-features --target wasm32-unknown-unknow
 step "core and CLI tests (real MNIST)"
 cargo test -p descent-core -p descent-cli --locked
 
-step "wasm tests in headless Chromium"
+step "wasm tests in headless Chromium (simd128 build)"
 wasm-pack test --headless --chrome crates/web
+
+step "wasm tests in headless Chromium (relaxed-SIMD build)"
+CARGO_TARGET_DIR=target/relaxed RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
+  wasm-pack test --headless --chrome crates/web
 
 step "release build of the page"
 rm -rf dist
