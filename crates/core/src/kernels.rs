@@ -170,6 +170,9 @@ fn add_block_rest<T: Float, const W: usize>(
     }
 }
 
+/// One register block's pass: `(j, rest, idx, val, b, n, c_row)`.
+type BlockFn<T> = fn(usize, usize, &[u32], &[T], &[T], usize, &mut [T]);
+
 /// c_row += Σ_q val[q] · B[idx[q], ..]: the nonzeros of one row of A times B (k, n).
 ///
 /// Columns go in register blocks of [`NB`], then 32, 16, 8 or 4; whatever is
@@ -182,7 +185,7 @@ pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], n: usi
     let mut j = 0;
     loop {
         let left = n - j;
-        let (w, step): (usize, fn(usize, usize, &[u32], &[T], &[T], usize, &mut [T])) = match left {
+        let (w, step): (usize, BlockFn<T>) = match left {
             0 => return,
             1..=7 => (0, add_block_rest::<T, 0>),
             8..=15 => (8, add_block_rest::<T, 8>),
