@@ -137,3 +137,23 @@ fn softmax_and_sigmoid() {
     assert_eq!(sigmoid(0.0f64), 0.5);
     assert_eq!(sigmoid_grad(0.0f64), 0.25);
 }
+
+#[test]
+fn the_fast_f32_exp_is_within_a_few_ulp() {
+    use descent_core::float::exp_f32;
+    let mut worst = (0.0f32, 0.0f64);
+    let mut x = -87.0f32;
+    while x < 88.3 {
+        let want = (x as f64).exp();
+        let err = ((exp_f32(x) as f64) - want).abs() / want;
+        if err > worst.1 {
+            worst = (x, err);
+        }
+        x += 0.00731;
+    }
+    // 2.4e-7 is 2 ulp of f32
+    assert!(worst.1 < 2.5e-7, "worst relative error {:e} at x = {}", worst.1, worst.0);
+    assert!(exp_f32(f32::NAN).is_nan());
+    assert_eq!(exp_f32(0.0), 1.0);
+    assert!(exp_f32(-1000.0) > 0.0 && exp_f32(1000.0).is_finite(), "clamped, not 0 or ∞");
+}
