@@ -27,7 +27,7 @@ use alloc::vec::Vec;
 
 use crate::activations::{sigmoid_in_place, softmax_in_place};
 use crate::float::{Float, pairwise_sum};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
+use crate::kernels::{gemm_nn, gemm_tn};
 use crate::losses::CEE_DELTA;
 use crate::matrix::{Matrix, argmax};
 use crate::numerical::numerical_gradient_in;
@@ -110,6 +110,8 @@ pub struct Workspace<T> {
     logs: Vec<T>,
     /// xᵀ of a sparse batch.
     xt: SparseRows<T>,
+    /// W2ᵀ, (O, H).
+    w2t: Vec<T>,
 }
 
 impl<T: Float> Workspace<T> {
@@ -123,6 +125,7 @@ impl<T: Float> Workspace<T> {
             dz1: vec![T::ZERO; n * hidden],
             logs: vec![T::ZERO; n],
             xt: SparseRows::default(),
+            w2t: vec![T::ZERO; hidden * output],
         }
     }
 
@@ -328,8 +331,16 @@ impl<T: Float> TwoLayerNet<T> {
         gemm_tn(h, n, o, z1, dy, g.w2.as_mut_slice(), false);
         column_sums(dy, o, &mut g.b2);
         // da1 = dy·W2ᵀ (N, H); dz1 = (1 − z1) z1 ⊙ da1
+        // As dy·(W2ᵀ) with W2ᵀ copied out (H·O elements): the row kernel then keeps a
+        // whole row of da1 in registers, where A·Bᵀ would take N·H dot products of length O.
+        let w2 = self.params.w2.as_slice();
+        for (i, row) in w2.chunks_exact(o).enumerate() {
+            for (j, &v) in row.iter().enumerate() {
+                ws.w2t[j * h + i] = v;
+            }
+        }
         let dz1 = &mut ws.dz1[..n * h];
-        gemm_nt(n, o, h, dy, self.params.w2.as_slice(), dz1, false);
+        gemm_nn(n, o, h, dy, &ws.w2t, dz1, false);
         for (d, &z) in dz1.iter_mut().zip(z1) {
             *d *= (T::ONE - z) * z;
         }
