@@ -9,6 +9,10 @@
 //                   {type:'config', run, config}       restart with a new config (same as start)
 //                   {type:'pause'} {type:'resume'}     stop / continue the loop
 //                   {type:'reset'}                     stop, discard the run, back to idle
+//                   {type:'gradcheck', id, images, hidden, seed}   numerical vs analytic gradient (f64)
+//                                                      on the first `images` training images; refused
+//                                                      while a run is training (it would stall it)
+//                   {type:'samples', offset, count}    a few training and test images, for the page
 //
 //   worker → page   {type:'ready', kernel, defaults}
 //                   {type:'download', file, loaded, total}      bytes over all four files
@@ -21,12 +25,16 @@
 //                   {type:'done', run, iter, iters, epoch, loss, itersPerSec, elapsedMs, trainAcc, testAcc}
 //                   {type:'diverged', run, iter, loss, message}   the run stops, history kept
 //                   {type:'error', run, message, fatal, field}
+//                   {type:'gradcheck-result', id, params, numericalMs, analyticMs, absDiffW1,
+//                                             hidden, images, paramCount, pixels, labels, seed}
+//                   {type:'gradcheck-error', id, message, busy}
+//                   {type:'samples', offset, count, train: {pixels, labels}, test: {…}, trainSize, testSize}
 //
 // `run` is the page's id for a run, echoed so the page can drop messages of a run
 // it has already discarded.
 
 // Trunk names the worker build after the package (descent-web), not the lib target.
-import init, { Trainer, kernelName } from './descent-web.js';
+import init, { Trainer, kernelName, gradientCheck } from './descent-web.js';
 
 // ---------------------------------------------------------------------------
 // MNIST files
@@ -527,6 +535,86 @@ function flush(r0) {
 }
 
 // ---------------------------------------------------------------------------
+// The chapter's requests: the gradient check and a look at the data
+// ---------------------------------------------------------------------------
+
+const IMAGE_BYTES = 784;
+/** IDX header lengths: images (magic + 3 dimensions), labels (magic + 1). */
+const IMAGES_HEADER = 16;
+const LABELS_HEADER = 8;
+
+const wholeIn = (v, lo, hi, fallback) => (Number.isInteger(v) && v >= lo && v <= hi ? v : fallback);
+
+/**
+ * Numerical vs analytic gradient of a fresh TwoLayerNet (f64) on the first
+ * `images` training images. One wasm call of about a second: while a run is
+ * training it is refused (it would stall the run); a paused run is unaffected.
+ */
+async function gradCheck(msg) {
+  const id = msg.id ?? null;
+  const refuse = (message, busy = false) => post({ type: 'gradcheck-error', id, message, busy });
+  if (run && run.state === 'running') {
+    refuse('A training run is in progress: pause it or let it finish, then run the check (it would stall the run).', true);
+    return;
+  }
+  const d = await loadData();
+  if (fatal) return;
+  if (!d) {
+    refuse('The MNIST data is not loaded: see the data panel, then try again.');
+    return;
+  }
+  const images = wholeIn(msg.images, 1, 10, 3);
+  const hidden = wholeIn(msg.hidden, 1, 100, 10);
+  const seed = wholeIn(msg.seed, 0, 0xffffffff, 1);
+  const pixels = d.trainImages.slice(IMAGES_HEADER, IMAGES_HEADER + images * IMAGE_BYTES);
+  const labels = d.trainLabels.slice(LABELS_HEADER, LABELS_HEADER + images);
+  let r;
+  try {
+    r = wasm('gradientCheck', () => gradientCheck(pixels, labels, hidden, seed));
+  } catch (e) {
+    if (e === STOP) return;
+    refuse(`The gradient check failed: ${describe(e)}`);
+    return;
+  }
+  const diff = r.absDiffW1; // a copy out of wasm memory: safe to transfer
+  post(
+    {
+      type: 'gradcheck-result',
+      id,
+      params: r.params,
+      numericalMs: r.numericalMs,
+      analyticMs: r.analyticMs,
+      absDiffW1: diff,
+      hidden,
+      images,
+      paramCount: IMAGE_BYTES * hidden + hidden + hidden * 10 + 10,
+      pixels,
+      labels: Array.from(labels),
+      seed,
+    },
+    [diff.buffer, pixels.buffer],
+  );
+}
+
+/** `count` training and test images from `offset` on (wrapping), with their labels. */
+async function samples(msg) {
+  const d = await loadData();
+  if (!d || fatal) return;
+  const count = wholeIn(msg.count, 1, 64, 16);
+  const pick = (imgs, labs, size) => {
+    const offset = wholeIn(msg.offset, 0, Number.MAX_SAFE_INTEGER, 0) % Math.max(size - count + 1, 1);
+    const pixels = imgs.slice(IMAGES_HEADER + offset * IMAGE_BYTES, IMAGES_HEADER + (offset + count) * IMAGE_BYTES);
+    return { offset, pixels, labels: Array.from(labs.subarray(LABELS_HEADER + offset, LABELS_HEADER + offset + count)) };
+  };
+  const train = pick(d.trainImages, d.trainLabels, d.train);
+  const test = pick(d.testImages, d.testLabels, d.test);
+  post(
+    { type: 'samples', offset: train.offset, count, train, test, trainSize: d.train, testSize: d.test },
+    [train.pixels.buffer, test.pixels.buffer],
+  );
+}
+
+// ---------------------------------------------------------------------------
 // Commands
 // ---------------------------------------------------------------------------
 
@@ -598,6 +686,12 @@ async function handle(msg) {
       post({ type: 'reset', run: id });
       break;
     }
+    case 'gradcheck':
+      await gradCheck(msg);
+      break;
+    case 'samples':
+      await samples(msg);
+      break;
     default:
       post({ type: 'error', message: `Unknown command "${msg.type}".`, fatal: false });
   }

@@ -12,6 +12,9 @@
 //   drawSeries(…)     a polyline over n points (gaps at non-finite values,
 //                     min/max decimation when there are more points than pixels)
 //   drawMarkers(…), drawLegend(…), drawEmpty(…)
+//   logScale(…), logTicks(…)   a log10 axis and its decade ticks
+//   equalFrame(…)     shrinks a frame so both axes have the same units per pixel
+//   drawArrow(…)      a quiver-style arrow; colormap(t) a sequential colour ramp
 //   readTheme(el)     colours and font from CSS custom properties (--chart-*)
 //
 // The second half draws the two charts of the training page: the loss of every
@@ -213,6 +216,7 @@ const crisp = (v) => Math.round(v) + 0.5;
  */
 export function drawAxes(ctx, frame, axes, theme) {
   const { x, y } = axes;
+  const grid = axes.grid ?? 'y'; // 'y' (horizontal lines), 'both' (matplotlib's grid()) or 'none'
   const fs = theme.fontSize;
   ctx.save();
   ctx.font = theme.font;
@@ -220,11 +224,21 @@ export function drawAxes(ctx, frame, axes, theme) {
 
   ctx.strokeStyle = theme.grid;
   ctx.beginPath();
-  for (const t of y.ticks) {
-    const py = crisp(y.scale(t));
-    if (py < frame.top - 1 || py > frame.bottom + 1) continue;
-    ctx.moveTo(frame.left, py);
-    ctx.lineTo(frame.right, py);
+  if (grid !== 'none') {
+    for (const t of y.ticks) {
+      const py = crisp(y.scale(t));
+      if (py < frame.top - 1 || py > frame.bottom + 1) continue;
+      ctx.moveTo(frame.left, py);
+      ctx.lineTo(frame.right, py);
+    }
+  }
+  if (grid === 'both') {
+    for (const t of x.ticks) {
+      const px = crisp(x.scale(t));
+      if (px < frame.left - 1 || px > frame.right + 1) continue;
+      ctx.moveTo(px, frame.top);
+      ctx.lineTo(px, frame.bottom);
+    }
   }
   ctx.stroke();
 
@@ -426,6 +440,93 @@ export function drawEmpty(ctx, frame, text, theme) {
   const y0 = frame.top + frame.height / 2 - ((lines.length - 1) * lh) / 2;
   lines.forEach((line, k) => ctx.fillText(line, frame.left + frame.width / 2, y0 + k * lh));
   ctx.restore();
+}
+
+/** A log10 map from `domain` (both > 0) to `range`, with `.invert`, `.domain`, `.range`. */
+export function logScale(domain, range) {
+  const [d0, d1] = domain;
+  const l0 = Math.log10(d0);
+  const l1 = Math.log10(d1);
+  const [r0, r1] = range;
+  const k = l1 === l0 ? 0 : (r1 - r0) / (l1 - l0);
+  const f = (x) => r0 + (Math.log10(x) - l0) * k;
+  f.invert = (y) => (k === 0 ? d0 : 10 ** (l0 + (y - r0) / k));
+  f.domain = [d0, d1];
+  f.range = [r0, r1];
+  return f;
+}
+
+/**
+ * Decade ticks 10^k in [lo, hi] (exponents, not values: `logTicks(1e-50, 1, 6)` →
+ * [-50, -40, …, 0]), every `stride` decades so that at most about `count` remain.
+ */
+export function logTicks(lo, hi, count = 6) {
+  const k0 = Math.ceil(Math.log10(lo) - 1e-9);
+  const k1 = Math.floor(Math.log10(hi) + 1e-9);
+  const span = Math.max(k1 - k0, 1);
+  const strides = [1, 2, 5, 10, 20, 25, 50, 100];
+  const stride = strides.find((s) => span / s <= Math.max(count, 1)) ?? strides[strides.length - 1];
+  const out = [];
+  for (let k = Math.ceil(k0 / stride) * stride; k <= k1; k += stride) out.push(k);
+  return out;
+}
+
+/**
+ * The largest frame inside `frame`, centred, in which one data unit is as many
+ * pixels along x as along y (arrows and circles keep their shape).
+ */
+export function equalFrame(frame, xDomain, yDomain) {
+  const dx = Math.abs(xDomain[1] - xDomain[0]);
+  const dy = Math.abs(yDomain[1] - yDomain[0]);
+  const k = Math.min(frame.width / dx, frame.height / dy);
+  const width = dx * k;
+  const height = dy * k;
+  const left = frame.left + (frame.width - width) / 2;
+  const top = frame.top + (frame.height - height) / 2;
+  return { left, top, width, height, right: left + width, bottom: top + height };
+}
+
+/** An arrow from (x0, y0) to (x1, y1) in pixels, head size `head` px (shrinks on short arrows). */
+export function drawArrow(ctx, x0, y0, x1, y1, { color, width = 1.25, head = 6, alpha = 1 } = {}) {
+  const len = Math.hypot(x1 - x0, y1 - y0);
+  if (!(len > 0.2)) return;
+  const h = Math.min(head, len * 0.45);
+  const ux = (x1 - x0) / len;
+  const uy = (y1 - y0) / len;
+  ctx.save();
+  ctx.globalAlpha = alpha;
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = width;
+  ctx.lineCap = 'round';
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1 - ux * h * 0.6, y1 - uy * h * 0.6);
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(x1 - ux * h - uy * h * 0.45, y1 - uy * h + ux * h * 0.45);
+  ctx.lineTo(x1 - ux * h + uy * h * 0.45, y1 - uy * h - ux * h * 0.45);
+  ctx.closePath();
+  ctx.fill();
+  ctx.restore();
+}
+
+/** Viridis-like stops (perceptually ordered, readable in both colour schemes). */
+const RAMP = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
+
+/** t in [0, 1] → [r, g, b] on a sequential ramp (dark violet → yellow). */
+export function colormap(t) {
+  const x = Math.min(Math.max(Number.isFinite(t) ? t : 0, 0), 1) * (RAMP.length - 1);
+  const i = Math.min(Math.floor(x), RAMP.length - 2);
+  const f = x - i;
+  return RAMP[i].map((c, k) => Math.round(c + (RAMP[i + 1][k] - c) * f));
 }
 
 // ---------------------------------------------------------------------------

@@ -1,10 +1,14 @@
 // The page: sends commands to the training worker and draws what it reports.
-// It never touches the wasm; ../worker.js owns it (see the protocol there).
+// The trainer never touches the wasm here; ../worker.js owns it (see the
+// protocol there). The chapter's small demos (./chapter/) load the same wasm
+// module on this thread, lazily; their data and the gradient check go through
+// the worker.
 
 import { SettingsForm, BOOK_DEFAULTS } from './settings.js';
 import { lossChart, accuracyChart } from './charts.js';
 import { LossHistory } from './history.js';
 import * as fmt from './format.js';
+import { startChapter } from './chapter/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -56,6 +60,9 @@ const state = {
 
 const history = new LossHistory();
 let evals = [];
+
+/** The chapter's panels (started at the end of this file, once the worker exists). */
+let chapter = null;
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -157,6 +164,7 @@ function crash(message) {
     setDataStatus('The data was not loaded: the worker stopped.', 'error');
   }
   showRunError(message, { restart: true });
+  chapter?.workerLost();
   setStatus('Stopped: the training worker failed (see below).', 'crashed');
   log(`error · ${message}`);
   renderNow();
@@ -165,6 +173,7 @@ function crash(message) {
 function restartWorker() {
   if (worker) worker.terminate();
   worker = null;
+  chapter?.workerLost();
   hideRunError();
   if (isActive()) state.run = 'stopped';
   log('worker restarted');
@@ -185,6 +194,7 @@ function onMessage(msg) {
 }
 
 function handleMessage(msg) {
+  if (chapter?.handle(msg)) return;
   switch (msg.type) {
     case 'ready':
       clearTimeout(readyTimer);
@@ -458,6 +468,7 @@ function renderUI() {
   el.start.title = active ? 'Start again from iteration 0 with the settings above' : '';
   document.body.dataset.worker = state.worker;
   document.body.dataset.run = state.run;
+  chapter?.refresh();
   keepFocus(focused);
 }
 
@@ -539,4 +550,8 @@ function log(line) {
 
 // ---------------------------------------------------------------------------
 
+chapter = startChapter({
+  send,
+  status: () => ({ worker: state.worker, data: state.data, run: state.run }),
+});
 spawnWorker();

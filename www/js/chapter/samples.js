@@ -1,0 +1,103 @@
+// 4.1 Learning from data: a look at the data the worker loaded — a row of
+// training images and a row of test images with their labels.
+
+import { CanvasView } from '../charts.js';
+import { $, parseNumber, setText } from './util.js';
+
+const SIDE = 28;
+export const SAMPLE_COUNT = 16;
+
+export function samplesPanel(hooks) {
+  const el = {
+    canvas: $('samples-canvas'),
+    more: $('samples-more'),
+    counts: $('samples-counts'),
+  };
+  let offset = 0;
+  let data = null; // {offset, train: {pixels, labels}, test: {…}, trainSize, testSize}
+  let asked = false;
+  const view = new CanvasView(el.canvas, draw);
+
+  function request() {
+    const st = hooks.status();
+    if (st.worker === 'ready' && st.data === 'ready') hooks.send({ type: 'samples', offset, count: SAMPLE_COUNT });
+  }
+
+  function draw(ctx, size, theme) {
+    ctx.font = theme.font;
+    ctx.fillStyle = theme.muted;
+    if (!data) {
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText('The images appear once the worker has loaded MNIST.', size.width / 2, size.height / 2);
+      return;
+    }
+    const gap = 4;
+    const head = theme.fontSize + 6;
+    const cell = Math.max(18, Math.min(48, (size.height - 2 * head - 2 * (theme.fontSize + 4) - 8) / 2));
+    const cols = Math.min(SAMPLE_COUNT, Math.floor((size.width + gap) / (cell + gap)));
+    const off = document.createElement('canvas');
+    off.width = SIDE;
+    off.height = SIDE;
+    const octx = off.getContext('2d');
+    const img = octx.createImageData(SIDE, SIDE);
+    const ink = theme.text.startsWith('#') ? [1, 3, 5].map((i) => parseInt(theme.text.slice(i, i + 2), 16)) : [0, 0, 0];
+    ctx.imageSmoothingEnabled = false;
+    let y = 0;
+    for (const [name, set] of [
+      ['training data', data.train],
+      ['test data', data.test],
+    ]) {
+      ctx.fillStyle = theme.text;
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'top';
+      ctx.fillText(`${name}: images ${set.offset + 1}–${set.offset + cols}`, 0, y);
+      y += head;
+      for (let n = 0; n < cols && n < set.labels.length; n++) {
+        for (let p = 0; p < SIDE * SIDE; p++) img.data.set([ink[0], ink[1], ink[2], set.pixels[n * SIDE * SIDE + p]], p * 4);
+        octx.putImageData(img, 0, 0);
+        const x = n * (cell + gap);
+        ctx.fillStyle = theme.grid;
+        ctx.fillRect(x, y, cell, cell);
+        ctx.drawImage(off, x, y, cell, cell);
+        ctx.fillStyle = theme.muted;
+        ctx.textAlign = 'center';
+        ctx.fillText(String(set.labels[n]), x + cell / 2, y + cell + 2);
+      }
+      y += cell + theme.fontSize + 10;
+    }
+  }
+
+  el.more.addEventListener('click', () => {
+    offset += SAMPLE_COUNT;
+    request();
+  });
+
+  return {
+    id: 'data',
+    state: () => ({ offset: String(offset) }),
+    restore(p) {
+      const v = parseNumber(p.offset);
+      if (Number.isInteger(v) && v >= 0) offset = v;
+      request();
+    },
+    ready() {},
+    failed() {},
+    handle(msg) {
+      if (msg.error) return;
+      data = msg;
+      offset = msg.offset;
+      setText(el.counts, `${msg.trainSize.toLocaleString('en-US')} training images and ${msg.testSize.toLocaleString('en-US')} test images, 28 × 28 pixels each, with the digit each one shows.`);
+      el.more.disabled = false;
+      view.invalidate();
+    },
+    refresh() {
+      const st = hooks.status();
+      if (!data && st.data === 'ready' && st.worker === 'ready' && !asked) {
+        asked = true;
+        request();
+      }
+      if (st.worker !== 'ready') asked = false;
+    },
+  };
+}
