@@ -33,8 +33,25 @@
 // `run` is the page's id for a run, echoed so the page can drop messages of a run
 // it has already discarded.
 
-// Trunk names the worker build after the package (descent-web), not the lib target.
-import init, { Trainer, kernelName, gradientCheck } from './descent-web.js';
+// Two builds of the wasm crate sit beside this file (Trunk names them after the
+// package, descent-web): descent-web-relaxed.js uses relaxed SIMD (a fused
+// multiply-add, faster in Chromium and Firefox), descent-web.js plain SIMD, for
+// browsers that lack relaxed SIMD (Safari fails to compile a module that holds
+// any relaxed instruction). The choice is made here, at run time, by asking the
+// engine to validate a 36-byte module that uses one relaxed instruction.
+// `?kernel=simd128` on the worker's URL (passed on from the page's) forces the plain build.
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253,
+  128, 2, 11,
+]);
+const forced = new URL(self.location.href).searchParams.get('kernel');
+const relaxed = forced !== 'simd128' && WebAssembly.validate(RELAXED_PROBE);
+let Trainer, kernelName, gradientCheck;
+async function init() {
+  const mod = await import(relaxed ? './descent-web-relaxed.js' : './descent-web.js');
+  await mod.default();
+  ({ Trainer, kernelName, gradientCheck } = mod);
+}
 
 // ---------------------------------------------------------------------------
 // MNIST files

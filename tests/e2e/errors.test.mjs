@@ -74,7 +74,9 @@ describe('error paths', { timeout: 600000 }, () => {
 
   test('a worker that cannot start shows an error with Restart worker', { timeout: 120000 }, async () => {
     env = await launch();
-    env.server.override('/descent-web_bg.wasm', { body: Buffer.from('not wasm at all'), type: 'application/wasm' });
+    for (const f of ['/descent-web_bg.wasm', '/descent-web-relaxed_bg.wasm']) {
+      env.server.override(f, { body: Buffer.from('not wasm at all'), type: 'application/wasm' });
+    }
     const page = await openPage(env);
     await waitForRun(page, 'crashed', 60000);
     const alert = page.locator('#run-error');
@@ -85,7 +87,7 @@ describe('error paths', { timeout: 600000 }, () => {
     assert.equal(await page.locator('#btn-start').isEnabled(), false);
     await screenshot(page, 'worker-crashed');
 
-    env.server.override('/descent-web_bg.wasm', null);
+    for (const f of ['/descent-web_bg.wasm', '/descent-web-relaxed_bg.wasm']) env.server.override(f, null);
     await restart.click();
     await dataState(page, 'ready');
     assert.equal(await alert.isVisible(), false);

@@ -128,7 +128,11 @@ function spawnWorker() {
   state.loaded = 0;
   el.dataError.hidden = true;
   setDataStatus('Starting the worker…', 'waiting');
-  worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module', name: 'descent-trainer' });
+  const url = new URL('../worker.js', import.meta.url);
+  // ?kernel=simd128 on the page forces the plain-SIMD build (see worker.js).
+  const kernel = new URLSearchParams(location.search).get('kernel');
+  if (kernel) url.searchParams.set('kernel', kernel);
+  worker = new Worker(url, { type: 'module', name: 'descent-trainer' });
   const w = worker;
   w.onmessage = (e) => {
     if (w === worker) onMessage(e.data);
