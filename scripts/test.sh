@@ -27,7 +27,7 @@ step "wasm tests in headless Chromium (simd128 build)"
 wasm-pack test --headless --chrome crates/web
 
 step "wasm tests in headless Chromium (relaxed-SIMD build)"
-CARGO_TARGET_DIR=target/relaxed RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
+CARGO_TARGET_DIR="$PWD/target/relaxed" RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
   wasm-pack test --headless --chrome crates/web
 
 step "release build of the page"
