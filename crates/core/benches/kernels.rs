@@ -148,7 +148,7 @@ impl Row {
     }
 }
 
-fn flops(m: usize, k: usize, n: usize) -> f64 {
+fn flops_of(m: usize, k: usize, n: usize) -> f64 {
     2.0 * (m * k * n) as f64
 }
 
@@ -161,7 +161,24 @@ fn normal<T: Float>(rng: &mut Rng, len: usize, std: f64) -> Vec<T> {
     (0..len).map(|_| T::from_f64(std * rng.standard_normal())).collect()
 }
 
-/// Every product of a training step in T; returns the rows and the worst disagreement with naive.
+/// The rows of one product: its name, shape, flops and n.
+struct Product<'a> {
+    rows: &'a mut Vec<Row>,
+    product: &'static str,
+    shape: &'static str,
+    precision: &'static str,
+    flops: f64,
+    n: usize,
+}
+
+impl Product<'_> {
+    fn add(&mut self, kernel: &'static str, nnz: Option<usize>, timing: Timing) {
+        let (product, shape, precision, n) = (self.product, self.shape, self.precision, self.n);
+        self.rows.push(Row { product, shape, kernel, precision, flops: self.flops, nnz, n, timing });
+    }
+}
+
+/// Every product of a training step in T, appended to `rows`; returns the worst disagreement with naive.
 fn measure<T: Float>(px: &Pixels, rows: &mut Vec<Row>) -> f64 {
     let mut rng = Rng::new(SEED);
     let scale = pixel_scale::<T>();
@@ -170,160 +187,94 @@ fn measure<T: Float>(px: &Pixels, rows: &mut Vec<Row>) -> f64 {
     for img in px.bytes.chunks_exact(I) {
         x.push_pixels(img, &scale);
     }
-    let nnz = x.nnz();
+    let nnz = Some(x.nnz());
     let w1: Vec<T> = normal(&mut rng, I * H, 0.01);
     let w2: Vec<T> = normal(&mut rng, H * O, 0.01);
     // z1 = σ(a1) in (0, 1); dy = (y − t) / N and dz1 are small and dense.
     let z1: Vec<T> = (0..N * H).map(|_| T::from_f64(1.0 / (1.0 + (-rng.standard_normal()).exp()))).collect();
     let dy: Vec<T> = normal(&mut rng, N * O, 0.01);
     let dz1: Vec<T> = normal(&mut rng, N * H, 0.001);
-    let p = T::NAME;
+    let precision = T::NAME;
     let mut worst = 0.0f64;
-    let mut row = |product, shape, kernel, flops, nnz, n, timing| {
-        rows.push(Row { product, shape, kernel, precision: p, flops, nnz, n, timing });
-    };
+    let mut check = |c: &[T], c_ref: &[T]| worst = worst.max(worst_diff(c, c_ref));
 
     // a1 = x·W1: (N, I)·(I, H)
-    let f = flops(N, I, H);
     let (mut c, mut c_ref) = (vec![T::ZERO; N * H], vec![T::ZERO; N * H]);
-    let (shape, prod) = ("(100,784)·(784,50)", "a1 = x·W1");
-    row(prod, shape, "sparse::spmm", f, Some(nnz), H, time(|| spmm(black_box(&x), &w1, H, &mut c)));
     naive::gemm_nn(N, I, H, &x_dense, &w1, &mut c_ref, false);
-    worst = worst.max(worst_diff(&c, &c_ref));
-    row(
-        prod,
-        shape,
+    let (product, shape, flops, n) = ("a1 = x·W1", "(100,784)·(784,50)", flops_of(N, I, H), H);
+    let mut p = Product { rows: &mut *rows, product, shape, precision, flops, n };
+    p.add("sparse::spmm", nnz, time(|| spmm(black_box(&x), &w1, H, &mut c)));
+    check(&c, &c_ref);
+    p.add(
         "kernels::gemm_nn (dense)",
-        f,
         None,
-        H,
         time(|| kernels::gemm_nn(N, I, H, black_box(&x_dense), &w1, &mut c, false)),
     );
-    worst = worst.max(worst_diff(&c, &c_ref));
-    row(
-        prod,
-        shape,
-        "naive::gemm_nn",
-        f,
-        None,
-        H,
-        time(|| naive::gemm_nn(N, I, H, black_box(&x_dense), &w1, &mut c, false)),
-    );
+    check(&c, &c_ref);
+    p.add("naive::gemm_nn", None, time(|| naive::gemm_nn(N, I, H, black_box(&x_dense), &w1, &mut c, false)));
 
     // a2 = z1·W2: (N, H)·(H, O)
-    let f = flops(N, H, O);
     let (mut c, mut c_ref) = (vec![T::ZERO; N * O], vec![T::ZERO; N * O]);
-    let (shape, prod) = ("(100,50)·(50,10)", "a2 = z1·W2");
     naive::gemm_nn(N, H, O, &z1, &w2, &mut c_ref, false);
-    row(
-        prod,
-        shape,
-        "kernels::gemm_nn",
-        f,
-        None,
-        O,
-        time(|| kernels::gemm_nn(N, H, O, black_box(&z1), &w2, &mut c, false)),
-    );
-    worst = worst.max(worst_diff(&c, &c_ref));
-    row(
-        prod,
-        shape,
-        "naive::gemm_nn",
-        f,
-        None,
-        O,
-        time(|| naive::gemm_nn(N, H, O, black_box(&z1), &w2, &mut c, false)),
-    );
+    let (product, shape, flops, n) = ("a2 = z1·W2", "(100,50)·(50,10)", flops_of(N, H, O), O);
+    let mut p = Product { rows: &mut *rows, product, shape, precision, flops, n };
+    p.add("kernels::gemm_nn", None, time(|| kernels::gemm_nn(N, H, O, black_box(&z1), &w2, &mut c, false)));
+    check(&c, &c_ref);
+    p.add("naive::gemm_nn", None, time(|| naive::gemm_nn(N, H, O, black_box(&z1), &w2, &mut c, false)));
 
     // dW1 = xᵀ·dz1: (I, N)·(N, H)
-    let f = flops(I, N, H);
     let (mut c, mut c_ref) = (vec![T::ZERO; I * H], vec![T::ZERO; I * H]);
-    let mut xt = SparseRows::<T>::default();
-    let (shape, prod) = ("(784,100)·(100,50)", "dW1 = xᵀ·dz1");
     naive::gemm_tn(I, N, H, &x_dense, &dz1, &mut c_ref, false);
-    row(
-        prod,
-        shape,
-        "transpose_into + spmm",
-        f,
-        Some(nnz),
-        H,
-        time(|| {
-            black_box(&x).transpose_into(I, &mut xt);
-            spmm(&xt, &dz1, H, &mut c);
-        }),
-    );
-    worst = worst.max(worst_diff(&c, &c_ref));
-    row(prod, shape, "  of which transpose_into", 0.0, None, H, time(|| black_box(&x).transpose_into(I, &mut xt)));
-    row(
-        prod,
-        shape,
+    let mut xt = SparseRows::<T>::default();
+    let (product, shape, flops, n) = ("dW1 = xᵀ·dz1", "(784,100)·(100,50)", flops_of(I, N, H), H);
+    let mut p = Product { rows: &mut *rows, product, shape, precision, flops, n };
+    let sparse = || {
+        black_box(&x).transpose_into(I, &mut xt);
+        spmm(&xt, &dz1, H, &mut c);
+    };
+    p.add("transpose_into + spmm", nnz, time(sparse));
+    check(&c, &c_ref);
+    let transpose = time(|| black_box(&x).transpose_into(I, &mut xt));
+    p.flops = 0.0;
+    p.add("  of which transpose_into", None, transpose);
+    p.flops = flops;
+    p.add(
         "kernels::gemm_tn (dense)",
-        f,
         None,
-        H,
         time(|| kernels::gemm_tn(I, N, H, black_box(&x_dense), &dz1, &mut c, false)),
     );
-    worst = worst.max(worst_diff(&c, &c_ref));
-    row(
-        prod,
-        shape,
-        "naive::gemm_tn",
-        f,
-        None,
-        H,
-        time(|| naive::gemm_tn(I, N, H, black_box(&x_dense), &dz1, &mut c, false)),
-    );
+    check(&c, &c_ref);
+    p.add("naive::gemm_tn", None, time(|| naive::gemm_tn(I, N, H, black_box(&x_dense), &dz1, &mut c, false)));
 
     // dW2 = z1ᵀ·dy: (H, N)·(N, O)
-    let f = flops(H, N, O);
     let (mut c, mut c_ref) = (vec![T::ZERO; H * O], vec![T::ZERO; H * O]);
-    let (shape, prod) = ("(50,100)·(100,10)", "dW2 = z1ᵀ·dy");
     naive::gemm_tn(H, N, O, &z1, &dy, &mut c_ref, false);
-    row(
-        prod,
-        shape,
-        "kernels::gemm_tn",
-        f,
-        None,
-        O,
-        time(|| kernels::gemm_tn(H, N, O, black_box(&z1), &dy, &mut c, false)),
-    );
-    worst = worst.max(worst_diff(&c, &c_ref));
-    row(
-        prod,
-        shape,
-        "naive::gemm_tn",
-        f,
-        None,
-        O,
-        time(|| naive::gemm_tn(H, N, O, black_box(&z1), &dy, &mut c, false)),
-    );
+    let (product, shape, flops, n) = ("dW2 = z1ᵀ·dy", "(50,100)·(100,10)", flops_of(H, N, O), O);
+    let mut p = Product { rows: &mut *rows, product, shape, precision, flops, n };
+    p.add("kernels::gemm_tn", None, time(|| kernels::gemm_tn(H, N, O, black_box(&z1), &dy, &mut c, false)));
+    check(&c, &c_ref);
+    p.add("naive::gemm_tn", None, time(|| naive::gemm_tn(H, N, O, black_box(&z1), &dy, &mut c, false)));
 
     // da1 = dy·W2ᵀ: (N, O)·(O, H)
-    let f = flops(N, O, H);
     let (mut c, mut c_ref) = (vec![T::ZERO; N * H], vec![T::ZERO; N * H]);
-    let (shape, prod) = ("(100,10)·(10,50)", "da1 = dy·W2ᵀ");
     naive::gemm_nt(N, O, H, &dy, &w2, &mut c_ref, false);
-    row(
-        prod,
-        shape,
-        "kernels::gemm_nt",
-        f,
-        None,
-        H,
-        time(|| kernels::gemm_nt(N, O, H, black_box(&dy), &w2, &mut c, false)),
-    );
-    worst = worst.max(worst_diff(&c, &c_ref));
-    row(
-        prod,
-        shape,
-        "naive::gemm_nt",
-        f,
-        None,
-        H,
-        time(|| naive::gemm_nt(N, O, H, black_box(&dy), &w2, &mut c, false)),
-    );
+    let (product, shape, flops, n) = ("da1 = dy·W2ᵀ", "(100,10)·(10,50)", flops_of(N, O, H), H);
+    let mut p = Product { rows: &mut *rows, product, shape, precision, flops, n };
+    p.add("kernels::gemm_nt", None, time(|| kernels::gemm_nt(N, O, H, black_box(&dy), &w2, &mut c, false)));
+    check(&c, &c_ref);
+    // What TwoLayerNet::backward does instead: copy W2ᵀ (O, H) out, then the row kernel.
+    let mut w2t = vec![T::ZERO; O * H];
+    let copied = || {
+        for (i, r) in black_box(&w2).chunks_exact(O).enumerate() {
+            for (j, &v) in r.iter().enumerate() {
+                w2t[j * H + i] = v;
+            }
+        }
+        kernels::gemm_nn(N, O, H, black_box(&dy), &w2t, &mut c, false);
+    };
+    p.add("W2ᵀ copy + gemm_nn", None, time(copied));
+    check(&c, &c_ref);
+    p.add("naive::gemm_nt", None, time(|| naive::gemm_nt(N, O, H, black_box(&dy), &w2, &mut c, false)));
     worst
 }
 

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Every speed figure of descent in one command (after scripts/setup.sh):
+# builds the release CLI and page, then runs one after another on this machine
+#   the numpy reference (float64, float32), `descent train --json` (f64, f32),
+#   `descent bench --json`, the kernel benchmark and the browser benchmark,
+# and prints a summary (ratios against numpy and the targets, accuracies).
+# Everything lands in target/bench/ (summary.json holds all the figures).
+#
+#   scripts/bench.sh                    run it all now
+#   scripts/bench.sh --quiet-load 1.0   first wait (at most 10 min) until the
+#                                       1-minute load average is below 1.0
+#
+# It reports and never judges a time: it exits non-zero only when a step fails.
+# Run it on a machine doing nothing else: the steps never run in parallel, and
+# the load average when each step began is printed and kept beside its figures.
+# The numpy reference is found in $DESCENT_SHARED/reference, else in the
+# shared/ folder beside this repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+SHARED=${DESCENT_SHARED:-$(dirname "$ROOT")/shared}
+REF=$SHARED/reference/numpy_two_layer_net.py
+DATA=$ROOT/data/mnist
+OUT=$ROOT/target/bench
+DESCENT=$ROOT/target/release/descent
+ITERS=10000
+
+die() { printf '\033[31mbench: error:\033[0m %s\n' "$*" >&2; exit 1; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+quiet_load=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quiet-load) [ $# -ge 2 ] || die "--quiet-load needs a number (e.g. 1.0)"; quiet_load=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (see --help)" ;;
+  esac
+done
+
+[ -f "$REF" ] || die "$REF is missing: set DESCENT_SHARED to the folder holding reference/numpy_two_layer_net.py"
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  [ -f "$DATA/$f" ] || die "$DATA/$f is missing: run scripts/setup.sh first"
+done
+command -v trunk >/dev/null || die "trunk is not installed: run scripts/setup.sh first"
+[ -x /usr/bin/chromium ] || [ -n "${CHROMIUM:-}" ] || die "Debian's chromium is not installed: run scripts/setup.sh first"
+[ -f node_modules/playwright-core/package.json ] || die "playwright-core is missing: run scripts/setup.sh first"
+
+# Old figures never mix with new ones.
+mkdir -p "$OUT"
+rm -f "$OUT"/numpy-*.txt "$OUT"/native-*.jsonl "$OUT"/descent-bench.json "$OUT"/kernels.json "$OUT"/kernels.txt \
+  "$OUT"/browser.json "$OUT"/env.json "$OUT"/steps.tsv "$OUT"/summary.json "$OUT"/summary.txt
+
+# step NAME COMMAND...: prints a header with the load average, runs, records load and duration.
+# (Not `if ! cmd`: that would switch off set -e inside the step's functions.)
+current=
+trap 'rc=$?; [ $rc -eq 0 ] || [ -z "$current" ] || printf "\033[31mbench: step \"%s\" failed (exit %s): see above\033[0m\n" "$current" "$rc" >&2' EXIT
+step() {
+  local name=$1
+  shift
+  local load t0 t1
+  load=$(load1)
+  printf '\n\033[1m== %s\033[0m   (load average %s)\n' "$name" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  current=$name
+  t0=$(date +%s%N)
+  "$@"
+  t1=$(date +%s%N)
+  current=
+  printf '%s\t%s\t%s\n' "$name" "$load" "$(((t1 - t0) / 1000000))" >>"$OUT/steps.tsv"
+}
+
+# --- builds --------------------------------------------------------------------
+build() {
+  cargo build --release -p descent-cli
+  # the kernel benchmark's binary, so that its step measures and does not compile
+  cargo bench -p descent-core --bench kernels --no-run
+  trunk build --release=true
+}
+step "build (release CLI, kernel benchmark, page)" build
+
+# --- numpy ---------------------------------------------------------------------
+numpy_env() {
+  if ! python3 -c 'import numpy' 2>/dev/null; then
+    echo "numpy is missing: installing it from PyPI"
+    python3 -m pip install --quiet numpy || python3 -m pip install --quiet --break-system-packages numpy
+  fi
+  # Which BLAS numpy runs (threadpoolctl, when it can be had), with the variables unset as in the runs.
+  python3 -c 'import threadpoolctl' 2>/dev/null ||
+    python3 -m pip install --quiet threadpoolctl 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages threadpoolctl 2>/dev/null || true
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 - "$OUT/env.json" <<'PY'
+import json, sys
+import numpy as np
+info = {"numpy": np.__version__, "python": sys.version.split()[0]}
+try:
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    info["blas"] = f'{blas.get("name")} {blas.get("version")}'
+except Exception:
+    info["blas"] = "unknown BLAS"
+try:
+    import threadpoolctl
+    np.ones((64, 64)) @ np.ones((64, 64))
+    info["threadpools"] = threadpoolctl.threadpool_info()
+    pools = [p for p in info["threadpools"] if p.get("user_api") == "blas"]
+    if pools:
+        p = pools[0]
+        info["blas"] += f' ({p.get("internal_api")}, {p.get("architecture")}, {p.get("num_threads")} threads)'
+except Exception as e:
+    info["threadpools"] = f"threadpoolctl unavailable: {e}"
+json.dump(info, open(sys.argv[1], "w"), indent=2)
+print("numpy", info["numpy"], "with", info["blas"])
+PY
+}
+step "numpy environment" numpy_env
+
+if [ -n "$quiet_load" ]; then
+  printf '\nbench: waiting (at most 10 min) for the 1-minute load average to fall below %s (now %s)…\n' "$quiet_load" "$(load1)"
+  for _ in $(seq 120); do
+    awk -v l="$(load1)" -v q="$quiet_load" 'BEGIN { exit !(l < q) }' && break
+    sleep 5
+  done
+  echo "bench: load average now $(cut -d' ' -f1-3 /proc/loadavg): measuring"
+fi
+
+numpy_run() {
+  # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some processors here) slow a current numpy: unset for this command only.
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$REF" "$DATA" "$ITERS" "$1" | tee "$OUT/numpy-$1.txt"
+}
+step "numpy float64" numpy_run float64
+step "numpy float32" numpy_run float32
+
+# --- native --------------------------------------------------------------------
+native_run() {
+  "$DESCENT" train --json --precision "$1" --iters "$ITERS" --data "$DATA" >"$OUT/native-$1.jsonl"
+  tail -n 2 "$OUT/native-$1.jsonl"
+}
+step "descent train f64" native_run f64
+step "descent train f32" native_run f32
+
+descent_bench() {
+  "$DESCENT" bench --json --data "$DATA" >"$OUT/descent-bench.json"
+  cat "$OUT/descent-bench.json"
+}
+step "descent bench" descent_bench
+
+kernels() {
+  cargo bench -p descent-core --bench kernels -- --json "$OUT/kernels.json" | tee "$OUT/kernels.txt"
+}
+step "kernels" kernels
+
+# --- browser -------------------------------------------------------------------
+step "browser" node bench/browser.mjs --out "$OUT/browser.json"
+
+# --- summary -------------------------------------------------------------------
+printf '\n\033[1m== summary\033[0m\n'
+node bench/summary.mjs "$OUT" | tee "$OUT/summary.txt"
