@@ -19,6 +19,7 @@
 
 use alloc::vec;
 use alloc::vec::Vec;
+use core::ops::Range;
 
 use crate::error::{ConfigError, Error};
 use crate::float::Float;
@@ -146,9 +147,7 @@ pub struct Trainer<T: Float> {
     scale: [T; 256],
     batch_x: SparseRows<T>,
     batch_labels: Vec<usize>,
-    eval_x: SparseRows<T>,
-    eval_z1: Vec<T>,
-    eval_logits: Vec<T>,
+    eval: EvalBuffers<T>,
     iter: usize,
     iter_per_epoch: usize,
     train_size: usize,
@@ -186,9 +185,7 @@ impl<T: Float> Trainer<T> {
             // capacity for every pixel: no reallocation, whatever the images
             batch_x: SparseRows::with_capacity(b, b * input),
             batch_labels: vec![0; b],
-            eval_x: SparseRows::with_capacity(EVAL_BLOCK, EVAL_BLOCK * input),
-            eval_z1: vec![T::ZERO; EVAL_BLOCK * hidden],
-            eval_logits: vec![T::ZERO; EVAL_BLOCK * output],
+            eval: EvalBuffers::new(input, hidden, output),
             iter: 0,
             iter_per_epoch: config.iter_per_epoch(train_size),
             train_size,
@@ -301,13 +298,16 @@ impl<T: Float> Trainer<T> {
         Ok((i, loss))
     }
 
-    /// Runs what is left of the pending evaluation in one go.
+    /// Runs what is left of the pending evaluation in one go (on every core
+    /// with the `std` feature: hit counts are integers, so the result is the same).
     fn finish_pending(&mut self, data: &Dataset) -> Evaluation {
-        loop {
-            if let Some(e) = self.eval_next_block(data) {
-                return e;
-            }
-        }
+        let p = self.pending.as_mut().expect("pending evaluation");
+        let train_len = data.train.len();
+        let (train_from, test_from) = (p.pos.min(train_len), p.pos.saturating_sub(train_len));
+        p.train_hits += hits(&self.net, &data.train, train_from..train_len, &self.scale, &mut self.eval);
+        p.test_hits += hits(&self.net, &data.test, test_from..data.test.len(), &self.scale, &mut self.eval);
+        p.pos = train_len + data.test.len();
+        self.complete(data)
     }
 
     /// One block of the pending evaluation (train images first, then test);
@@ -317,7 +317,7 @@ impl<T: Float> Trainer<T> {
         let train_len = data.train.len();
         let (split, start) = if pos < train_len { (&data.train, pos) } else { (&data.test, pos - train_len) };
         let n = EVAL_BLOCK.min(split.len() - start);
-        let hits = self.eval_block(split, start, n);
+        let hits = self.eval.hits(&self.net, split, start, n, &self.scale);
         let p = self.pending.as_mut().expect("pending evaluation");
         if pos < train_len {
             p.train_hits += hits;
@@ -328,28 +328,22 @@ impl<T: Float> Trainer<T> {
         if p.pos < train_len + data.test.len() {
             return None;
         }
+        Some(self.complete(data))
+    }
+
+    /// Turns the finished pending evaluation into an [`Evaluation`] and records it.
+    fn complete(&mut self, data: &Dataset) -> Evaluation {
         let p = self.pending.take().expect("pending evaluation");
         let frac = |hits: usize, n: usize| if n == 0 { 0.0 } else { hits as f64 / n as f64 };
         let e = Evaluation {
             iter: p.iter,
             epoch: p.iter / self.iter_per_epoch,
-            train_acc: frac(p.train_hits, train_len),
+            train_acc: frac(p.train_hits, data.train.len()),
             test_acc: frac(p.test_hits, data.test.len()),
             loss: p.loss,
         };
         self.evals.push(e);
-        Some(e)
-    }
-
-    /// Correct predictions among images `start..start + n` of `split`.
-    fn eval_block(&mut self, split: &Split, start: usize, n: usize) -> usize {
-        let o = self.net.output_size();
-        self.eval_x.clear();
-        for i in start..start + n {
-            self.eval_x.push_list(split.nonzeros.image(i), &self.scale);
-        }
-        self.net.logits_sparse(&self.eval_x, &mut self.eval_z1, &mut self.eval_logits);
-        count_hits(&self.eval_logits[..n * o], o, &split.labels[start..start + n])
+        e
     }
 
     /// Accuracy over the whole training set and the whole test set.
@@ -358,20 +352,13 @@ impl<T: Float> Trainer<T> {
     }
 
     /// Accuracy over `split`, by the argmax of the logits (softmax keeps the order),
-    /// in blocks of [`EVAL_BLOCK`] images.
+    /// in blocks of [`EVAL_BLOCK`] images (on every core with the `std` feature).
     pub fn accuracy(&mut self, split: &Split) -> f64 {
         let count = split.len();
         if count == 0 {
             return 0.0;
         }
-        let mut hits = 0;
-        let mut start = 0;
-        while start < count {
-            let n = EVAL_BLOCK.min(count - start);
-            hits += self.eval_block(split, start, n);
-            start += n;
-        }
-        hits as f64 / count as f64
+        hits(&self.net, split, 0..count, &self.scale, &mut self.eval) as f64 / count as f64
     }
 
     /// Iterations completed.
@@ -423,4 +410,85 @@ impl<T: Float> Trainer<T> {
     pub fn config(&self) -> &TrainConfig {
         &self.config
     }
+}
+
+/// Scratch for the forward pass of a block of evaluation images.
+#[derive(Clone, Debug)]
+struct EvalBuffers<T> {
+    x: SparseRows<T>,
+    z1: Vec<T>,
+    logits: Vec<T>,
+}
+
+impl<T: Float> EvalBuffers<T> {
+    fn new(input: usize, hidden: usize, output: usize) -> Self {
+        Self {
+            x: SparseRows::with_capacity(EVAL_BLOCK, EVAL_BLOCK * input),
+            z1: vec![T::ZERO; EVAL_BLOCK * hidden],
+            logits: vec![T::ZERO; EVAL_BLOCK * output],
+        }
+    }
+
+    /// Correct predictions among images `start..start + n` of `split` (n ≤ [`EVAL_BLOCK`]).
+    fn hits(&mut self, net: &TwoLayerNet<T>, split: &Split, start: usize, n: usize, scale: &[T; 256]) -> usize {
+        let o = net.output_size();
+        self.x.clear();
+        for i in start..start + n {
+            self.x.push_list(split.nonzeros.image(i), scale);
+        }
+        net.logits_sparse(&self.x, &mut self.z1, &mut self.logits);
+        count_hits(&self.logits[..n * o], o, &split.labels[start..start + n])
+    }
+
+    /// Correct predictions among images `range` of `split`, block by block.
+    fn hits_in(&mut self, net: &TwoLayerNet<T>, split: &Split, range: Range<usize>, scale: &[T; 256]) -> usize {
+        let mut total = 0;
+        let mut start = range.start;
+        while start < range.end {
+            let n = EVAL_BLOCK.min(range.end - start);
+            total += self.hits(net, split, start, n, scale);
+            start += n;
+        }
+        total
+    }
+}
+
+/// Correct predictions among images `range` of `split`, on one thread.
+#[cfg(not(feature = "std"))]
+fn hits<T: Float>(
+    net: &TwoLayerNet<T>,
+    split: &Split,
+    range: Range<usize>,
+    scale: &[T; 256],
+    bufs: &mut EvalBuffers<T>,
+) -> usize {
+    bufs.hits_in(net, split, range, scale)
+}
+
+/// Correct predictions among images `range` of `split`, the range cut into one
+/// contiguous piece per core (each extra thread with buffers of its own).
+#[cfg(feature = "std")]
+fn hits<T: Float>(
+    net: &TwoLayerNet<T>,
+    split: &Split,
+    range: Range<usize>,
+    scale: &[T; 256],
+    bufs: &mut EvalBuffers<T>,
+) -> usize {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || range.len() < 4 * EVAL_BLOCK {
+        return bufs.hits_in(net, split, range, scale);
+    }
+    let piece = range.len().div_ceil(threads);
+    let (i, h, o) = (net.input_size(), net.hidden_size(), net.output_size());
+    std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads)
+            .map(|t| {
+                let r = (range.start + t * piece).min(range.end)..(range.start + (t + 1) * piece).min(range.end);
+                s.spawn(move || EvalBuffers::new(i, h, o).hits_in(net, split, r, scale))
+            })
+            .collect();
+        let mine = bufs.hits_in(net, split, range.start..(range.start + piece).min(range.end), scale);
+        mine + others.into_iter().map(|t| t.join().expect("an evaluation thread panicked")).sum::<usize>()
+    })
 }
