@@ -15,7 +15,7 @@ export const ARTIFACTS = join(ROOT, 'tests/artifacts');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 // Without the background-networking flags Chromium keeps dialing out on a closed network.
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

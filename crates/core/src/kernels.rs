@@ -203,33 +203,40 @@ pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], n: usi
     }
 }
 
+/// c_row (+)= Σ_p a(p) · B[p, ..] over p < k where a(p) ≠ 0: lists the nonzeros
+/// of a(·) on the stack, [`NZ_CHUNK`] at a time (branch-free: each value is
+/// written, and the cursor advances only past a nonzero), and hands each list
+/// to [`sparse_row_times`].
+#[inline(always)]
+fn dense_row_times<T: Float>(k: usize, a: impl Fn(usize) -> T, b: &[T], n: usize, c_row: &mut [T], accumulate: bool) {
+    let mut idx = [0u32; NZ_CHUNK];
+    let mut val = [T::ZERO; NZ_CHUNK];
+    if !accumulate {
+        c_row.fill(T::ZERO);
+    }
+    let mut p = 0;
+    while p < k {
+        let mut cnt = 0;
+        while p < k && cnt < NZ_CHUNK {
+            let v = a(p);
+            idx[cnt] = p as u32;
+            val[cnt] = v;
+            cnt += (v != T::ZERO) as usize;
+            p += 1;
+        }
+        sparse_row_times(&idx[..cnt], &val[..cnt], b, n, c_row);
+    }
+}
+
 /// C ← A·B (or C + A·B): A is (m, k), B is (k, n), C is (m, n).
 ///
 /// For each row of A, its nonzeros are listed once, then every column block of
 /// the C row is accumulated in registers over that list.
 pub fn gemm_nn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T], accumulate: bool) {
     check("gemm_nn", m, k, n, a.len(), b.len(), c.len());
-    let mut idx = [0u32; NZ_CHUNK];
-    let mut val = [T::ZERO; NZ_CHUNK];
     for i in 0..m {
         let a_row = &a[i * k..(i + 1) * k];
-        let c_row = &mut c[i * n..(i + 1) * n];
-        if !accumulate {
-            c_row.fill(T::ZERO);
-        }
-        let mut p = 0;
-        while p < k {
-            let mut cnt = 0;
-            while p < k && cnt < NZ_CHUNK {
-                let v = a_row[p];
-                // branch-free: write always, advance only past a nonzero
-                idx[cnt] = p as u32;
-                val[cnt] = v;
-                cnt += (v != T::ZERO) as usize;
-                p += 1;
-            }
-            sparse_row_times(&idx[..cnt], &val[..cnt], b, n, c_row);
-        }
+        dense_row_times(k, |p| a_row[p], b, n, &mut c[i * n..(i + 1) * n], accumulate);
     }
 }
 
@@ -239,26 +246,8 @@ pub fn gemm_nn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut
 /// down A) and then handled exactly as a row in [`gemm_nn`].
 pub fn gemm_tn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T], accumulate: bool) {
     check("gemm_tn", m, k, n, a.len(), b.len(), c.len());
-    let mut idx = [0u32; NZ_CHUNK];
-    let mut val = [T::ZERO; NZ_CHUNK];
     for i in 0..m {
-        let c_row = &mut c[i * n..(i + 1) * n];
-        if !accumulate {
-            c_row.fill(T::ZERO);
-        }
-        let mut p = 0;
-        while p < k {
-            let mut cnt = 0;
-            while p < k && cnt < NZ_CHUNK {
-                let v = a[p * m + i];
-                // branch-free: write always, advance only past a nonzero
-                idx[cnt] = p as u32;
-                val[cnt] = v;
-                cnt += (v != T::ZERO) as usize;
-                p += 1;
-            }
-            sparse_row_times(&idx[..cnt], &val[..cnt], b, n, c_row);
-        }
+        dense_row_times(k, |p| a[p * m + i], b, n, &mut c[i * n..(i + 1) * n], accumulate);
     }
 }
 

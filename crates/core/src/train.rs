@@ -453,8 +453,9 @@ impl<T: Float> EvalBuffers<T> {
     }
 }
 
-/// Correct predictions among images `range` of `split`, on one thread.
-#[cfg(not(feature = "std"))]
+/// Correct predictions among images `range` of `split`. With the `std` feature
+/// and more than one core, the range is cut into one contiguous piece per core
+/// (each extra thread with buffers of its own).
 fn hits<T: Float>(
     net: &TwoLayerNet<T>,
     split: &Split,
@@ -462,33 +463,25 @@ fn hits<T: Float>(
     scale: &[T; 256],
     bufs: &mut EvalBuffers<T>,
 ) -> usize {
-    bufs.hits_in(net, split, range, scale)
-}
-
-/// Correct predictions among images `range` of `split`, the range cut into one
-/// contiguous piece per core (each extra thread with buffers of its own).
-#[cfg(feature = "std")]
-fn hits<T: Float>(
-    net: &TwoLayerNet<T>,
-    split: &Split,
-    range: Range<usize>,
-    scale: &[T; 256],
-    bufs: &mut EvalBuffers<T>,
-) -> usize {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if threads < 2 || range.len() < 4 * EVAL_BLOCK {
-        return bufs.hits_in(net, split, range, scale);
+    #[cfg(feature = "std")]
+    {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        if threads >= 2 && range.len() >= 4 * EVAL_BLOCK {
+            let piece = range.len().div_ceil(threads);
+            let (i, h, o) = (net.input_size(), net.hidden_size(), net.output_size());
+            let part =
+                |t: usize| (range.start + t * piece).min(range.end)..(range.start + (t + 1) * piece).min(range.end);
+            return std::thread::scope(|s| {
+                let others: Vec<_> = (1..threads)
+                    .map(|t| {
+                        let r = part(t);
+                        s.spawn(move || EvalBuffers::new(i, h, o).hits_in(net, split, r, scale))
+                    })
+                    .collect();
+                let mine = bufs.hits_in(net, split, part(0), scale);
+                mine + others.into_iter().map(|t| t.join().expect("an evaluation thread panicked")).sum::<usize>()
+            });
+        }
     }
-    let piece = range.len().div_ceil(threads);
-    let (i, h, o) = (net.input_size(), net.hidden_size(), net.output_size());
-    std::thread::scope(|s| {
-        let others: Vec<_> = (1..threads)
-            .map(|t| {
-                let r = (range.start + t * piece).min(range.end)..(range.start + (t + 1) * piece).min(range.end);
-                s.spawn(move || EvalBuffers::new(i, h, o).hits_in(net, split, r, scale))
-            })
-            .collect();
-        let mine = bufs.hits_in(net, split, range.start..(range.start + piece).min(range.end), scale);
-        mine + others.into_iter().map(|t| t.join().expect("an evaluation thread panicked")).sum::<usize>()
-    })
+    bufs.hits_in(net, split, range, scale)
 }
