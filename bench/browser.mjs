@@ -52,8 +52,9 @@ function parseArgs(argv) {
     else if (a === '--dist') opts.dist = resolve(value());
     else if (a === '--chromium') opts.chromium = value();
     else if (a === '--timeout') opts.timeoutS = Number(value());
+    else if (a === '--kernel') opts.kernel = value();
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/browser.mjs [--out FILE] [--dist DIR] [--chromium PATH] [--timeout SECONDS]');
+      console.log('usage: node bench/browser.mjs [--out FILE] [--dist DIR] [--chromium PATH] [--timeout SECONDS] [--kernel simd128]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (see --help)`);
   }
@@ -192,7 +193,8 @@ async function main() {
     result.browser.userAgent = await page.evaluate(() => navigator.userAgent).catch(() => null);
 
     // 1. cold: MNIST from the server.
-    await page.goto(server.url);
+    // --kernel simd128 measures the plain-SIMD build the page gives browsers without relaxed SIMD.
+    await page.goto(opts.kernel ? `${server.url}?kernel=${encodeURIComponent(opts.kernel)}` : server.url);
     await waitForDataReady(page, 120000);
     const cold = await page.evaluate(() => window.__descentBench.messages.find((m) => m.type === 'data-ready'));
     result.cache = await waitForCache(page, 30000);
