@@ -11,7 +11,7 @@ use descent_core::{
 use js_sys::{Array, Float32Array, Float64Array};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{num, obj};
+use crate::js::{now_ms, num, obj};
 
 fn f64_array(v: &[f64]) -> JsValue {
     Float64Array::from(v).into()
@@ -227,11 +227,11 @@ pub fn gradient_check(images: &[u8], labels: &[u8], hidden: u32, seed: u32) -> R
     let ls: Vec<usize> = labels.iter().map(|&l| l as usize).collect();
     let t = Matrix::one_hot(&ls, 10);
     let mut net = TwoLayerNet::<f64>::new(input, hidden as usize, 10, 0.01, &mut Rng::new(seed as u64));
-    let t0 = js_sys::Date::now();
+    let t0 = now_ms();
     let numerical = net.numerical_gradient(&x, &t);
-    let t1 = js_sys::Date::now();
+    let t1 = now_ms();
     let analytic = net.gradient(&x, &t);
-    let t2 = js_sys::Date::now();
+    let t2 = now_ms();
     let params: Array = (0..4).map(|k| compare(Params::<f64>::NAMES[k], analytic.part(k), numerical.part(k))).collect();
     let diff_w1: Vec<f32> =
         analytic.w1.as_slice().iter().zip(numerical.w1.as_slice()).map(|(a, b)| (a - b).abs() as f32).collect();

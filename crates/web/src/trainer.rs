@@ -7,7 +7,7 @@ use js_sys::{Array, Float32Array};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{WebConfig, config_error};
-use crate::js::{num, obj};
+use crate::js::{now_ms, num, obj};
 
 /// The core trainer in either precision, behind one interface.
 mod any_run {
@@ -84,10 +84,6 @@ impl core::fmt::Debug for Trainer {
             .field("data_loaded", &self.data.is_some())
             .finish()
     }
-}
-
-fn now_ms() -> f64 {
-    js_sys::Date::now()
 }
 
 fn eval_js(e: &Evaluation) -> JsValue {
