@@ -86,6 +86,36 @@ mod relaxed {
             *c += r;
         }
     }
+
+    #[inline(always)]
+    pub(super) fn scatter_block<const W: usize, const R: usize>(
+        j: usize,
+        idx: &[u32],
+        val: &[f32],
+        g_row: &[f32],
+        b: &mut [f32],
+        n: usize,
+    ) {
+        let g = &g_row[j..j + W + R];
+        // SAFETY (both loads and the store): 4 in-bounds f32s; v128 accesses need no alignment.
+        let gv: [v128; W] = core::array::from_fn(|l| {
+            if l < W / 4 { unsafe { v128_load(g[4 * l..4 * l + 4].as_ptr() as *const v128) } } else { f32x4_splat(0.0) }
+        });
+        for (&p, &v) in idx.iter().zip(val) {
+            let row = &mut b[p as usize * n + j..][..W + R];
+            let vv = f32x4_splat(v);
+            for l in 0..W / 4 {
+                let x = &mut row[4 * l..4 * l + 4];
+                unsafe {
+                    let y = f32x4_relaxed_madd(vv, gv[l], v128_load(x.as_ptr() as *const v128));
+                    v128_store(x.as_mut_ptr() as *mut v128, y);
+                }
+            }
+            for l in 0..R {
+                row[W + l] += v * g[W + l];
+            }
+        }
+    }
 }
 
 #[inline]
@@ -147,59 +177,122 @@ fn add_block<T: Float, const W: usize, const R: usize>(
     }
 }
 
-/// [`add_block`] with R chosen at run time (0 ≤ R < 8).
+/// One register-blocked pass over a row's nonzeros for columns `j..j + W + R`
+/// (W a multiple of 4, R < 8): [`add_block`] or [`scatter_block`] with their operands.
+trait Block {
+    fn run<const W: usize, const R: usize>(&mut self, j: usize);
+}
+
+/// [`Block::run`] with R chosen at run time (0 ≤ R < 8).
 #[inline(always)]
-fn add_block_rest<T: Float, const W: usize>(
-    j: usize,
-    rest: usize,
-    idx: &[u32],
-    val: &[T],
-    b: &[T],
-    n: usize,
-    c: &mut [T],
-) {
+fn run_rest<K: Block, const W: usize>(k: &mut K, j: usize, rest: usize) {
     match rest {
-        0 => add_block::<T, W, 0>(j, idx, val, b, n, c),
-        1 => add_block::<T, W, 1>(j, idx, val, b, n, c),
-        2 => add_block::<T, W, 2>(j, idx, val, b, n, c),
-        3 => add_block::<T, W, 3>(j, idx, val, b, n, c),
-        4 => add_block::<T, W, 4>(j, idx, val, b, n, c),
-        5 => add_block::<T, W, 5>(j, idx, val, b, n, c),
-        6 => add_block::<T, W, 6>(j, idx, val, b, n, c),
-        _ => add_block::<T, W, 7>(j, idx, val, b, n, c),
+        0 => k.run::<W, 0>(j),
+        1 => k.run::<W, 1>(j),
+        2 => k.run::<W, 2>(j),
+        3 => k.run::<W, 3>(j),
+        4 => k.run::<W, 4>(j),
+        5 => k.run::<W, 5>(j),
+        6 => k.run::<W, 6>(j),
+        _ => k.run::<W, 7>(j),
     }
 }
 
-/// One register block's pass: `(j, rest, idx, val, b, n, c_row)`.
-type BlockFn<T> = fn(usize, usize, &[u32], &[T], &[T], usize, &mut [T]);
-
-/// c_row += Σ_q val[q] · B[idx[q], ..]: the nonzeros of one row of A times B (k, n).
-///
-/// Columns go in register blocks of [`NB`], then 32, 16, 8 or 4; whatever is
-/// left (fewer than 8 columns) rides along with the last block, so a row of
-/// the hidden layer's 50 columns is one pass of 48 + 2 over the nonzeros.
-/// Every pass is a chain of dependent multiply-adds per register, so fewer,
-/// wider passes are what makes this fast.
+/// Covers columns 0..n in register blocks of [`NB`], then 32, 16, 8 or 4;
+/// whatever is left (fewer than 8 columns) rides along with the last block, so
+/// a row of the hidden layer's 50 columns is one pass of 48 + 2 over the
+/// nonzeros. Every pass is a chain of dependent multiply-adds per register
+/// (or a stream of loads and stores), so fewer, wider passes are what makes this fast.
 #[inline(always)]
-pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], n: usize, c_row: &mut [T]) {
+fn for_blocks<K: Block>(n: usize, k: &mut K) {
     let mut j = 0;
     loop {
         let left = n - j;
-        let (w, step): (usize, BlockFn<T>) = match left {
+        let (w, step): (usize, fn(&mut K, usize, usize)) = match left {
             0 => return,
-            1..=7 => (0, add_block_rest::<T, 0>),
-            8..=15 => (8, add_block_rest::<T, 8>),
-            16..=31 => (16, add_block_rest::<T, 16>),
-            32..=47 => (32, add_block_rest::<T, 32>),
-            _ => (NB, add_block_rest::<T, NB>),
+            1..=7 => (0, run_rest::<K, 0>),
+            8..=15 => (8, run_rest::<K, 8>),
+            16..=31 => (16, run_rest::<K, 16>),
+            32..=47 => (32, run_rest::<K, 32>),
+            _ => (NB, run_rest::<K, NB>),
         };
         let rest = left - w;
         if rest < 8 {
-            step(j, rest, idx, val, b, n, c_row);
+            step(k, j, rest);
             return;
         }
-        step(j, 0, idx, val, b, n, c_row);
+        step(k, j, 0);
         j += w;
+    }
+}
+
+/// c_row += Σ_q val[q] · B[idx[q], ..]: the nonzeros of one row of A times B (k, n),
+/// each column block's sums held in registers over the whole list.
+#[inline(always)]
+pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], n: usize, c_row: &mut [T]) {
+    struct Times<'a, T> {
+        idx: &'a [u32],
+        val: &'a [T],
+        b: &'a [T],
+        n: usize,
+        c_row: &'a mut [T],
+    }
+    impl<T: Float> Block for Times<'_, T> {
+        #[inline(always)]
+        fn run<const W: usize, const R: usize>(&mut self, j: usize) {
+            add_block::<T, W, R>(j, self.idx, self.val, self.b, self.n, self.c_row);
+        }
+    }
+    for_blocks(n, &mut Times { idx, val, b, n, c_row });
+}
+
+/// B[idx[q], ..] += val[q] · g_row for every q: one row of G scattered into the
+/// rows of B (k, n) that the nonzeros of a row of A name. Summed over the rows
+/// of A, this is B ← B + Aᵀ·G without forming Aᵀ or the product.
+#[inline(always)]
+pub(crate) fn sparse_row_scatter<T: Float>(idx: &[u32], val: &[T], g_row: &[T], b: &mut [T], n: usize) {
+    struct Scatter<'a, T> {
+        idx: &'a [u32],
+        val: &'a [T],
+        g_row: &'a [T],
+        b: &'a mut [T],
+        n: usize,
+    }
+    impl<T: Float> Block for Scatter<'_, T> {
+        #[inline(always)]
+        fn run<const W: usize, const R: usize>(&mut self, j: usize) {
+            scatter_block::<T, W, R>(j, self.idx, self.val, self.g_row, self.b, self.n);
+        }
+    }
+    for_blocks(n, &mut Scatter { idx, val, g_row, b, n });
+}
+
+/// b[idx[q] * n + j ..][..W + R] += val[q] · g_row[j..j + W + R] for every q,
+/// the W + R values of g_row held in registers.
+#[inline(always)]
+fn scatter_block<T: Float, const W: usize, const R: usize>(
+    j: usize,
+    idx: &[u32],
+    val: &[T],
+    g_row: &[T],
+    b: &mut [T],
+    n: usize,
+) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+    if let (Some(val), Some(g_row), Some(b)) = (same_type(val), same_type(g_row), same_type_mut(b)) {
+        return relaxed::scatter_block::<W, R>(j, idx, val, g_row, b, n);
+    }
+    let g: [T; W] = g_row[j..j + W].try_into().unwrap();
+    let gr: [T; R] = g_row[j + W..j + W + R].try_into().unwrap();
+    for (&p, &v) in idx.iter().zip(val) {
+        let row = &mut b[p as usize * n + j..][..W + R];
+        let (main, rest) = row.split_at_mut(W);
+        for l in 0..W {
+            main[l] = v.mul_add(g[l], main[l]);
+        }
+        for l in 0..R {
+            rest[l] = v.mul_add(gr[l], rest[l]);
+        }
     }
 }
 
@@ -228,12 +321,84 @@ fn dense_row_times<T: Float>(k: usize, a: impl Fn(usize) -> T, b: &[T], n: usize
     }
 }
 
+/// Rows of C computed together by [`small_rows`].
+const ROWS: usize = 4;
+
+/// C (+)= A·B for a narrow C (n ≤ 16, the output layer's 10 columns) with a
+/// dense A (no zero skipping: `a(i, p)` reads A): [`ROWS`] rows of C at a time,
+/// all their sums in registers. One row alone would be a single chain of
+/// dependent multiply-adds per register, k long, so it waits on latency; four
+/// independent rows keep the FMA units busy. Returns false (nothing done) for
+/// wider C or when A is too small for this to pay.
+#[inline(always)]
+fn small_n<T: Float>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: impl Fn(usize, usize) -> T,
+    b: &[T],
+    c: &mut [T],
+    accumulate: bool,
+) -> bool {
+    if m < ROWS || k < 8 {
+        return false;
+    }
+    macro_rules! go {
+        ($($w:literal)*) => {
+            match n {
+                $($w => small_rows::<T, $w>(m, k, &a, b, c, accumulate),)*
+                _ => return false,
+            }
+        };
+    }
+    go!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+    true
+}
+
+/// [`small_n`] for n = N: row blocks of [`ROWS`]; the last block overlaps the
+/// one before it when m is not a multiple (the shared rows are recomputed, and stored once).
+#[inline(always)]
+fn small_rows<T: Float, const N: usize>(
+    m: usize,
+    k: usize,
+    a: &impl Fn(usize, usize) -> T,
+    b: &[T],
+    c: &mut [T],
+    accumulate: bool,
+) {
+    let mut i0 = 0;
+    while i0 < m {
+        let i = i0.min(m - ROWS);
+        let mut s = [[T::ZERO; N]; ROWS];
+        for p in 0..k {
+            let b_row: &[T; N] = b[p * N..p * N + N].try_into().unwrap();
+            for r in 0..ROWS {
+                let v = a(i + r, p);
+                for l in 0..N {
+                    s[r][l] = v.mul_add(b_row[l], s[r][l]);
+                }
+            }
+        }
+        // Rows before i0 belong to the previous block (already stored).
+        for (r, s) in s.iter().enumerate().skip(i0 - i) {
+            let c_row = &mut c[(i + r) * N..(i + r + 1) * N];
+            for (c, &s) in c_row.iter_mut().zip(s) {
+                *c = if accumulate { *c + s } else { s };
+            }
+        }
+        i0 += ROWS;
+    }
+}
+
 /// C ← A·B (or C + A·B): A is (m, k), B is (k, n), C is (m, n).
 ///
 /// For each row of A, its nonzeros are listed once, then every column block of
 /// the C row is accumulated in registers over that list.
 pub fn gemm_nn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T], accumulate: bool) {
     check("gemm_nn", m, k, n, a.len(), b.len(), c.len());
+    if small_n(m, k, n, |i, p| a[i * k + p], b, c, accumulate) {
+        return;
+    }
     for i in 0..m {
         let a_row = &a[i * k..(i + 1) * k];
         dense_row_times(k, |p| a_row[p], b, n, &mut c[i * n..(i + 1) * n], accumulate);
@@ -246,6 +411,9 @@ pub fn gemm_nn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut
 /// down A) and then handled exactly as a row in [`gemm_nn`].
 pub fn gemm_tn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T], accumulate: bool) {
     check("gemm_tn", m, k, n, a.len(), b.len(), c.len());
+    if small_n(m, k, n, |i, p| a[p * m + i], b, c, accumulate) {
+        return;
+    }
     for i in 0..m {
         dense_row_times(k, |p| a[p * m + i], b, n, &mut c[i * n..(i + 1) * n], accumulate);
     }

@@ -13,7 +13,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::float::Float;
-use crate::kernels::sparse_row_times;
+use crate::kernels::{sparse_row_scatter, sparse_row_times};
 
 /// Rows of a sparse matrix (compressed sparse rows): row r holds the pairs
 /// `(idx[q], val[q])` for q in `offsets[r]..offsets[r + 1]`, columns increasing.
@@ -160,6 +160,26 @@ pub fn spmm<T: Float>(a: &SparseRows<T>, b: &[T], n: usize, c: &mut [T]) {
     }
 }
 
+/// B ← B + Aᵀ·G for a sparse A of m rows (columns < k), G (m, n) and B (k, n),
+/// without forming Aᵀ: row r of G is added, times each nonzero of row r of A,
+/// to the row of B that nonzero's column names. The same terms as
+/// `spmm(Aᵀ, G)`, summed into B in row order of A instead.
+pub fn spmm_tn_add<T: Float>(a: &SparseRows<T>, g: &[T], n: usize, b: &mut [T]) {
+    let m = a.rows();
+    assert!(g.len() >= m * n, "spmm_tn_add: G holds {} elements, needs {m}×{n}", g.len());
+    for (r, g_row) in g.chunks_exact(n.max(1)).take(m).enumerate() {
+        let (idx, val) = a.row(r);
+        if let Some(&max) = idx.last() {
+            assert!(
+                (max as usize + 1) * n <= b.len(),
+                "spmm_tn_add: column {max} is past B's {} rows",
+                b.len() / n.max(1)
+            );
+        }
+        sparse_row_scatter(idx, val, g_row, b, n);
+    }
+}
+
 /// Calls `f(column, pixel)` for every nonzero byte of `pixels`, in order.
 ///
 /// Pixels are read 8 at a time as a u64; a word of zeros (most of an MNIST
@@ -235,6 +255,28 @@ impl PixelLists {
     pub fn image(&self, i: usize) -> (&[u16], &[u8]) {
         let (s, e) = (self.offsets[i], self.offsets[i + 1]);
         (&self.cols[s..e], &self.pixels[s..e])
+    }
+
+    /// Reads one byte of every cache line that image `i`'s lists occupy and
+    /// returns their sum (pass it to `core::hint::black_box`). Touching the
+    /// images of a batch this way first, all of them, lets their cache misses
+    /// overlap: copying the lists one image after another would wait for each
+    /// image's first miss in turn (a batch's images are scattered over 31 MB,
+    /// so most of them are in no cache), and that wait was most of the time a
+    /// batch took to gather. Plain loads, so it works the same in wasm, which
+    /// has no prefetch instruction.
+    #[inline]
+    pub fn touch(&self, i: usize) -> u32 {
+        const LINE: usize = 64;
+        let (s, e) = (self.offsets[i], self.offsets[i + 1]);
+        let mut sum = 0u32;
+        for q in (s..e).step_by(LINE / 2) {
+            sum = sum.wrapping_add(u32::from(self.cols[q]));
+        }
+        for q in (s..e).step_by(LINE) {
+            sum = sum.wrapping_add(u32::from(self.pixels[q]));
+        }
+        sum
     }
 
     /// Nonzero pixels over all images.

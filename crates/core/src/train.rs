@@ -26,7 +26,7 @@ use crate::float::Float;
 use crate::idx::{Dataset, Images, Split};
 use crate::rng::Rng;
 use crate::sparse::SparseRows;
-use crate::two_layer_net::{Params, TwoLayerNet, Workspace, count_hits};
+use crate::two_layer_net::{TwoLayerNet, Workspace, count_hits};
 
 /// Rows per block when measuring accuracy: bounds the scratch memory (and a
 /// block of 256 images × 784 pixels of f32 stays in L2).
@@ -141,7 +141,6 @@ pub fn gather<T: Float>(images: &Images, indices: impl IntoIterator<Item = usize
 pub struct Trainer<T: Float> {
     config: TrainConfig,
     net: TwoLayerNet<T>,
-    grads: Params<T>,
     ws: Workspace<T>,
     rng: Rng,
     scale: [T; 256],
@@ -178,7 +177,6 @@ impl<T: Float> Trainer<T> {
         let net = TwoLayerNet::new(input, hidden, output, config.weight_init_std, &mut rng);
         let b = config.batch_size;
         Ok(Self {
-            grads: Params::zeros(input, hidden, output),
             ws: Workspace::new(b, hidden, output),
             rng,
             scale: pixel_scale(),
@@ -276,6 +274,8 @@ impl<T: Float> Trainer<T> {
         for l in self.batch_labels.iter_mut() {
             *l = self.rng.index(self.train_size);
         }
+        let lists = &data.train.nonzeros;
+        core::hint::black_box(self.batch_labels.iter().fold(0u32, |s, &l| s.wrapping_add(lists.touch(l))));
         self.batch_x.clear();
         for l in self.batch_labels.iter_mut() {
             self.batch_x.push_list(data.train.nonzeros.image(*l), &self.scale);
@@ -288,8 +288,7 @@ impl<T: Float> Trainer<T> {
             self.diverged = Some(e.clone());
             return Err(e);
         }
-        self.net.backward_sparse(&self.batch_x, &self.batch_labels, &mut self.ws, &mut self.grads);
-        self.net.update(&self.grads, T::from_f64(self.config.lr));
+        self.net.backward_update_sparse(&self.batch_x, &self.batch_labels, &mut self.ws, T::from_f64(self.config.lr));
         self.losses.push(loss);
         self.iter += 1;
         if i % self.iter_per_epoch == 0 {

@@ -32,7 +32,7 @@ use crate::losses::CEE_DELTA;
 use crate::matrix::{Matrix, argmax};
 use crate::numerical::numerical_gradient_in;
 use crate::rng::Rng;
-use crate::sparse::{SparseRows, spmm};
+use crate::sparse::{SparseRows, spmm, spmm_tn_add};
 
 /// A batch, dense (N, I) or as sparse rows.
 #[derive(Clone, Copy)]
@@ -112,6 +112,8 @@ pub struct Workspace<T> {
     xt: SparseRows<T>,
     /// W2ᵀ, (O, H).
     w2t: Vec<T>,
+    /// The small gradients of the fused step (W2, b1, b2; its W1 is empty).
+    g: Params<T>,
 }
 
 impl<T: Float> Workspace<T> {
@@ -126,6 +128,7 @@ impl<T: Float> Workspace<T> {
             logs: vec![T::ZERO; n],
             xt: SparseRows::default(),
             w2t: vec![T::ZERO; hidden * output],
+            g: Params::zeros(0, hidden, output),
         }
     }
 
@@ -316,7 +319,31 @@ impl<T: Float> TwoLayerNet<T> {
     }
 
     fn backward_of(&self, x: Input<'_, T>, n: usize, labels: &[usize], ws: &mut Workspace<T>, g: &mut Params<T>) {
-        let (i, h, o) = (self.input_size(), self.hidden_size(), self.output_size());
+        let (i, h) = (self.input_size(), self.hidden_size());
+        self.backward_head(n, labels, ws, &mut g.w2, &mut g.b2, &mut g.b1);
+        let dz1 = &ws.dz1[..n * h];
+        // dW1 = xᵀ·dz1 (I, H)
+        match x {
+            Input::Dense(x) => gemm_tn(i, n, h, &x[..n * i], dz1, g.w1.as_mut_slice(), false),
+            Input::Sparse(x) => {
+                // xᵀ as sparse rows (one per pixel, batch rows increasing): the same sums in the same order.
+                x.transpose_into(i, &mut ws.xt);
+                spmm(&ws.xt, dz1, h, g.w1.as_mut_slice());
+            }
+        }
+    }
+
+    /// Every gradient but dW1: dy, dW2, db2, dz1 (left in `ws.dz1`) and db1.
+    fn backward_head(
+        &self,
+        n: usize,
+        labels: &[usize],
+        ws: &mut Workspace<T>,
+        g_w2: &mut Matrix<T>,
+        g_b2: &mut [T],
+        g_b1: &mut [T],
+    ) {
+        let (h, o) = (self.hidden_size(), self.output_size());
         let batch = T::from_f64(n as f64);
         // dy = (y − t) / N
         let (y, dy) = (&ws.y[..n * o], &mut ws.dy[..n * o]);
@@ -328,8 +355,8 @@ impl<T: Float> TwoLayerNet<T> {
         }
         let z1 = &ws.z1[..n * h];
         // dW2 = z1ᵀ·dy (H, O); db2 = Σₙ dy
-        gemm_tn(h, n, o, z1, dy, g.w2.as_mut_slice(), false);
-        column_sums(dy, o, &mut g.b2);
+        gemm_tn(h, n, o, z1, dy, g_w2.as_mut_slice(), false);
+        column_sums(dy, o, g_b2);
         // da1 = dy·W2ᵀ (N, H); dz1 = (1 − z1) z1 ⊙ da1
         // As dy·(W2ᵀ) with W2ᵀ copied out (H·O elements): the row kernel then keeps a
         // whole row of da1 in registers, where A·Bᵀ would take N·H dot products of length O.
@@ -344,16 +371,33 @@ impl<T: Float> TwoLayerNet<T> {
         for (d, &z) in dz1.iter_mut().zip(z1) {
             *d *= (T::ONE - z) * z;
         }
-        // dW1 = xᵀ·dz1 (I, H); db1 = Σₙ dz1
-        match x {
-            Input::Dense(x) => gemm_tn(i, n, h, &x[..n * i], dz1, g.w1.as_mut_slice(), false),
-            Input::Sparse(x) => {
-                // xᵀ as sparse rows (one per pixel, batch rows increasing): the same sums in the same order.
-                x.transpose_into(i, &mut ws.xt);
-                spmm(&ws.xt, dz1, h, g.w1.as_mut_slice());
+        // db1 = Σₙ dz1
+        column_sums(dz1, h, g_b1);
+    }
+
+    /// Backpropagation and the SGD update in one go, after
+    /// [`forward_sparse`](Self::forward_sparse): the step of
+    /// [`backward_sparse`](Self::backward_sparse) then [`update`](Self::update),
+    /// up to rounding, without ever forming the (I, H) gradient of W1. Each
+    /// image's row of −η·dz1 is added, times each of its nonzero pixels, straight
+    /// into the row of W1 that pixel names (W1 ← W1 + xᵀ·(−η·dz1)), so the
+    /// transpose of the batch, the (I, H) product and the pass over all of W1
+    /// that the update needs are all skipped. This is the training loop's step.
+    pub fn backward_update_sparse(&mut self, x: &SparseRows<T>, labels: &[usize], ws: &mut Workspace<T>, lr: T) {
+        let (n, h) = (x.rows(), self.hidden_size());
+        let mut g = core::mem::replace(&mut ws.g, Params::zeros(0, 0, 0));
+        self.backward_head(n, labels, ws, &mut g.w2, &mut g.b2, &mut g.b1);
+        for k in 1..4 {
+            for (p, &d) in self.params.part_mut(k).iter_mut().zip(g.part(k)) {
+                *p -= lr * d;
             }
         }
-        column_sums(dz1, h, &mut g.b1);
+        ws.g = g;
+        let dz1 = &mut ws.dz1[..n * h];
+        for d in dz1.iter_mut() {
+            *d = -(lr * *d);
+        }
+        spmm_tn_add(x, dz1, h, self.params.w1.as_mut_slice());
     }
 
     /// SGD: every parameter p ← p − η ∂L/∂p.

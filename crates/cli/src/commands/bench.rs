@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use descent_core::SparseRows;
 use descent_core::train::pixel_scale;
-use descent_core::{Dataset, Float, Params, Rng, TrainConfig, Trainer, TwoLayerNet, Workspace};
+use descent_core::{Dataset, Float, Rng, TrainConfig, Trainer, TwoLayerNet, Workspace};
 use serde_json::json;
 
 use super::{print, print_json};
@@ -127,7 +127,6 @@ fn measure<T: Float>(data: &Dataset, iters: usize) -> Figures {
     let mut rng = Rng::new(c.seed);
     let mut net = TwoLayerNet::<T>::new(input, hidden, output, c.weight_init_std, &mut rng);
     let mut ws = Workspace::new(b, hidden, output);
-    let mut grads = Params::zeros(input, hidden, output);
     let scale = pixel_scale::<T>();
     // The trainer's own path: the batch as sparse rows copied from the images' nonzero lists.
     let mut x = SparseRows::<T>::with_capacity(b, b * input);
@@ -146,6 +145,8 @@ fn measure<T: Float>(data: &Dataset, iters: usize) -> Figures {
             *i = rng.index(data.train.len());
             *l = usize::from(data.train.labels[*i]);
         }
+        let lists = &data.train.nonzeros;
+        std::hint::black_box(idx.iter().fold(0u32, |s, &i| s.wrapping_add(lists.touch(i))));
         x.clear();
         for &i in &idx {
             x.push_list(data.train.nonzeros.image(i), &scale);
@@ -154,9 +155,8 @@ fn measure<T: Float>(data: &Dataset, iters: usize) -> Figures {
         net.forward_sparse(&x, &mut ws);
         std::hint::black_box(net.batch_loss(&mut ws, &labels, b));
         let t2 = Instant::now();
-        net.backward_sparse(&x, &labels, &mut ws, &mut grads);
+        net.backward_update_sparse(&x, &labels, &mut ws, lr);
         let t3 = Instant::now();
-        net.update(&grads, lr);
         let t4 = Instant::now();
         for (p, d) in parts.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3]) {
             *p += d;

@@ -97,7 +97,7 @@ fn matrix_products_match_explicit_transposes() {
 
 mod sparse {
     use descent_core::kernels::naive;
-    use descent_core::sparse::spmm;
+    use descent_core::sparse::{spmm, spmm_tn_add};
     use descent_core::train::pixel_scale;
     use descent_core::{Rng, SparseRows};
 
@@ -166,6 +166,52 @@ mod sparse {
                     (g - w).abs() <= 1e-12 * (1.0 + w.abs()) * m as f64,
                     "Aᵀ·C m={m} k={k} n={n} [{i}]: {g} vs {w}"
                 );
+            }
+            // B + Aᵀ·C scattered straight into B (the fused update's kernel)
+            let b0: Vec<f64> = (0..k * n).map(|_| rng.standard_normal()).collect();
+            let mut want = b0.clone();
+            naive::gemm_tn(k, m, n, &a, &c, &mut want, true);
+            let mut got = b0.clone();
+            spmm_tn_add(&rows, &c, n, &mut got);
+            for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert!(
+                    (g - w).abs() <= 1e-12 * (1.0 + w.abs()) * m as f64,
+                    "B + Aᵀ·C m={m} k={k} n={n} [{i}]: {g} vs {w}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn spmm_tn_add_matches_naive_in_f32_at_every_width() {
+        // Every register-block shape: widths 1..=70 cover W = 0, 8, 16, 32, 48 with each rest R < 8.
+        let mut rng = Rng::new(23);
+        let scale = pixel_scale::<f32>();
+        let (m, k) = (7, 29);
+        for n in 1..=70 {
+            let px = pixels(&mut rng, m, k);
+            let a: Vec<f32> = px.iter().map(|&p| scale[p as usize]).collect();
+            let c: Vec<f32> = (0..m * n).map(|_| rng.standard_normal() as f32).collect();
+            let b0: Vec<f32> = (0..k * n).map(|_| rng.standard_normal() as f32).collect();
+            let mut rows = SparseRows::default();
+            for row in px.chunks(k) {
+                rows.push_pixels(row, &scale);
+            }
+            let mut want = b0.clone();
+            naive::gemm_tn(k, m, n, &a, &c, &mut want, true);
+            let mut got = b0;
+            spmm_tn_add(&rows, &c, n, &mut got);
+            for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert!((g - w).abs() <= 1e-5 * (1.0 + w.abs()), "n={n} [{i}]: {g} vs {w}");
+            }
+            // and the forward product at the same width
+            let mut want = vec![0.0f32; m * n];
+            let b: Vec<f32> = (0..k * n).map(|_| rng.standard_normal() as f32).collect();
+            naive::gemm_nn(m, k, n, &a, &b, &mut want, false);
+            let mut got = vec![f32::NAN; m * n];
+            spmm(&rows, &b, n, &mut got);
+            for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert!((g - w).abs() <= 1e-5 * (1.0 + w.abs()), "spmm n={n} [{i}]: {g} vs {w}");
             }
         }
     }

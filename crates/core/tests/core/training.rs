@@ -148,6 +148,60 @@ fn sparse_and_dense_passes_agree_on_a_real_batch() {
     }
 }
 
+/// The training loop's fused step (backward and update in one pass, no dW1)
+/// against the book's order (every gradient, then the update), on a real batch.
+fn fused_step_matches_backward_then_update<T: descent_core::Float>(eps: f64) {
+    use descent_core::train::pixel_scale;
+    use descent_core::{Params, Rng, SparseRows, TwoLayerNet, Workspace};
+    let d = mnist();
+    let scale = pixel_scale::<T>();
+    let mut rng = Rng::new(5);
+    let mut book = TwoLayerNet::<T>::new(784, 50, 10, 0.01, &mut rng);
+    let mut fused = book.clone();
+    let lr = T::from_f64(0.1);
+    let (mut wb, mut wf) = (Workspace::new(100, 50, 10), Workspace::new(100, 50, 10));
+    let mut g = Params::zeros(784, 50, 10);
+    let mut x = SparseRows::default();
+    // Three steps on different batches, so later steps start from updated weights.
+    for _ in 0..3 {
+        let picks: Vec<usize> = (0..100).map(|_| rng.index(60000)).collect();
+        let labels: Vec<usize> = picks.iter().map(|&i| d.train.labels[i] as usize).collect();
+        x.clear();
+        for &i in &picks {
+            x.push_list(d.train.nonzeros.image(i), &scale);
+        }
+        book.forward_sparse(&x, &mut wb);
+        book.backward_sparse(&x, &labels, &mut wb, &mut g);
+        book.update(&g, lr);
+        fused.forward_sparse(&x, &mut wf);
+        fused.backward_update_sparse(&x, &labels, &mut wf, lr);
+    }
+    let before = TwoLayerNet::<T>::new(784, 50, 10, 0.01, &mut Rng::new(5));
+    for k in 0..4 {
+        let (a, b, p0) = (book.params.part(k), fused.params.part(k), before.params.part(k));
+        let name = Params::<T>::NAMES[k];
+        let change = a.iter().zip(p0).map(|(x, y)| (x.to_f64() - y.to_f64()).abs()).fold(0.0, f64::max);
+        assert!(change > 0.0, "{name}: the steps changed nothing");
+        // Only rounding may differ: a few units in the last place of the largest weight.
+        let largest = a.iter().map(|x| x.to_f64().abs()).fold(0.0, f64::max);
+        let worst = a.iter().zip(b).map(|(x, y)| (x.to_f64() - y.to_f64()).abs()).fold(0.0, f64::max);
+        assert!(
+            worst <= 16.0 * eps * largest,
+            "{name}: fused and book steps differ by {worst:e} (largest weight {largest:e}, largest change {change:e})"
+        );
+    }
+}
+
+#[test]
+fn fused_step_matches_backward_then_update_f64() {
+    fused_step_matches_backward_then_update::<f64>(f64::EPSILON);
+}
+
+#[test]
+fn fused_step_matches_backward_then_update_f32() {
+    fused_step_matches_backward_then_update::<f32>(f32::EPSILON.into());
+}
+
 #[test]
 fn advancing_in_small_units_spreads_evaluations_and_changes_nothing() {
     let config = short(650);
