@@ -200,10 +200,10 @@ for (const a of accuracy) {
 }
 if (descentBench) {
   out.push('');
-  out.push('descent bench (native, ms per iteration; gather / forward / backward / update; full evaluation):');
+  out.push('descent bench (native, ms per iteration; gather / forward / backward + update; full evaluation):');
   for (const r of descentBench.results) {
     out.push(
-      `  ${r.precision}: ${f(r.ms_per_iter)} = ${f(r.gather_ms)} / ${f(r.forward_ms)} / ${f(r.backward_ms)} / ${f(r.update_ms)}; ` +
+      `  ${r.precision}: ${f(r.ms_per_iter)} = ${f(r.gather_ms)} / ${f(r.forward_ms)} / ${f(r.backward_update_ms)}; ` +
         `evaluation ${f(r.eval_ms, 1)} ms   (load ${loadAt('descent bench')})`,
     );
   }

@@ -4,9 +4,8 @@
 //! next to a training iteration; when stderr is not a terminal (a pipe, a
 //! file, CI) it draws nothing at all.
 //!
-//! Iterations/s counts training time only: the per-epoch evaluations are
-//! reported as pauses. The ETA adds the evaluations still to come at their
-//! mean cost, so it holds from the first epoch on.
+//! The per-epoch evaluations run on another thread beside training, so the
+//! rate and the ETA are simply iterations over wall time.
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -24,11 +23,6 @@ pub struct Progress {
     last_draw: Option<Instant>,
     enabled: bool,
     visible: bool,
-    /// Evaluations happen before iteration i when i % every == 0.
-    eval_every: Option<usize>,
-    /// Time spent in evaluations so far, and how many.
-    paused: Duration,
-    pauses: u32,
 }
 
 impl Progress {
@@ -39,28 +33,7 @@ impl Progress {
 
     /// A bar drawn (or not) whatever stderr is.
     pub fn with_enabled(total: usize, enabled: bool) -> Self {
-        Self {
-            total,
-            start: Instant::now(),
-            last_draw: None,
-            enabled,
-            visible: false,
-            eval_every: None,
-            paused: Duration::ZERO,
-            pauses: 0,
-        }
-    }
-
-    /// Declares an evaluation at every iteration index that is a multiple of `every`, for the ETA.
-    pub fn with_evaluations(mut self, every: usize) -> Self {
-        self.eval_every = Some(every.max(1));
-        self
-    }
-
-    /// Records `d` spent evaluating: not counted as training time.
-    pub fn pause(&mut self, d: Duration) {
-        self.paused += d;
-        self.pauses += 1;
+        Self { total, start: Instant::now(), last_draw: None, enabled, visible: false }
     }
 
     /// Reports `done` iterations and the latest loss; redraws if the last draw is old enough.
@@ -98,15 +71,13 @@ impl Progress {
         let head = if filled < BAR_WIDTH { ">" } else { "" };
         let bar = format!("{}{head}{}", "=".repeat(filled), " ".repeat(BAR_WIDTH - filled - head.len()));
         let count = format!("[{bar}] {done}/{} {:3.0}%", self.total, 100.0 * frac);
-        let training = elapsed.saturating_sub(self.paused).as_secs_f64();
+        let training = elapsed.as_secs_f64();
         if training < 0.05 || done == 0 {
             // Too little training time yet for a rate worth showing.
             return format!("{count}  loss {loss:.4}");
         }
         let rate = done as f64 / training;
-        let evals_left = self.eval_every.map_or(0, |e| self.total.div_ceil(e) - done.div_ceil(e));
-        let eval_cost = if self.pauses == 0 { 0.0 } else { self.paused.as_secs_f64() / f64::from(self.pauses) };
-        let eta = duration(self.total.saturating_sub(done) as f64 / rate + evals_left as f64 * eval_cost);
+        let eta = duration(self.total.saturating_sub(done) as f64 / rate);
         format!("{count}  {rate:.0} it/s  ETA {eta}  loss {loss:.4}")
     }
 }
@@ -135,15 +106,6 @@ mod tests {
         );
         let l = p.line(10000, 0.1, Duration::from_secs(10));
         assert!(l.starts_with(&format!("[{}] 10000/10000 100%", "=".repeat(30))), "{l}");
-    }
-
-    #[test]
-    fn evaluations_are_pauses_in_the_rate_and_costs_in_the_eta() {
-        let mut p = Progress::with_enabled(1200, false).with_evaluations(600);
-        p.pause(Duration::from_secs(2));
-        // 300 iterations in 3 s of which 2 s evaluating: 300 it/s; 900 left = 3 s, plus one evaluation (i = 600) = 2 s.
-        let l = p.line(300, 1.0, Duration::from_secs(3));
-        assert!(l.contains("300 it/s  ETA 5s"), "{l}");
     }
 
     #[test]

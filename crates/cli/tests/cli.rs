@@ -424,7 +424,7 @@ mod tools {
         let j = json(descent_data(&["bench", "--iters", "20", "--precision", "f32", "--json"]));
         let r = &j["results"][0];
         assert_eq!(r["precision"], "f32");
-        for k in ["ms_per_iter", "gather_ms", "forward_ms", "backward_ms", "update_ms", "eval_ms"] {
+        for k in ["ms_per_iter", "gather_ms", "forward_ms", "backward_update_ms", "eval_ms"] {
             assert!(f(&r[k]).is_finite(), "{k}");
         }
         assert_eq!(r["eval_images"], 70000);

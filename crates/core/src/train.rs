@@ -116,6 +116,60 @@ pub struct Step {
     pub eval: Option<Evaluation>,
 }
 
+/// What one iteration did, with the evaluation it made due handed out
+/// instead of run ([`Trainer::step_detached`]).
+#[derive(Clone, Debug)]
+pub struct DetachedStep<T: Float> {
+    /// Its index (0-based).
+    pub iter: usize,
+    /// Its mini-batch loss.
+    pub loss: f64,
+    /// The evaluation due after it, if one was: run it anywhere, then [`Trainer::record`] it.
+    pub job: Option<EvalJob<T>>,
+}
+
+/// A per-epoch evaluation taken off the training loop: a copy of the weights
+/// as they were when it fell due (about 160 KB for the book's net in f32), so
+/// that another thread can measure the accuracy while training goes on.
+/// [`EvalJob::run`] gives exactly the [`Evaluation`] that [`Trainer::step`]
+/// would have made at that point: the same weights, the same images, and hit
+/// counts, which do not depend on the order they are added in.
+#[derive(Clone, Debug)]
+pub struct EvalJob<T: Float> {
+    net: TwoLayerNet<T>,
+    iter: usize,
+    epoch: usize,
+    loss: f64,
+}
+
+impl<T: Float> EvalJob<T> {
+    /// The iteration after whose update the weights were copied.
+    pub fn iter(&self) -> usize {
+        self.iter
+    }
+
+    /// The accuracy over the whole training and test sets, on the calling thread alone.
+    pub fn run(&self, data: &Dataset) -> Evaluation {
+        let net = &self.net;
+        let scale = pixel_scale::<T>();
+        let mut bufs = EvalBuffers::new(net.input_size(), net.hidden_size(), net.output_size());
+        let train_hits = bufs.hits_in(net, &data.train, 0..data.train.len(), &scale);
+        let test_hits = bufs.hits_in(net, &data.test, 0..data.test.len(), &scale);
+        Evaluation {
+            iter: self.iter,
+            epoch: self.epoch,
+            train_acc: fraction(train_hits, data.train.len()),
+            test_acc: fraction(test_hits, data.test.len()),
+            loss: self.loss,
+        }
+    }
+}
+
+/// hits / n, or 0 for an empty set.
+fn fraction(hits: usize, n: usize) -> f64 {
+    if n == 0 { 0.0 } else { hits as f64 / n as f64 }
+}
+
 /// `table[p] = p / 255` in T: how a pixel becomes an input, exactly as numpy's
 /// `astype(dtype) / 255`.
 pub fn pixel_scale<T: Float>() -> [T; 256] {
@@ -216,6 +270,30 @@ impl<T: Float> Trainer<T> {
         let (i, loss) = self.iterate(data)?;
         let eval = if self.pending.is_some() { Some(self.finish_pending(data)) } else { None };
         Ok(Step { iter: i, loss, eval })
+    }
+
+    /// One iteration like [`step`](Self::step), except that an evaluation
+    /// falling due is not run here: it comes back as an [`EvalJob`] (a copy of
+    /// the weights) for another thread to run while training goes on. Give its
+    /// result to [`record`](Self::record), jobs in the order they came, so that
+    /// [`evals`](Self::evals) reads as it would after [`step`](Self::step).
+    pub fn step_detached(&mut self, data: &Dataset) -> Result<DetachedStep<T>, Error> {
+        if self.pending.is_some() {
+            self.finish_pending(data);
+        }
+        let (iter, loss) = self.iterate(data)?;
+        let job = self.pending.take().map(|p| EvalJob {
+            net: self.net.clone(),
+            iter: p.iter,
+            epoch: p.iter / self.iter_per_epoch,
+            loss: p.loss,
+        });
+        Ok(DetachedStep { iter, loss, job })
+    }
+
+    /// Adds an evaluation made by [`EvalJob::run`] to the history.
+    pub fn record(&mut self, e: Evaluation) {
+        self.evals.push(e);
     }
 
     /// Up to `n` more iterations (fewer if the run ends); calls `on_eval` at
@@ -333,12 +411,11 @@ impl<T: Float> Trainer<T> {
     /// Turns the finished pending evaluation into an [`Evaluation`] and records it.
     fn complete(&mut self, data: &Dataset) -> Evaluation {
         let p = self.pending.take().expect("pending evaluation");
-        let frac = |hits: usize, n: usize| if n == 0 { 0.0 } else { hits as f64 / n as f64 };
         let e = Evaluation {
             iter: p.iter,
             epoch: p.iter / self.iter_per_epoch,
-            train_acc: frac(p.train_hits, data.train.len()),
-            test_acc: frac(p.test_hits, data.test.len()),
+            train_acc: fraction(p.train_hits, data.train.len()),
+            test_acc: fraction(p.test_hits, data.test.len()),
             loss: p.loss,
         };
         self.evals.push(e);

@@ -21,13 +21,24 @@ pub fn num(v: impl Into<f64>) -> JsValue {
 /// Milliseconds from `performance.now()` (sub-millisecond, in pages and
 /// workers alike), or from `Date.now()` where the global has no `performance`.
 pub fn now_ms() -> f64 {
-    let global = js_sys::global();
-    Reflect::get(&global, &JsValue::from_str("performance"))
-        .ok()
-        .filter(|p| p.is_object())
-        .and_then(|p| {
+    Clock::new().now()
+}
+
+/// [`now_ms`] with `performance.now` looked up once, for timing many short steps.
+pub struct Clock(Option<(JsValue, Function)>);
+
+impl Clock {
+    /// Finds `performance.now` on the global object (none: `Date.now()` is used).
+    pub fn new() -> Self {
+        let global = js_sys::global();
+        Self(Reflect::get(&global, &JsValue::from_str("performance")).ok().filter(|p| p.is_object()).and_then(|p| {
             let now = Reflect::get(&p, &JsValue::from_str("now")).ok()?.dyn_into::<Function>().ok()?;
-            now.call0(&p).ok()?.as_f64()
-        })
-        .unwrap_or_else(js_sys::Date::now)
+            Some((p, now))
+        }))
+    }
+
+    /// Milliseconds.
+    pub fn now(&self) -> f64 {
+        self.0.as_ref().and_then(|(p, now)| now.call0(p).ok()?.as_f64()).unwrap_or_else(js_sys::Date::now)
+    }
 }

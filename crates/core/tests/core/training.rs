@@ -203,6 +203,35 @@ fn fused_step_matches_backward_then_update_f32() {
 }
 
 #[test]
+fn detached_evaluations_on_another_thread_match_the_loops_own() {
+    let config = short(1250);
+    let mut run = Trainer::<f32>::new(config.clone(), mnist()).unwrap();
+    run.run(mnist(), 1250, |_| {}).unwrap();
+    let mut det = Trainer::<f32>::new(config, mnist()).unwrap();
+    let mut jobs = Vec::new();
+    while !det.is_done() {
+        let step = det.step_detached(mnist()).unwrap();
+        if let Some(job) = step.job {
+            assert_eq!(job.iter(), step.iter);
+            jobs.push(job);
+        }
+    }
+    assert_eq!(jobs.len(), 3, "evaluations at i = 0, 600 and 1200");
+    assert!(det.evals().is_empty(), "nothing recorded until the jobs come back");
+    // Run them all at once, on other threads, after training moved on: each used its own copy of the weights.
+    let evals: Vec<_> = std::thread::scope(|s| {
+        let hs: Vec<_> = jobs.iter().map(|j| s.spawn(|| j.run(mnist()))).collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for e in evals {
+        det.record(e);
+    }
+    assert_eq!(det.evals(), run.evals());
+    assert_eq!(det.losses(), run.losses());
+    assert_eq!(det.net(), run.net());
+}
+
+#[test]
 fn advancing_in_small_units_spreads_evaluations_and_changes_nothing() {
     let config = short(650);
     let mut run = Trainer::<f32>::new(config.clone(), mnist()).unwrap();
