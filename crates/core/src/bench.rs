@@ -38,7 +38,7 @@ pub fn time_iterations<T: Float>(
     mut now_ms: impl FnMut() -> f64,
 ) -> IterationTimes {
     let c = TrainConfig::default();
-    assert!(data.train.len() > 0 && iters > 0, "time_iterations: no training images or no iterations");
+    assert!(!data.train.is_empty() && iters > 0, "time_iterations: no training images or no iterations");
     let (input, hidden, output, b) = (data.input_size(), c.hidden, data.classes, c.batch_size);
     let mut rng = Rng::new(c.seed);
     let mut net = TwoLayerNet::<T>::new(input, hidden, output, c.weight_init_std, &mut rng);

@@ -219,7 +219,7 @@ impl Trainer {
         if iters == 0 {
             return Err(JsError::new("benchIterations: iters must be at least 1"));
         }
-        if data.train.len() == 0 {
+        if data.train.is_empty() {
             return Err(JsError::new("benchIterations: the training set is empty"));
         }
         let clock = Clock::new();
