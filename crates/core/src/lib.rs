@@ -61,5 +61,5 @@ pub use numerical::{Descent, gradient_descent, numerical_diff, numerical_gradien
 pub use rng::Rng;
 pub use simple_net::SimpleNet;
 pub use sparse::{PixelLists, SparseRows};
-pub use train::{DetachedStep, EvalJob, Evaluation, Step, TrainConfig, Trainer};
+pub use train::{DetachedStep, EvalJob, Evaluation, Labeled, Step, TrainConfig, Trainer};
 pub use two_layer_net::{Params, TwoLayerNet, Workspace};

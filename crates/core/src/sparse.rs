@@ -228,27 +228,45 @@ impl PixelLists {
     /// The lists of `count` images of `pixel_count` pixels each, stored back to back.
     /// Panics if `pixel_count` exceeds [`Self::MAX_PIXELS`] (checked where data enters).
     pub fn new(pixels: &[u8], pixel_count: usize) -> Self {
+        let mut lists = Self::default();
+        lists.cols.reserve(pixels.iter().filter(|&&p| p != 0).count());
+        lists.pixels.reserve(lists.cols.capacity());
+        lists.push_images(pixels, pixel_count);
+        lists
+    }
+
+    /// Appends the lists of the whole images in `pixels` (`pixel_count` each; a
+    /// partial image at the end is ignored). Building the lists piece by piece
+    /// never holds all the raw pixels at once (the page's evaluation worker
+    /// keeps nothing else).
+    pub fn push_images(&mut self, pixels: &[u8], pixel_count: usize) {
         assert!(
             pixel_count <= Self::MAX_PIXELS,
             "PixelLists: {pixel_count} pixels an image, at most {}",
             Self::MAX_PIXELS
         );
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
         let count = pixels.len().checked_div(pixel_count).unwrap_or(0);
-        let nnz = pixels.iter().filter(|&&p| p != 0).count();
-        let mut lists = Self {
-            offsets: Vec::with_capacity(count + 1),
-            cols: Vec::with_capacity(nnz),
-            pixels: Vec::with_capacity(nnz),
-        };
-        lists.offsets.push(0);
+        self.offsets.reserve(count);
         for image in pixels.chunks_exact(pixel_count.max(1)).take(count) {
             for_each_nonzero(image, |j, p| {
-                lists.cols.push(j as u16);
-                lists.pixels.push(p);
+                self.cols.push(j as u16);
+                self.pixels.push(p);
             });
-            lists.offsets.push(lists.cols.len());
+            self.offsets.push(self.cols.len());
         }
-        lists
+    }
+
+    /// Number of images.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Whether there are no images.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Image `i`: the columns and values of its nonzero pixels.

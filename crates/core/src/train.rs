@@ -25,7 +25,7 @@ use crate::error::{ConfigError, Error};
 use crate::float::Float;
 use crate::idx::{Dataset, Images, Split};
 use crate::rng::Rng;
-use crate::sparse::SparseRows;
+use crate::sparse::{PixelLists, SparseRows};
 use crate::two_layer_net::{TwoLayerNet, Workspace, count_hits};
 
 /// Rows per block when measuring accuracy: bounds the scratch memory (and a
@@ -143,25 +143,81 @@ pub struct EvalJob<T: Float> {
 }
 
 impl<T: Float> EvalJob<T> {
+    /// A job for `net` as it was after iteration `iter` (of epoch `epoch`, whose
+    /// mini-batch loss was `loss`): how a job crosses to another wasm instance.
+    pub fn new(net: TwoLayerNet<T>, iter: usize, epoch: usize, loss: f64) -> Self {
+        Self { net, iter, epoch, loss }
+    }
+
     /// The iteration after whose update the weights were copied.
     pub fn iter(&self) -> usize {
         self.iter
     }
 
+    /// The epoch of that iteration.
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    /// That iteration's mini-batch loss.
+    pub fn loss(&self) -> f64 {
+        self.loss
+    }
+
+    /// The copy of the weights.
+    pub fn net(&self) -> &TwoLayerNet<T> {
+        &self.net
+    }
+
     /// The accuracy over the whole training and test sets, on the calling thread alone.
     pub fn run(&self, data: &Dataset) -> Evaluation {
+        self.run_on(Labeled::of(&data.train), Labeled::of(&data.test))
+    }
+
+    /// [`run`](Self::run) on images given as nonzero lists with their labels
+    /// (all an evaluation reads). Panics if a set's lists and labels differ in
+    /// count or an image has pixels past the net's input.
+    pub fn run_on(&self, train: Labeled<'_>, test: Labeled<'_>) -> Evaluation {
         let net = &self.net;
         let scale = pixel_scale::<T>();
         let mut bufs = EvalBuffers::new(net.input_size(), net.hidden_size(), net.output_size());
-        let train_hits = bufs.hits_in(net, &data.train, 0..data.train.len(), &scale);
-        let test_hits = bufs.hits_in(net, &data.test, 0..data.test.len(), &scale);
+        let train_hits = bufs.hits_in(net, train, 0..train.len(), &scale);
+        let test_hits = bufs.hits_in(net, test, 0..test.len(), &scale);
         Evaluation {
             iter: self.iter,
             epoch: self.epoch,
-            train_acc: fraction(train_hits, data.train.len()),
-            test_acc: fraction(test_hits, data.test.len()),
+            train_acc: fraction(train_hits, train.len()),
+            test_acc: fraction(test_hits, test.len()),
             loss: self.loss,
         }
+    }
+}
+
+/// Images as lists of their nonzero pixels, with one label each: what an
+/// evaluation reads (a [`Split`] without its raw pixels).
+#[derive(Clone, Copy, Debug)]
+pub struct Labeled<'a> {
+    /// The images.
+    pub nonzeros: &'a PixelLists,
+    /// One class per image.
+    pub labels: &'a [u8],
+}
+
+impl<'a> Labeled<'a> {
+    /// The lists and labels of a split.
+    pub fn of(split: &'a Split) -> Self {
+        Self { nonzeros: &split.nonzeros, labels: &split.labels }
+    }
+
+    /// Number of images (panics if the lists and labels disagree).
+    pub fn len(&self) -> usize {
+        assert_eq!(self.nonzeros.len(), self.labels.len(), "Labeled: lists and labels of different counts");
+        self.labels.len()
+    }
+
+    /// Whether there are no images.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -394,7 +450,7 @@ impl<T: Float> Trainer<T> {
         let train_len = data.train.len();
         let (split, start) = if pos < train_len { (&data.train, pos) } else { (&data.test, pos - train_len) };
         let n = EVAL_BLOCK.min(split.len() - start);
-        let hits = self.eval.hits(&self.net, split, start, n, &self.scale);
+        let hits = self.eval.hits(&self.net, Labeled::of(split), start, n, &self.scale);
         let p = self.pending.as_mut().expect("pending evaluation");
         if pos < train_len {
             p.train_hits += hits;
@@ -506,23 +562,23 @@ impl<T: Float> EvalBuffers<T> {
     }
 
     /// Correct predictions among images `start..start + n` of `split` (n ≤ [`EVAL_BLOCK`]).
-    fn hits(&mut self, net: &TwoLayerNet<T>, split: &Split, start: usize, n: usize, scale: &[T; 256]) -> usize {
+    fn hits(&mut self, net: &TwoLayerNet<T>, set: Labeled<'_>, start: usize, n: usize, scale: &[T; 256]) -> usize {
         let o = net.output_size();
         self.x.clear();
         for i in start..start + n {
-            self.x.push_list(split.nonzeros.image(i), scale);
+            self.x.push_list(set.nonzeros.image(i), scale);
         }
         net.logits_sparse(&self.x, &mut self.z1, &mut self.logits);
-        count_hits(&self.logits[..n * o], o, &split.labels[start..start + n])
+        count_hits(&self.logits[..n * o], o, &set.labels[start..start + n])
     }
 
     /// Correct predictions among images `range` of `split`, block by block.
-    fn hits_in(&mut self, net: &TwoLayerNet<T>, split: &Split, range: Range<usize>, scale: &[T; 256]) -> usize {
+    fn hits_in(&mut self, net: &TwoLayerNet<T>, set: Labeled<'_>, range: Range<usize>, scale: &[T; 256]) -> usize {
         let mut total = 0;
         let mut start = range.start;
         while start < range.end {
             let n = EVAL_BLOCK.min(range.end - start);
-            total += self.hits(net, split, start, n, scale);
+            total += self.hits(net, set, start, n, scale);
             start += n;
         }
         total
@@ -551,13 +607,13 @@ fn hits<T: Float>(
                 let others: Vec<_> = (1..threads)
                     .map(|t| {
                         let r = part(t);
-                        s.spawn(move || EvalBuffers::new(i, h, o).hits_in(net, split, r, scale))
+                        s.spawn(move || EvalBuffers::new(i, h, o).hits_in(net, Labeled::of(split), r, scale))
                     })
                     .collect();
-                let mine = bufs.hits_in(net, split, part(0), scale);
+                let mine = bufs.hits_in(net, Labeled::of(split), part(0), scale);
                 mine + others.into_iter().map(|t| t.join().expect("an evaluation thread panicked")).sum::<usize>()
             });
         }
     }
-    bufs.hits_in(net, split, range, scale)
+    bufs.hits_in(net, Labeled::of(split), range, scale)
 }

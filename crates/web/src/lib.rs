@@ -17,10 +17,12 @@
 
 mod config;
 pub mod demos;
+mod evaluator;
 mod js;
 mod trainer;
 
 pub use config::WebConfig;
+pub use evaluator::Evaluator;
 pub use trainer::Trainer;
 
 use wasm_bindgen::prelude::*;

@@ -3,11 +3,12 @@
 use any_run::Run;
 use descent_core::bench::time_iterations;
 use descent_core::train::pixel_scale;
-use descent_core::{Dataset, Error, Evaluation, Float, Matrix, TrainConfig};
+use descent_core::{Dataset, Error, Evaluation, Labeled, Matrix, TrainConfig};
 use js_sys::{Array, Float32Array};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{WebConfig, config_error};
+use crate::evaluator::{AnyJob, JsFloat, eval_from_js, eval_to_js, job_to_js, jobs_array};
 use crate::js::{Clock, now_ms, num, obj};
 
 /// The core trainer in either precision, behind one interface.
@@ -26,9 +27,11 @@ mod any_run {
         fn evaluate(&mut self, data: &Dataset) -> (f64, f64);
         fn predict(&self, image: &[u8]) -> Vec<f32>;
         fn weights(&self) -> [Vec<f32>; 4];
+        fn advance_detached(&mut self, data: &Dataset, n: usize, jobs: &mut Vec<JsValue>) -> Result<usize, Error>;
+        fn record(&mut self, e: Evaluation);
     }
 
-    impl<T: Float> Run for descent_core::Trainer<T> {
+    impl<T: JsFloat> Run for descent_core::Trainer<T> {
         fn advance(&mut self, data: &Dataset, n: usize, evals: &mut Vec<Evaluation>) -> Result<usize, Error> {
             descent_core::Trainer::advance(self, data, n, |e| evals.push(*e))
         }
@@ -65,6 +68,20 @@ mod any_run {
             let p = &self.net().params;
             core::array::from_fn(|k| p.part(k).iter().map(|v| v.to_f64() as f32).collect())
         }
+        fn advance_detached(&mut self, data: &Dataset, n: usize, jobs: &mut Vec<JsValue>) -> Result<usize, Error> {
+            let mut done = 0;
+            while done < n && descent_core::Trainer::remaining(self) > 0 {
+                let step = self.step_detached(data)?;
+                done += 1;
+                if let Some(job) = step.job {
+                    jobs.push(job_to_js(&job));
+                }
+            }
+            Ok(done)
+        }
+        fn record(&mut self, e: Evaluation) {
+            descent_core::Trainer::record(self, e)
+        }
     }
 }
 
@@ -85,16 +102,6 @@ impl core::fmt::Debug for Trainer {
             .field("data_loaded", &self.data.is_some())
             .finish()
     }
-}
-
-fn eval_js(e: &Evaluation) -> JsValue {
-    obj(&[
-        ("iter", num(e.iter as f64)),
-        ("epoch", num(e.epoch as f64)),
-        ("trainAcc", num(e.train_acc)),
-        ("testAcc", num(e.test_acc)),
-        ("loss", num(e.loss)),
-    ])
 }
 
 fn f32_array(v: &[f32]) -> Float32Array {
@@ -123,6 +130,47 @@ impl Trainer {
                 "no data loaded: call loadMnist(trainImages, trainLabels, testImages, testLabels) first",
             )),
         }
+    }
+
+    /// `train` / `trainDetached`.
+    fn train_with(&mut self, n: u32, detached: bool) -> Result<JsValue, JsError> {
+        let iters = self.config.train.iters;
+        let t0 = now_ms();
+        let (data, run) = self.parts()?;
+        let before = run.iter();
+        let mut evals = Vec::new();
+        let mut jobs = Vec::new();
+        let result = if detached {
+            run.advance_detached(data, n as usize, &mut jobs)
+        } else {
+            run.advance(data, n as usize, &mut evals)
+        };
+        let losses: Vec<f32> = run.losses()[before..].iter().map(|&l| l as f32).collect();
+        let (iter, epoch, done, evaluating) = (run.iter(), run.epoch(), run.is_done(), run.evaluating());
+        let loss = run.losses().last().copied().unwrap_or(f64::NAN);
+        let error = match result {
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        self.elapsed_ms += now_ms() - t0;
+        let per_sec = if self.elapsed_ms > 0.0 { iter as f64 / (self.elapsed_ms / 1000.0) } else { 0.0 };
+        let evals_js: Array = evals.iter().map(eval_to_js).collect();
+        Ok(obj(&[
+            ("iter", num(iter as f64)),
+            ("iters", num(iters as f64)),
+            ("epoch", num(epoch as f64)),
+            ("loss", num(loss)),
+            ("elapsedMs", num(self.elapsed_ms)),
+            ("itersPerSec", num(per_sec)),
+            ("done", JsValue::from_bool(done)),
+            ("evaluating", JsValue::from_bool(evaluating)),
+            ("diverged", JsValue::from_bool(error.is_some())),
+            ("error", error.map_or(JsValue::NULL, |e| JsValue::from_str(&e))),
+            ("memoryBytes", num(crate::memory_bytes())),
+            ("losses", f32_array(&losses).into()),
+            ("evals", evals_js.into()),
+            ("jobs", jobs_array(jobs).into()),
+        ]))
     }
 
     fn run_ref(&self) -> Result<&dyn Run, JsError> {
@@ -172,40 +220,45 @@ impl Trainer {
     /// 256 images of a per-epoch evaluation, which thus spreads over several
     /// calls; the numbers are the same as in one long run) and returns
     /// `{iter, iters, epoch, loss, elapsedMs, itersPerSec, done, diverged, evaluating,
-    /// error, memoryBytes, losses: Float32Array, evals: [{iter, epoch, trainAcc, testAcc, loss}]}`.
+    /// error, memoryBytes, losses: Float32Array, evals: [{iter, epoch, trainAcc, testAcc, loss}], jobs: []}`.
     /// A run whose loss turns NaN stops with `diverged: true` and a message in `error`.
     pub fn train(&mut self, n: u32) -> Result<JsValue, JsError> {
-        let iters = self.config.train.iters;
-        let t0 = now_ms();
-        let (data, run) = self.parts()?;
-        let before = run.iter();
-        let mut evals = Vec::new();
-        let result = run.advance(data, n as usize, &mut evals);
-        let losses: Vec<f32> = run.losses()[before..].iter().map(|&l| l as f32).collect();
-        let (iter, epoch, done, evaluating) = (run.iter(), run.epoch(), run.is_done(), run.evaluating());
-        let loss = run.losses().last().copied().unwrap_or(f64::NAN);
-        let error = match result {
-            Ok(_) => None,
-            Err(e) => Some(e.to_string()),
-        };
-        self.elapsed_ms += now_ms() - t0;
-        let per_sec = if self.elapsed_ms > 0.0 { iter as f64 / (self.elapsed_ms / 1000.0) } else { 0.0 };
-        let evals_js: Array = evals.iter().map(eval_js).collect();
-        Ok(obj(&[
-            ("iter", num(iter as f64)),
-            ("iters", num(iters as f64)),
-            ("epoch", num(epoch as f64)),
-            ("loss", num(loss)),
-            ("elapsedMs", num(self.elapsed_ms)),
-            ("itersPerSec", num(per_sec)),
-            ("done", JsValue::from_bool(done)),
-            ("evaluating", JsValue::from_bool(evaluating)),
-            ("diverged", JsValue::from_bool(error.is_some())),
-            ("error", error.map_or(JsValue::NULL, |e| JsValue::from_str(&e))),
-            ("memoryBytes", num(crate::memory_bytes())),
-            ("losses", f32_array(&losses).into()),
-            ("evals", evals_js.into()),
-        ]))
+        self.train_with(n, false)
+    }
+
+    /// [`train`](Self::train) with the evaluations handed out instead of run:
+    /// up to `n` iterations, and for each evaluation falling due a job (a copy
+    /// of the weights, see `Evaluator`) in `jobs`. Run the jobs elsewhere (a
+    /// second worker) while training goes on, then [`record`](Self::record)
+    /// their results in order; `done` is true once the iterations are done.
+    /// The figures are exactly those of `train`.
+    #[wasm_bindgen(js_name = trainDetached)]
+    pub fn train_detached(&mut self, n: u32) -> Result<JsValue, JsError> {
+        self.train_with(n, true)
+    }
+
+    /// Adds an evaluation (from `Evaluator.run` or `runEvalJob`) to the history.
+    pub fn record(&mut self, evaluation: JsValue) -> Result<(), JsError> {
+        let e = eval_from_js(&evaluation)?;
+        let (_, run) = self.parts()?;
+        run.record(e);
+        Ok(())
+    }
+
+    /// Runs a job from `trainDetached` here, on this trainer's data: the way
+    /// back when no second worker can run it. `{iter, epoch, trainAcc, testAcc, loss}`.
+    #[wasm_bindgen(js_name = runEvalJob)]
+    pub fn run_eval_job(&self, job: JsValue) -> Result<JsValue, JsError> {
+        let job = AnyJob::from_js(&job)?;
+        let data = self.data.as_ref().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))?;
+        if job.input() != data.input_size() {
+            return Err(JsError::new(&format!(
+                "job.input: the net takes {} pixels, the data's images have {}",
+                job.input(),
+                data.input_size()
+            )));
+        }
+        Ok(eval_to_js(&job.run_on(Labeled::of(&data.train), Labeled::of(&data.test))))
     }
 
     /// Where a training iteration's time goes in this build: `iters` iterations
@@ -273,7 +326,7 @@ impl Trainer {
     /// Every evaluation so far: `[{iter, epoch, trainAcc, testAcc, loss}]`.
     #[wasm_bindgen(js_name = evalHistory)]
     pub fn eval_history(&self) -> Array {
-        self.run.as_ref().map_or(&[][..], |r| r.evals()).iter().map(eval_js).collect()
+        self.run.as_ref().map_or(&[][..], |r| r.evals()).iter().map(eval_to_js).collect()
     }
 
     /// The 10 class probabilities for one 28×28 image of pixels 0..=255.

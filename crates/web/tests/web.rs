@@ -199,3 +199,84 @@ fn a_nan_loss_stops_the_run_with_a_message() {
     assert_eq!(t.loss_history().length() as f64, iter, "the history up to the divergence is kept");
     assert!(t.diverged().is_some());
 }
+
+/// Header-less pixels and labels of a synthetic set.
+fn bodies(count: usize, seed: u32) -> (Vec<u8>, Vec<u8>) {
+    let (i, l) = synthetic(count, seed);
+    (i[16..].to_vec(), l[8..].to_vec())
+}
+
+#[wasm_bindgen_test]
+fn detached_evaluations_in_an_evaluator_match_the_trainers_own() {
+    use descent_web::Evaluator;
+    for precision in ["f32", "f64"] {
+        let cfg = || {
+            config(&[("iters", 100.into()), ("batch", 20.into()), ("seed", 4.into()), ("precision", precision.into())])
+        };
+        let mut inline = loaded(cfg());
+        train_to_end(&mut inline, 1000);
+        let want: Vec<JsValue> = inline.eval_history().iter().collect();
+        assert_eq!(want.len(), 7, "300 / 20 = 15 iterations an epoch: i = 0, 15, …, 90");
+
+        // The evaluator gets the images in pieces of 7 (any whole number works).
+        let mut ev = Evaluator::new(784).unwrap();
+        let ((tp, tl), (sp, sl)) = (bodies(300, 1), bodies(100, 2));
+        for chunk in tp.chunks(7 * 784) {
+            ev.add_images(false, chunk).unwrap();
+        }
+        ev.set_labels(false, tl);
+        ev.add_images(true, &sp).unwrap();
+        ev.set_labels(true, sl);
+        assert_eq!(get(&ev.sizes(), "train").as_f64(), Some(300.0));
+
+        let mut det = loaded(cfg());
+        let mut jobs = Vec::new();
+        for _ in 0..1000 {
+            let p = det.train_detached(9).unwrap();
+            assert_eq!(get(&p, "evals").dyn_into::<Array>().unwrap().length(), 0);
+            jobs.extend(get(&p, "jobs").dyn_into::<Array>().unwrap().iter());
+            if get(&p, "done").as_bool() == Some(true) {
+                break;
+            }
+        }
+        assert_eq!(jobs.len(), 7, "{precision}");
+        assert_eq!(det.eval_history().length(), 0, "nothing recorded until the results come back");
+        for (job, want) in jobs.iter().zip(&want) {
+            let got = ev.run(job.clone()).unwrap();
+            let here = det.run_eval_job(job.clone()).unwrap();
+            for k in ["iter", "epoch", "trainAcc", "testAcc", "loss"] {
+                assert_eq!(get(&got, k).as_f64(), get(want, k).as_f64(), "{precision} {k}");
+                assert_eq!(get(&here, k).as_f64(), get(want, k).as_f64(), "{precision} {k} (runEvalJob)");
+            }
+            det.record(got).unwrap();
+        }
+        assert_eq!(det.eval_history().length(), 7);
+        assert_eq!(det.loss_history().to_vec(), inline.loss_history().to_vec());
+    }
+}
+
+#[wasm_bindgen_test]
+fn evaluator_errors_say_what_is_wrong() {
+    use descent_web::Evaluator;
+    assert!(message(Evaluator::new(0).unwrap_err()).starts_with("pixelCount:"));
+    let mut ev = Evaluator::new(784).unwrap();
+    assert!(message(ev.add_images(false, &[0u8; 785]).unwrap_err()).contains("not a whole number of 784-pixel images"));
+    let mut t = loaded(config(&[("iters", 20.into()), ("batch", 20.into())]));
+    let p = t.train_detached(1).unwrap();
+    let job = get(&p, "jobs").dyn_into::<Array>().unwrap().get(0);
+    // images without labels
+    let (tp, _) = bodies(10, 1);
+    ev.add_images(false, &tp).unwrap();
+    assert!(message(ev.run(job.clone()).unwrap_err()).contains("has 10 images but 0 labels"));
+    // a damaged job
+    Reflect::set(&job, &JsValue::from_str("w1"), &Float32Array::new_with_length(3)).unwrap();
+    assert!(message(ev.run(job.clone()).unwrap_err()).starts_with("job.w1: expected 39200 numbers"));
+    Reflect::set(&job, &JsValue::from_str("precision"), &"f16".into()).unwrap();
+    assert!(message(ev.run(job).unwrap_err()).starts_with("job.precision:"));
+    assert!(message(ev.run(JsValue::from(3)).unwrap_err()).starts_with("job:"));
+    // a bad evaluation to record
+    assert!(
+        message(t.record(config(&[("iter", 0.into()), ("epoch", 0.into()), ("trainAcc", 2.into())])).unwrap_err())
+            .starts_with("evaluation.trainAcc")
+    );
+}
