@@ -53,8 +53,9 @@ function parseArgs(argv) {
     else if (a === '--chromium') opts.chromium = value();
     else if (a === '--timeout') opts.timeoutS = Number(value());
     else if (a === '--kernel') opts.kernel = value();
+    else if (a === '--evals') opts.evals = value();
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/browser.mjs [--out FILE] [--dist DIR] [--chromium PATH] [--timeout SECONDS] [--kernel simd128]');
+      console.log('usage: node bench/browser.mjs [--out FILE] [--dist DIR] [--chromium PATH] [--timeout SECONDS] [--kernel simd128] [--evals inline]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (see --help)`);
   }
@@ -193,8 +194,12 @@ async function main() {
     result.browser.userAgent = await page.evaluate(() => navigator.userAgent).catch(() => null);
 
     // 1. cold: MNIST from the server.
-    // --kernel simd128 measures the plain-SIMD build the page gives browsers without relaxed SIMD.
-    await page.goto(opts.kernel ? `${server.url}?kernel=${encodeURIComponent(opts.kernel)}` : server.url);
+    // --kernel simd128 measures the plain-SIMD build the page gives browsers without relaxed SIMD;
+    // --evals inline keeps the evaluations in the training worker (no second worker).
+    const params = new URLSearchParams();
+    if (opts.kernel) params.set('kernel', opts.kernel);
+    if (opts.evals) params.set('evals', opts.evals);
+    await page.goto(params.size ? `${server.url}?${params}` : server.url);
     await waitForDataReady(page, 120000);
     const cold = await page.evaluate(() => window.__descentBench.messages.find((m) => m.type === 'data-ready'));
     result.cache = await waitForCache(page, 30000);
@@ -203,6 +208,10 @@ async function main() {
     await page.reload();
     await waitForDataReady(page, 120000);
     await page.waitForFunction(() => !document.getElementById('btn-start').disabled, null, { timeout: 30000 });
+    // Where the evaluations will run: wait until the second worker is ready (or evaluations are inline).
+    await page.waitForFunction(() => ['ready', 'inline'].includes(document.getElementById('evaluator').dataset.state), null, {
+      timeout: 30000,
+    });
     const warm = await page.evaluate(() => {
       const b = window.__descentBench;
       return { ready: b.messages.find((m) => m.type === 'ready'), data: b.messages.find((m) => m.type === 'data-ready') };
@@ -215,6 +224,10 @@ async function main() {
       // from navigation start, on the page's clock
       warmPageToReadyMs: warm.ready?.t ?? null,
       warmPageToDataReadyMs: warm.data?.t ?? null,
+    };
+    result.evaluator = {
+      state: await page.locator('#evaluator').getAttribute('data-state'),
+      label: (await page.locator('#evaluator').textContent())?.trim() ?? null,
     };
     result.kernel = {
       label: (await page.locator('#kernel').textContent())?.trim() ?? null,
@@ -304,7 +317,7 @@ async function main() {
   if (result.ok) {
     console.log(
       [
-        `browser: ${result.browser.version ?? result.browser.userAgent}; ${result.kernel.label}; precision ${result.config?.precision ?? '?'}`,
+        `browser: ${result.browser.version ?? result.browser.userAgent}; ${result.kernel.label}; ${result.evaluator.label}; precision ${result.config?.precision ?? '?'}`,
         `full run ${result.iters} iterations, ${result.evaluations} evaluations: ${f(result.wallMs / 1000, 2)} s from Start to done ` +
           `(${f(result.elapsedMs / 1000, 2)} s in the worker's train calls)`,
         `ms/iteration ${f(result.msPerIter)} (elapsedMs/iter, evaluations included); ` +

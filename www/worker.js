@@ -29,6 +29,8 @@
 //                                             hidden, images, paramCount, pixels, labels, seed}
 //                   {type:'gradcheck-error', id, message, busy}
 //                   {type:'samples', offset, count, train: {pixels, labels}, test: {…}, trainSize, testSize}
+//                   {type:'evaluator', state, message}   where the per-epoch evaluations run:
+//                                        'loading' / 'ready' (a second worker), 'inline' (here)
 //
 // `run` is the page's id for a run, echoed so the page can drop messages of a run
 // it has already discarded.
@@ -46,6 +48,9 @@ const RELAXED_PROBE = new Uint8Array([
 ]);
 const forced = new URL(self.location.href).searchParams.get('kernel');
 const relaxed = forced !== 'simd128' && WebAssembly.validate(RELAXED_PROBE);
+// `?evals=inline` on the worker's URL (passed on from the page's) keeps the
+// evaluations in this worker instead of a second one (see "Evaluations" below).
+const evalsInline = new URL(self.location.href).searchParams.get('evals') === 'inline';
 let Trainer, kernelName, gradientCheck;
 async function init() {
   const mod = await import(relaxed ? './descent-web-relaxed.js' : './descent-web.js');
@@ -92,6 +97,8 @@ function loadData() {
       .then((d) => {
         data = d;
         post({ type: 'data-ready', train: d.train, test: d.test, cached: d.cached, ms: d.ms });
+        startEvaluator(d);
+        prepareTrainer(d);
         return d;
       })
       .catch((e) => {
@@ -387,6 +394,33 @@ function freeTrainer() {
   }
 }
 
+/** Copies MNIST into a new trainer (freed again if that fails). */
+function loadInto(t, d) {
+  try {
+    // wasm-bindgen copies the bytes into wasm memory; our copies stay for the next Trainer.
+    wasm('Trainer.loadMnist', () => t.loadMnist(d.trainImages, d.trainLabels, d.testImages, d.testLabels));
+  } catch (e) {
+    if (e !== STOP) wasm('Trainer.free', () => t.free());
+    throw e;
+  }
+}
+
+/** Once the data is here: a trainer with the book's config, data loaded, so that
+ *  Start with those settings begins at once (copying MNIST into wasm and building
+ *  the pixel lists takes a few hundred ms). Any other config makes its own. */
+function prepareTrainer(d) {
+  if (trainer || fatal) return;
+  try {
+    const t = wasm('new Trainer', () => new Trainer({}));
+    const key = JSON.stringify(wasm('Trainer.config', () => t.config()));
+    loadInto(t, d);
+    trainer = t;
+    trainerKey = key;
+  } catch {
+    // Start will make one (and report what goes wrong then).
+  }
+}
+
 async function startRun(id, config) {
   stopLoop();
   run = null;
@@ -395,21 +429,18 @@ async function startRun(id, config) {
     post({ type: 'reset', run: id });
     return;
   }
-  const key = JSON.stringify(config || {});
   try {
+    // The config as the trainer reads it (every field filled in) decides whether the
+    // trainer made before (e.g. by prepareTrainer) can simply start again.
+    const probe = wasm('new Trainer', () => new Trainer(config || {}));
+    const key = JSON.stringify(wasm('Trainer.config', () => probe.config()));
     if (trainer && trainerKey === key) {
+      wasm('Trainer.free', () => probe.free());
       wasm('Trainer.reset', () => trainer.reset());
     } else {
       freeTrainer();
-      const t = wasm('new Trainer', () => new Trainer(config || {}));
-      try {
-        // wasm-bindgen copies the bytes into wasm memory; our copies stay for the next Trainer.
-        wasm('Trainer.loadMnist', () => t.loadMnist(d.trainImages, d.trainLabels, d.testImages, d.testLabels));
-      } catch (e) {
-        if (e !== STOP) wasm('Trainer.free', () => t.free());
-        throw e;
-      }
-      trainer = t;
+      loadInto(probe, d);
+      trainer = probe;
       trainerKey = key;
     }
   } catch (e) {
@@ -439,6 +470,9 @@ async function startRun(id, config) {
     lastEval: null,
     lastPost: 0,
     activeMs: 0,
+    detached: false, // evaluations handed to the evaluation worker (see useDetached)
+    jobs: [], // evaluations handed out and not yet back, oldest first
+    seq: 0,
   };
   post({ type: 'started', run: id, config: cfg });
   schedule();
@@ -468,7 +502,10 @@ function step() {
   const t0 = performance.now();
   let r;
   try {
-    r = wasm('Trainer.train', () => trainer.train(r0.chunk));
+    r0.detached = useDetached(r0);
+    r = r0.detached
+      ? wasm('Trainer.trainDetached', () => trainer.trainDetached(r0.chunk))
+      : wasm('Trainer.train', () => trainer.train(r0.chunk));
   } catch (e) {
     if (e === STOP) return;
     // A thrown Error (not a trap) ends the run but leaves the worker usable.
@@ -495,10 +532,8 @@ function step() {
   const done = Boolean(r.done);
   const now = performance.now();
   if (evals.length > 0 || diverged || done || now - r0.lastPost >= POST_MS) flush(r0);
-  for (const ev of evals) {
-    r0.lastEval = ev;
-    post({ type: 'eval', run: r0.id, iter: ev.iter, epoch: ev.epoch, trainAcc: ev.trainAcc, testAcc: ev.testAcc, loss: ev.loss });
-  }
+  for (const ev of evals) postEval(r0, ev);
+  for (const job of Array.isArray(r.jobs) ? r.jobs : []) sendJob(r0, job);
   if (diverged) {
     r0.state = 'diverged';
     // The trainer stops before the update whose loss was not finite; its `error`
@@ -513,12 +548,27 @@ function step() {
     return;
   }
   if (done) {
-    r0.state = 'done';
-    const ev = r0.lastEval || {};
-    post({ type: 'done', run: r0.id, ...summary(r0), trainAcc: ev.trainAcc ?? null, testAcc: ev.testAcc ?? null });
+    // The last iteration is done; the evaluations still out come back first.
+    r0.state = 'finishing';
+    finishIfDone(r0);
     return;
   }
   schedule();
+}
+
+/** Posts one evaluation to the page (inline or back from the evaluation worker). */
+function postEval(r0, ev) {
+  r0.lastEval = ev;
+  post({ type: 'eval', run: r0.id, iter: ev.iter, epoch: ev.epoch, trainAcc: ev.trainAcc, testAcc: ev.testAcc, loss: ev.loss });
+}
+
+/** A run whose iterations are all done ends once no evaluation is still out. */
+function finishIfDone(r0) {
+  if (r0 !== run || r0.state !== 'finishing' || r0.jobs.length > 0) return;
+  r0.state = 'done';
+  flush(r0);
+  const ev = r0.lastEval || {};
+  post({ type: 'done', run: r0.id, ...summary(r0), trainAcc: ev.trainAcc ?? null, testAcc: ev.testAcc ?? null });
 }
 
 function summary(r0) {
@@ -526,7 +576,9 @@ function summary(r0) {
   const elapsedMs = Number.isFinite(r.elapsedMs) ? r.elapsedMs : r0.activeMs;
   const iter = r.iter ?? 0;
   const itersPerSec = Number.isFinite(r.itersPerSec) && r.itersPerSec > 0 ? r.itersPerSec : elapsedMs > 0 ? (iter * 1000) / elapsedMs : 0;
-  return { iter, iters: r.iters ?? r0.iters, epoch: r.epoch ?? 0, loss: r.loss ?? null, itersPerSec, elapsedMs, memoryBytes: r.memoryBytes ?? null };
+  // Both workers' wasm memory: this one's and the evaluation worker's.
+  const memoryBytes = r.memoryBytes == null ? null : r.memoryBytes + (evaluator ? evaluator.memoryBytes : 0);
+  return { iter, iters: r.iters ?? r0.iters, epoch: r.epoch ?? 0, loss: r.loss ?? null, itersPerSec, elapsedMs, memoryBytes };
 }
 
 /** Copies this call's losses (never keep a view of wasm memory) into the pending buffer. */
@@ -549,6 +601,147 @@ function flush(r0) {
   r0.pendingLen = 0;
   r0.lastPost = performance.now();
   post({ type: 'progress', run: r0.id, ...summary(r0), losses }, [losses.buffer]);
+}
+
+// ---------------------------------------------------------------------------
+// Evaluations in a second worker
+// ---------------------------------------------------------------------------
+//
+// A per-epoch evaluation is a forward pass over all 70000 images: run here, it
+// holds up training for as long as 600 iterations take. So once the data is
+// here, a second worker (eval-worker.js) gets a copy of it and evaluates on
+// another core while training goes on: the trainer hands out each evaluation
+// as a job carrying a copy of the weights (Trainer.trainDetached), the job goes
+// to the evaluation worker, and its result comes back to be recorded and posted.
+// The figures are exactly those of evaluating here.
+//
+// If that worker cannot start or fails at any point, evaluations return here:
+// the jobs still out are run here (Trainer.runEvalJob), in order, and training
+// goes on with Trainer.train. Nothing is lost, only the overlap.
+
+/** {worker, state: 'loading' | 'ready' | 'broken', memoryBytes}, or null (inline). */
+let evaluator = null;
+
+function startEvaluator(d) {
+  if (evaluator || evalsInline || typeof Worker === 'undefined') {
+    if (!evaluator) post({ type: 'evaluator', state: 'inline', message: evalsInline ? 'asked for (?evals=inline)' : 'no nested workers here' });
+    return;
+  }
+  let w;
+  try {
+    w = new Worker(new URL('./eval-worker.js', self.location.href), { type: 'module', name: 'descent-evaluator' });
+  } catch (e) {
+    post({ type: 'evaluator', state: 'inline', message: `the evaluation worker could not start (${describe(e)})` });
+    return;
+  }
+  const ev = { worker: w, state: 'loading', memoryBytes: 0 };
+  evaluator = ev;
+  w.onmessage = (e) => onEvaluatorMessage(ev, e.data || {});
+  w.onerror = (e) => {
+    if (e && e.preventDefault) e.preventDefault();
+    evaluatorFailed(ev, `the evaluation worker stopped (${e && e.message ? e.message : 'it could not be loaded'})`);
+  };
+  w.onmessageerror = () => evaluatorFailed(ev, 'a message from the evaluation worker could not be read');
+  post({ type: 'evaluator', state: 'loading', message: null });
+  w.postMessage({ type: 'init', build: relaxed ? 'descent-web-relaxed.js' : 'descent-web.js' });
+  // Copies: this worker keeps its own for the next Trainer.
+  w.postMessage({ type: 'data', trainImages: d.trainImages, trainLabels: d.trainLabels, testImages: d.testImages, testLabels: d.testLabels });
+}
+
+function onEvaluatorMessage(ev, msg) {
+  if (ev !== evaluator || ev.state === 'broken') return;
+  if (Number.isFinite(msg.memoryBytes)) ev.memoryBytes = msg.memoryBytes;
+  switch (msg.type) {
+    case 'ready':
+      if (msg.train !== data.train || msg.test !== data.test) {
+        evaluatorFailed(ev, `the evaluation worker read ${msg.train} + ${msg.test} images instead of ${data.train} + ${data.test}`);
+        return;
+      }
+      ev.state = 'ready';
+      post({ type: 'evaluator', state: 'ready', message: null });
+      break;
+    case 'result': {
+      const r0 = run;
+      // A result of a run discarded since (reset, new config): nothing to do.
+      if (!r0 || r0.id !== msg.run || r0.jobs.length === 0 || r0.jobs[0].seq !== msg.seq) return;
+      r0.jobs.shift();
+      try {
+        wasm('Trainer.record', () => trainer.record(msg.eval));
+      } catch (e) {
+        if (e === STOP) return;
+        evaluatorFailed(ev, `its result could not be recorded (${describe(e)})`);
+        return;
+      }
+      postEval(r0, msg.eval);
+      finishIfDone(r0);
+      break;
+    }
+    case 'failed':
+      evaluatorFailed(ev, msg.message);
+      break;
+    default:
+      break;
+  }
+}
+
+/** The evaluation worker is gone for good: evaluate here from now on, starting with the jobs still out. */
+function evaluatorFailed(ev, message) {
+  if (!ev || ev !== evaluator || ev.state === 'broken') return;
+  ev.state = 'broken';
+  ev.memoryBytes = 0;
+  try {
+    ev.worker.terminate();
+  } catch {
+    // already gone
+  }
+  console.warn(`descent: evaluating in the training worker: ${message}`);
+  post({ type: 'evaluator', state: 'inline', message });
+  runJobsHere(run);
+}
+
+/** Runs the run's evaluations still out here, oldest first, then ends the run if that was all. */
+function runJobsHere(r0) {
+  if (!r0 || r0 !== run || fatal) return;
+  while (r0.jobs.length > 0) {
+    const { job } = r0.jobs.shift();
+    let e;
+    try {
+      e = wasm('Trainer.runEvalJob', () => trainer.runEvalJob(job));
+      wasm('Trainer.record', () => trainer.record(e));
+    } catch (err) {
+      if (err === STOP) return;
+      r0.state = 'stopped';
+      post({ type: 'error', run: r0.id, message: `An evaluation failed: ${describe(err)}`, fatal: false });
+      return;
+    }
+    postEval(r0, e);
+  }
+  finishIfDone(r0);
+}
+
+/** Whether this chunk of the run hands its evaluations to the evaluation worker:
+ *  when that worker is ready and no inline evaluation is half done (so results
+ *  are recorded in order); back to inline once it has failed. */
+function useDetached(r0) {
+  if (!evaluator || evaluator.state !== 'ready') return false;
+  if (r0.detached) return true;
+  return !(r0.last && r0.last.evaluating);
+}
+
+function sendJob(r0, job) {
+  const seq = r0.seq++;
+  r0.jobs.push({ seq, job });
+  const ev = evaluator;
+  if (ev && ev.state === 'ready') {
+    try {
+      ev.worker.postMessage({ type: 'job', run: r0.id, seq, job });
+    } catch (e) {
+      evaluatorFailed(ev, `a job could not be sent (${describe(e)})`);
+    }
+    return;
+  }
+  // No evaluation worker to take it (it failed meanwhile): run it here.
+  runJobsHere(r0);
 }
 
 // ---------------------------------------------------------------------------

@@ -37,6 +37,20 @@ export function duration(ms) {
   return `${m} min ${String(r).padStart(2, '0')} s`;
 }
 
+/** Where the worker runs the per-epoch evaluations → words for the page. */
+export function evaluator(state) {
+  switch (state) {
+    case 'ready':
+      return 'in a second worker, beside training';
+    case 'loading':
+      return 'second worker starting…';
+    case 'inline':
+      return 'in the training worker';
+    default:
+      return state || '—';
+  }
+}
+
 /** kernelName() → words for the page. */
 export function kernel(name) {
   switch (name) {

@@ -29,6 +29,7 @@ const el = {
   runMeta: $('run-meta'),
   status: $('status'),
   kernel: $('kernel'),
+  evaluator: $('evaluator'),
   runError: $('run-error'),
   runErrorMessage: $('run-error-message'),
   restart: $('restart-worker'),
@@ -128,10 +129,15 @@ function spawnWorker() {
   state.loaded = 0;
   el.dataError.hidden = true;
   setDataStatus('Starting the worker…', 'waiting');
+  el.evaluator.textContent = 'evaluations: —';
+  el.evaluator.dataset.state = '';
   const url = new URL('../worker.js', import.meta.url);
   // ?kernel=simd128 on the page forces the plain-SIMD build (see worker.js).
   const kernel = new URLSearchParams(location.search).get('kernel');
   if (kernel) url.searchParams.set('kernel', kernel);
+  // ?evals=inline keeps the per-epoch evaluations in the training worker (see worker.js).
+  const evals = new URLSearchParams(location.search).get('evals');
+  if (evals) url.searchParams.set('evals', evals);
   worker = new Worker(url, { type: 'module', name: 'descent-trainer' });
   const w = worker;
   w.onmessage = (e) => {
@@ -207,6 +213,12 @@ function handleMessage(msg) {
       el.kernel.dataset.kernel = msg.kernel || '';
       loadData();
       if (state.run === 'stopped' || state.run === 'idle') setStatus(idleStatus(), state.run);
+      break;
+
+    case 'evaluator':
+      el.evaluator.textContent = `evaluations: ${fmt.evaluator(msg.state)}`;
+      el.evaluator.dataset.state = msg.state || '';
+      el.evaluator.title = msg.message || '';
       break;
 
     case 'download':

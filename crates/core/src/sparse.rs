@@ -229,8 +229,8 @@ impl PixelLists {
     /// Panics if `pixel_count` exceeds [`Self::MAX_PIXELS`] (checked where data enters).
     pub fn new(pixels: &[u8], pixel_count: usize) -> Self {
         let mut lists = Self::default();
-        lists.cols.reserve(pixels.iter().filter(|&&p| p != 0).count());
-        lists.pixels.reserve(lists.cols.capacity());
+        let count = pixels.len().checked_div(pixel_count).unwrap_or(0);
+        lists.reserve_exact(count, pixels.iter().filter(|&&p| p != 0).count());
         lists.push_images(pixels, pixel_count);
         lists
     }
@@ -249,7 +249,6 @@ impl PixelLists {
             self.offsets.push(0);
         }
         let count = pixels.len().checked_div(pixel_count).unwrap_or(0);
-        self.offsets.reserve(count);
         for image in pixels.chunks_exact(pixel_count.max(1)).take(count) {
             for_each_nonzero(image, |j, p| {
                 self.cols.push(j as u16);
@@ -257,6 +256,15 @@ impl PixelLists {
             });
             self.offsets.push(self.cols.len());
         }
+    }
+
+    /// Makes room for `images` more images holding `nonzeros` nonzero pixels
+    /// in all, exactly (no doubling): for building the lists piece by piece
+    /// with [`push_images`](Self::push_images) in no more memory than they need.
+    pub fn reserve_exact(&mut self, images: usize, nonzeros: usize) {
+        self.offsets.reserve_exact(images + usize::from(self.offsets.is_empty()));
+        self.cols.reserve_exact(nonzeros);
+        self.pixels.reserve_exact(nonzeros);
     }
 
     /// Number of images.

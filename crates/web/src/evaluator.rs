@@ -181,6 +181,7 @@ pub fn eval_from_js(v: &JsValue) -> Result<Evaluation, JsError> {
 ///
 /// ```js
 /// const ev = new Evaluator(784);
+/// ev.reserve(false, 60000, nonzeroCount);  // optional: exact room, no doubling
 /// ev.addImages(false, trainPixelsChunk);   // header-less pixels, whole images, any number of calls
 /// ev.setLabels(false, trainLabels);        // header-less labels
 /// ev.addImages(true, testPixels); ev.setLabels(true, testLabels);
@@ -230,6 +231,12 @@ impl Evaluator {
         }
         self.sets[usize::from(test)].0.push_images(pixels, self.pixel_count);
         Ok(())
+    }
+
+    /// Makes room for `images` more images with `nonzeros` nonzero pixels in all
+    /// in a set, exactly: the lists then take no more memory than they need.
+    pub fn reserve(&mut self, test: bool, images: u32, nonzeros: u32) {
+        self.sets[usize::from(test)].0.reserve_exact(images as usize, nonzeros as usize);
     }
 
     /// Sets the labels (header-less, one class per image) of a set.
