@@ -125,6 +125,49 @@ async function waitForCache(page, timeoutMs) {
 }
 
 /** ms per iteration over progress intervals that hold no evaluation (an estimate of training alone). */
+/** The benchmark worker, served by the bench's server beside the page (same
+ *  origin, as the page's Content-Security-Policy wants): Trainer.benchIterations
+ *  in the build named by ?build=, on MNIST from the page's data/ folder. */
+const ITERATION_WORKER = `
+const build = new URL(self.location.href).searchParams.get('build');
+const files = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+const get = async (f) => {
+  const res = await fetch('./data/' + f + '.gz');
+  const stream = res.body.pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+};
+try {
+  const mod = await import('./' + build);
+  await mod.default();
+  const [a, b, c, d] = await Promise.all(files.map(get));
+  const t = new mod.Trainer({});
+  t.loadMnist(a, b, c, d);
+  t.benchIterations(500); // warm-up
+  self.postMessage(t.benchIterations(3000));
+} catch (e) {
+  self.postMessage({ error: String((e && e.message) || e) });
+}
+`;
+
+/** Trainer.benchIterations in a module worker of its own, started from the page:
+ *  ms per iteration and per part (gather, forward, backward + update). */
+async function wasmIteration(page, server, kernel) {
+  const build = kernel === 'relaxed-simd' ? 'descent-web-relaxed.js' : 'descent-web.js';
+  server.override('/bench-iteration-worker.js', { body: Buffer.from(ITERATION_WORKER), type: 'text/javascript' });
+  return page.evaluate(async (build) => {
+    const w = new Worker(`bench-iteration-worker.js?build=${build}`, { type: 'module' });
+    try {
+      return await new Promise((ok) => {
+        w.onmessage = (e) => ok(e.data);
+        w.onerror = (e) => ok({ error: e.message || 'the benchmark worker failed' });
+        setTimeout(() => ok({ error: 'timed out after 120 s' }), 120000);
+      });
+    } finally {
+      w.terminate();
+    }
+  }, build);
+}
+
 function trainingOnly(progress, perEpoch) {
   let ms = 0;
   let iters = 0;
@@ -294,6 +337,10 @@ async function main() {
       runMeta: (await page.locator('#run-meta').textContent())?.trim(),
       logAccuracyLines: (await page.locator('#log').textContent()).split('\n').filter((l) => l.startsWith('train acc, test acc')).length,
     };
+    // 4. One iteration, part by part, in this browser's wasm (Trainer.benchIterations in a
+    //    worker of its own, the page's build, MNIST from the page's origin): no evaluations,
+    //    nothing else running.
+    if (ended === 'done') result.wasmIteration = await wasmIteration(page, server, result.kernel.name);
     result.pageErrors = pageErrors;
     result.ok = ended === 'done' && Boolean(done);
     if (!result.ok) {
@@ -326,6 +373,10 @@ async function main() {
           `MNIST from cache ${f(result.data.warmMs, 0)} ms, from the server ${f(result.data.coldMs, 0)} ms`,
         `last evaluation (iter ${result.lastEvalIter}): train ${f(result.trainAcc, 4)}, test ${f(result.testAcc, 4)}; ` +
           `peak wasm memory ${result.peakMemoryBytes == null ? '— (not reported)' : f(result.peakMemoryBytes / 1e6, 1) + ' MB'}`,
+        result.wasmIteration?.perIterMs != null
+          ? `one iteration in wasm, nothing else running: ${f(result.wasmIteration.perIterMs)} ms = gather ${f(result.wasmIteration.gatherMs)} / ` +
+            `forward ${f(result.wasmIteration.forwardMs)} / backward + update ${f(result.wasmIteration.backwardUpdateMs)} (${result.wasmIteration.iters} iterations)`
+          : `one iteration in wasm: not measured (${result.wasmIteration?.error ?? 'the run did not finish'})`,
         `page errors: ${pageErrors.length}; wrote ${opts.out}`,
       ].join('\n'),
     );

@@ -208,6 +208,19 @@ if (descentBench) {
     );
   }
 }
+const wi = browser.wasmIteration;
+if (wi && wi.perIterMs != null) {
+  const nat = descentBench?.results?.find((r) => r.precision === bPrec);
+  out.push('');
+  out.push(`one iteration in wasm (${browser.kernel?.name ?? '?'}, Chromium, nothing else running; Trainer.benchIterations):`);
+  out.push(
+    `  ${bPrec}: ${f(wi.perIterMs)} = ${f(wi.gatherMs)} / ${f(wi.forwardMs)} / ${f(wi.backwardUpdateMs)}` +
+      (nat ? `   (${f(wi.perIterMs / nat.ms_per_iter, 2)} × native ${f(nat.ms_per_iter)})` : ''),
+  );
+} else if (wi) {
+  out.push('');
+  out.push(`one iteration in wasm: not measured (${wi.error})`);
+}
 if (kernels) {
   out.push('');
   out.push(`kernels (native, ${kernels.x_nnz} nonzeros in x, ${f(100 * kernels.x_density, 1)}%): ms per call, GFLOP/s dense-equivalent   (load ${loadAt('kernels')})`);
