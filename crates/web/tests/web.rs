@@ -280,3 +280,22 @@ fn evaluator_errors_say_what_is_wrong() {
             .starts_with("evaluation.trainAcc")
     );
 }
+
+#[wasm_bindgen_test]
+fn bench_iterations_times_each_part() {
+    let fresh = Trainer::new(JsValue::UNDEFINED).unwrap();
+    assert!(message(fresh.bench_iterations(10).unwrap_err()).starts_with("no data loaded"));
+    let t = loaded(config(&[("precision", "f64".into())]));
+    assert!(message(t.bench_iterations(0).unwrap_err()).contains("at least 1"));
+    let b = t.bench_iterations(30).unwrap();
+    assert_eq!(get(&b, "iters").as_f64(), Some(30.0));
+    let parts: Vec<f64> =
+        ["gatherMs", "forwardMs", "backwardUpdateMs"].iter().map(|k| get(&b, k).as_f64().unwrap()).collect();
+    let per = get(&b, "perIterMs").as_f64().unwrap();
+    assert!(parts.iter().all(|p| p.is_finite() && *p >= 0.0), "{parts:?}");
+    // The parts are timed inside the iterations, so they add up to no more than the whole.
+    assert!(parts.iter().sum::<f64>() <= per * 1.001 + 1e-9, "{parts:?} vs {per}");
+    assert!(per > 0.0);
+    // The run itself is untouched.
+    assert_eq!(t.iteration(), 0);
+}
