@@ -355,6 +355,13 @@ function die(message) {
   if (fatal) return;
   fatal = true;
   stopLoop();
+  if (evaluator) {
+    try {
+      evaluator.worker.terminate();
+    } catch {
+      // already gone
+    }
+  }
   post({ type: 'error', run: run ? run.id : null, message, fatal: true });
 }
 
@@ -374,6 +381,8 @@ let trainerKey = null; // JSON of the config the trainer was made from
 
 /** The current run: null when idle. */
 let run = null;
+/** Runs started in this worker (run.key). */
+let runCount = 0;
 
 /** Aim of one `train(n)` call, in ms: long enough to amortise the call, short
  *  enough that a pause is handled within a frame or two. */
@@ -473,6 +482,8 @@ async function startRun(id, config) {
     detached: false, // evaluations handed to the evaluation worker (see useDetached)
     jobs: [], // evaluations handed out and not yet back, oldest first
     seq: 0,
+    key: ++runCount, // this worker's own id of the run, for the evaluation worker's answers
+    waiting: false, // the loop stopped until an evaluation comes back (MAX_JOBS out)
   };
   post({ type: 'started', run: id, config: cfg });
   schedule();
@@ -499,6 +510,12 @@ function stopLoop() {
 function step() {
   const r0 = run;
   if (!r0 || r0.state !== 'running' || fatal) return;
+  if (r0.jobs.length >= MAX_JOBS) {
+    // Evaluations fall due faster than the evaluation worker gets through them
+    // (tiny epochs): wait for one to come back rather than pile up copies of the weights.
+    r0.waiting = true;
+    return;
+  }
   const t0 = performance.now();
   let r;
   try {
@@ -516,13 +533,17 @@ function step() {
   }
   const dt = performance.now() - t0;
   r0.activeMs += dt;
+  const ran = (r.iter ?? 0) - (r0.last ? r0.last.iter ?? 0 : 0);
   r0.last = r;
 
   const evals = Array.isArray(r.evals) ? r.evals : [];
+  const jobs = Array.isArray(r.jobs) ? r.jobs : [];
   // A chunk that ran an evaluation (a pass over all 70000 images) says nothing
-  // about the cost of one iteration: do not adapt on it.
-  if (evals.length === 0 && dt > 0) {
-    const perIter = dt / Math.max(r0.chunk, 1);
+  // about the cost of one iteration, and one that stopped at a job ran short: do not adapt on them.
+  // Units of work done: iterations when detached; iterations or 256-image evaluation blocks inline.
+  const units = r0.detached ? ran : r0.chunk;
+  if (evals.length === 0 && jobs.length === 0 && units > 0 && dt > 0) {
+    const perIter = dt / units;
     const want = Math.round(CHUNK_MS / Math.max(perIter, 1e-4));
     r0.chunk = Math.max(1, Math.min(want, r0.chunk * 4, 20000));
   }
@@ -533,7 +554,9 @@ function step() {
   const now = performance.now();
   if (evals.length > 0 || diverged || done || now - r0.lastPost >= POST_MS) flush(r0);
   for (const ev of evals) postEval(r0, ev);
-  for (const job of Array.isArray(r.jobs) ? r.jobs : []) sendJob(r0, job);
+  for (const job of jobs) sendJob(r0, job);
+  // Running a job here after the evaluation worker failed can itself fail and stop the run.
+  if (r0.state !== 'running') return;
   if (diverged) {
     r0.state = 'diverged';
     // The trainer stops before the update whose loss was not finite; its `error`
@@ -621,6 +644,8 @@ function flush(r0) {
 
 /** {worker, state: 'loading' | 'ready' | 'broken', memoryBytes}, or null (inline). */
 let evaluator = null;
+/** Most evaluations out at once; the training loop waits beyond (each holds a copy of the weights). */
+const MAX_JOBS = 2;
 
 function startEvaluator(d) {
   if (evaluator || evalsInline || typeof Worker === 'undefined') {
@@ -663,16 +688,23 @@ function onEvaluatorMessage(ev, msg) {
     case 'result': {
       const r0 = run;
       // A result of a run discarded since (reset, new config): nothing to do.
-      if (!r0 || r0.id !== msg.run || r0.jobs.length === 0 || r0.jobs[0].seq !== msg.seq) return;
-      r0.jobs.shift();
+      if (!r0 || r0.key !== msg.run || r0.jobs.length === 0) return;
+      if (r0.jobs[0].seq !== msg.seq) {
+        // The evaluation worker answers in order; anything else means it is confused.
+        evaluatorFailed(ev, `it answered job ${msg.seq} while job ${r0.jobs[0].seq} was due`);
+        return;
+      }
       try {
         wasm('Trainer.record', () => trainer.record(msg.eval));
       } catch (e) {
         if (e === STOP) return;
+        // The job is still queued: evaluatorFailed runs it again here.
         evaluatorFailed(ev, `its result could not be recorded (${describe(e)})`);
         return;
       }
+      r0.jobs.shift();
       postEval(r0, msg.eval);
+      resumeIfWaiting(r0);
       finishIfDone(r0);
       break;
     }
@@ -711,12 +743,26 @@ function runJobsHere(r0) {
     } catch (err) {
       if (err === STOP) return;
       r0.state = 'stopped';
-      post({ type: 'error', run: r0.id, message: `An evaluation failed: ${describe(err)}`, fatal: false });
+      post({
+        type: 'error',
+        run: r0.id,
+        message: `An evaluation failed: ${describe(err)}. The iterations so far are kept; press Start to run again.`,
+        fatal: false,
+      });
       return;
     }
     postEval(r0, e);
   }
+  resumeIfWaiting(r0);
   finishIfDone(r0);
+}
+
+/** Restarts a loop that stopped to wait for evaluations (see MAX_JOBS). */
+function resumeIfWaiting(r0) {
+  if (r0.waiting && r0.jobs.length < MAX_JOBS) {
+    r0.waiting = false;
+    if (r0.state === 'running') schedule();
+  }
 }
 
 /** Whether this chunk of the run hands its evaluations to the evaluation worker:
@@ -734,7 +780,7 @@ function sendJob(r0, job) {
   const ev = evaluator;
   if (ev && ev.state === 'ready') {
     try {
-      ev.worker.postMessage({ type: 'job', run: r0.id, seq, job });
+      ev.worker.postMessage({ type: 'job', run: r0.key, seq, job });
     } catch (e) {
       evaluatorFailed(ev, `a job could not be sent (${describe(e)})`);
     }

@@ -72,6 +72,43 @@ describe('evaluations in a second worker', { timeout: 600000 }, () => {
     await page.close();
   });
 
+  test('an evaluation at every iteration: training waits for the second worker, and every one arrives', { timeout: 240000 }, async () => {
+    const page = await openPage(env);
+    await waitForData(page);
+    await waitForEvaluator(page, 'ready');
+    // Batch 60000: one iteration is an epoch, so each hands out an evaluation.
+    await fillSettings(page, { ...RUN, batch: 60000, iters: 5 });
+    await page.locator('#btn-start').click();
+    await waitForRun(page, ['done', 'diverged', 'crashed', 'stopped'], 200000);
+    assert.equal(await page.locator('#status').getAttribute('data-state'), 'done', await page.locator('#status').textContent());
+    const text = await page.locator('#log').textContent();
+    assert.equal(text.split('\n').filter((l) => l.startsWith('train acc, test acc |')).length, 5, text);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('a run that diverges keeps its message when a late evaluation arrives', { timeout: 240000 }, async () => {
+    const page = await openPage(env);
+    await waitForData(page);
+    await waitForEvaluator(page, 'ready');
+    // Diverges within a few iterations, while the evaluation of i = 0 (about 0.1 s) is still out.
+    await fillSettings(page, { ...RUN, lr: '1e38', initStd: '10' });
+    await page.locator('#btn-start').click();
+    await waitForRun(page, ['done', 'diverged', 'crashed', 'stopped'], 60000);
+    assert.equal(await page.locator('#status').getAttribute('data-state'), 'diverged');
+    // That evaluation still arrives, after the divergence…
+    await page.waitForFunction(() => /train acc, test acc \|/.test(document.getElementById('log').textContent));
+    const log = await page.locator('#log').textContent();
+    assert.ok(log.search(/diverged/) < log.search(/train acc, test acc \|/), `the evaluation came after the divergence:\n${log}`);
+    // …and leaves the divergence message alone.
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('#status').getAttribute('data-state'), 'diverged');
+    assert.match(await page.locator('#status').textContent(), /^Diverged at iteration/);
+    assert.match(await page.locator('#run-error').textContent(), /diverged/i);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   test('if the second worker cannot load, evaluations stay in the training worker', { timeout: 240000 }, async () => {
     // The server answers instead (a nested worker's requests do not go through playwright's routes).
     env.server.override('/eval-worker.js', { status: 404 });

@@ -283,8 +283,12 @@ function handleMessage(msg) {
       evals.push({ iter: msg.iter, epoch: msg.epoch, trainAcc: msg.trainAcc, testAcc: msg.testAcc, loss: msg.loss });
       // The book's line (train_neuralnet.py), with four decimals.
       log(`train acc, test acc | ${fmt.acc(msg.trainAcc)}, ${fmt.acc(msg.testAcc)}`);
-      setStatus(runningStatus(msg), state.run);
-      checkLearning(msg);
+      // Evaluations run beside training and can arrive after a pause, a divergence or
+      // an error: then they join the chart and the log but leave that message alone.
+      if (state.run === 'running') {
+        setStatus(runningStatus(msg), state.run);
+        checkLearning(msg);
+      }
       accView.invalidate();
       break;
 

@@ -9,6 +9,7 @@
 //! The terms summed are the same as in the dense kernels (which skip zeros
 //! too); results agree to the last bit or two.
 
+use alloc::collections::TryReserveError;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -230,7 +231,8 @@ impl PixelLists {
     pub fn new(pixels: &[u8], pixel_count: usize) -> Self {
         let mut lists = Self::default();
         let count = pixels.len().checked_div(pixel_count).unwrap_or(0);
-        lists.reserve_exact(count, pixels.iter().filter(|&&p| p != 0).count());
+        // Best effort: without the room, pushing grows the vectors as usual.
+        let _ = lists.reserve_exact(count, pixels.iter().filter(|&&p| p != 0).count());
         lists.push_images(pixels, pixel_count);
         lists
     }
@@ -261,10 +263,11 @@ impl PixelLists {
     /// Makes room for `images` more images holding `nonzeros` nonzero pixels
     /// in all, exactly (no doubling): for building the lists piece by piece
     /// with [`push_images`](Self::push_images) in no more memory than they need.
-    pub fn reserve_exact(&mut self, images: usize, nonzeros: usize) {
-        self.offsets.reserve_exact(images + usize::from(self.offsets.is_empty()));
-        self.cols.reserve_exact(nonzeros);
-        self.pixels.reserve_exact(nonzeros);
+    /// Fails, changing nothing that matters, when the memory cannot be had.
+    pub fn reserve_exact(&mut self, images: usize, nonzeros: usize) -> Result<(), TryReserveError> {
+        self.offsets.try_reserve_exact(images.saturating_add(usize::from(self.offsets.is_empty())))?;
+        self.cols.try_reserve_exact(nonzeros)?;
+        self.pixels.try_reserve_exact(nonzeros)
     }
 
     /// Number of images.

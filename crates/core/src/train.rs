@@ -126,6 +126,9 @@ pub struct DetachedStep<T: Float> {
     pub loss: f64,
     /// The evaluation due after it, if one was: run it anywhere, then [`Trainer::record`] it.
     pub job: Option<EvalJob<T>>,
+    /// An evaluation that [`Trainer::advance`] had left half done, finished (and
+    /// recorded) before this iteration: only after switching from `advance`.
+    pub finished: Option<Evaluation>,
 }
 
 /// A per-epoch evaluation taken off the training loop: a copy of the weights
@@ -334,9 +337,7 @@ impl<T: Float> Trainer<T> {
     /// result to [`record`](Self::record), jobs in the order they came, so that
     /// [`evals`](Self::evals) reads as it would after [`step`](Self::step).
     pub fn step_detached(&mut self, data: &Dataset) -> Result<DetachedStep<T>, Error> {
-        if self.pending.is_some() {
-            self.finish_pending(data);
-        }
+        let finished = if self.pending.is_some() { Some(self.finish_pending(data)) } else { None };
         let (iter, loss) = self.iterate(data)?;
         let job = self.pending.take().map(|p| EvalJob {
             net: self.net.clone(),
@@ -344,7 +345,7 @@ impl<T: Float> Trainer<T> {
             epoch: p.iter / self.iter_per_epoch,
             loss: p.loss,
         });
-        Ok(DetachedStep { iter, loss, job })
+        Ok(DetachedStep { iter, loss, job, finished })
     }
 
     /// Adds an evaluation made by [`EvalJob::run`] to the history.

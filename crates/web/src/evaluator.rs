@@ -7,7 +7,7 @@
 //! the four tensors row-major as Float32Array (f32) or Float64Array (f64), so
 //! the evaluation sees exactly the training worker's weights.
 
-use descent_core::{EvalJob, Evaluation, Float, Labeled, PixelLists, TwoLayerNet};
+use descent_core::{EvalJob, Evaluation, Float, Labeled, Params, PixelLists, TwoLayerNet};
 use js_sys::{Array, Float32Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -116,12 +116,24 @@ fn whole(v: &JsValue, key: &str) -> Result<usize, JsError> {
     }
 }
 
+/// Most weights a job may carry (4 GB of wasm memory holds 2^30 f32).
+const MAX_WEIGHTS: usize = 1 << 28;
+
 fn read_job<T: JsFloat>(v: &JsValue) -> Result<EvalJob<T>, JsError> {
     let (input, hidden, output) = (whole(v, "input")?, whole(v, "hidden")?, whole(v, "output")?);
     if input == 0 || hidden == 0 || output == 0 {
         return Err(JsError::new("job: input, hidden and output must all be at least 1"));
     }
-    let mut net = TwoLayerNet::<T>::new(input, hidden, output, 0.0, &mut descent_core::Rng::new(0));
+    let weights = input
+        .checked_mul(hidden)
+        .and_then(|w1| hidden.checked_mul(output).and_then(|w2| w1.checked_add(w2)))
+        .filter(|&w| w <= MAX_WEIGHTS);
+    if weights.is_none() {
+        return Err(JsError::new(&format!(
+            "job: a {input}-{hidden}-{output} net has more weights than this page can hold ({MAX_WEIGHTS})"
+        )));
+    }
+    let mut net = TwoLayerNet::<T> { params: Params::zeros(input, hidden, output) };
     for (k, name) in ["w1", "b1", "w2", "b2"].into_iter().enumerate() {
         let arr = field(v, name)?;
         let data = T::from_js(&arr).ok_or_else(|| {
@@ -235,8 +247,20 @@ impl Evaluator {
 
     /// Makes room for `images` more images with `nonzeros` nonzero pixels in all
     /// in a set, exactly: the lists then take no more memory than they need.
-    pub fn reserve(&mut self, test: bool, images: u32, nonzeros: u32) {
-        self.sets[usize::from(test)].0.reserve_exact(images as usize, nonzeros as usize);
+    /// Throws if that is more than the images can hold or memory can give.
+    pub fn reserve(&mut self, test: bool, images: u32, nonzeros: u32) -> Result<(), JsError> {
+        let (images, nonzeros) = (images as usize, nonzeros as usize);
+        if images.checked_mul(self.pixel_count).is_none_or(|most| nonzeros > most) {
+            return Err(JsError::new(&format!(
+                "nonzeros: {nonzeros} nonzero pixels do not fit in {images} images of {} pixels",
+                self.pixel_count
+            )));
+        }
+        self.sets[usize::from(test)].0.reserve_exact(images, nonzeros).map_err(|_| {
+            JsError::new(&format!(
+                "not enough memory for {images} images with {nonzeros} nonzero pixels: close other tabs and reload"
+            ))
+        })
     }
 
     /// Sets the labels (header-less, one class per image) of a set.

@@ -27,7 +27,13 @@ mod any_run {
         fn evaluate(&mut self, data: &Dataset) -> (f64, f64);
         fn predict(&self, image: &[u8]) -> Vec<f32>;
         fn weights(&self) -> [Vec<f32>; 4];
-        fn advance_detached(&mut self, data: &Dataset, n: usize, jobs: &mut Vec<JsValue>) -> Result<usize, Error>;
+        fn advance_detached(
+            &mut self,
+            data: &Dataset,
+            n: usize,
+            evals: &mut Vec<Evaluation>,
+            jobs: &mut Vec<JsValue>,
+        ) -> Result<usize, Error>;
         fn record(&mut self, e: Evaluation);
     }
 
@@ -68,13 +74,22 @@ mod any_run {
             let p = &self.net().params;
             core::array::from_fn(|k| p.part(k).iter().map(|v| v.to_f64() as f32).collect())
         }
-        fn advance_detached(&mut self, data: &Dataset, n: usize, jobs: &mut Vec<JsValue>) -> Result<usize, Error> {
+        fn advance_detached(
+            &mut self,
+            data: &Dataset,
+            n: usize,
+            evals: &mut Vec<Evaluation>,
+            jobs: &mut Vec<JsValue>,
+        ) -> Result<usize, Error> {
             let mut done = 0;
             while done < n && descent_core::Trainer::remaining(self) > 0 {
                 let step = self.step_detached(data)?;
                 done += 1;
+                evals.extend(step.finished);
                 if let Some(job) = step.job {
                     jobs.push(job_to_js(&job));
+                    // One job a call: the caller decides whether to go on (it may have enough out).
+                    break;
                 }
             }
             Ok(done)
@@ -141,7 +156,7 @@ impl Trainer {
         let mut evals = Vec::new();
         let mut jobs = Vec::new();
         let result = if detached {
-            run.advance_detached(data, n as usize, &mut jobs)
+            run.advance_detached(data, n as usize, &mut evals, &mut jobs)
         } else {
             run.advance(data, n as usize, &mut evals)
         };
@@ -227,11 +242,11 @@ impl Trainer {
     }
 
     /// [`train`](Self::train) with the evaluations handed out instead of run:
-    /// up to `n` iterations, and for each evaluation falling due a job (a copy
-    /// of the weights, see `Evaluator`) in `jobs`. Run the jobs elsewhere (a
-    /// second worker) while training goes on, then [`record`](Self::record)
-    /// their results in order; `done` is true once the iterations are done.
-    /// The figures are exactly those of `train`.
+    /// up to `n` iterations, stopping after one whose evaluation falls due,
+    /// which comes back as a job (a copy of the weights, see `Evaluator`) in
+    /// `jobs`. Run the jobs elsewhere (a second worker) while training goes on,
+    /// then [`record`](Self::record) their results in order; `done` is true once
+    /// the iterations are done. The figures are exactly those of `train`.
     #[wasm_bindgen(js_name = trainDetached)]
     pub fn train_detached(&mut self, n: u32) -> Result<JsValue, JsError> {
         self.train_with(n, true)
@@ -251,11 +266,13 @@ impl Trainer {
     pub fn run_eval_job(&self, job: JsValue) -> Result<JsValue, JsError> {
         let job = AnyJob::from_js(&job)?;
         let data = self.data.as_ref().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))?;
-        if job.input() != data.input_size() {
+        if job.input() != data.input_size() || job.output() != data.classes {
             return Err(JsError::new(&format!(
-                "job.input: the net takes {} pixels, the data's images have {}",
+                "job: a {}-pixel, {}-class net does not fit this data ({} pixels, {} classes)",
                 job.input(),
-                data.input_size()
+                job.output(),
+                data.input_size(),
+                data.classes
             )));
         }
         Ok(eval_to_js(&job.run_on(Labeled::of(&data.train), Labeled::of(&data.test))))

@@ -299,3 +299,61 @@ fn bench_iterations_times_each_part() {
     // The run itself is untouched.
     assert_eq!(t.iteration(), 0);
 }
+
+#[wasm_bindgen_test]
+fn detached_training_hands_out_one_job_a_call_and_finishes_an_evaluation_under_way() {
+    // 300 / 20 = 15 iterations an epoch.
+    let cfg = || config(&[("iters", 40.into()), ("batch", 20.into()), ("seed", 5.into())]);
+    let mut inline = loaded(cfg());
+    train_to_end(&mut inline, 1000);
+    let want: Vec<JsValue> = inline.eval_history().iter().collect();
+
+    let mut t = loaded(cfg());
+    // Inline until iteration 15's evaluation is under way (its blocks spread over calls)…
+    let mut p = t.train(16).unwrap();
+    assert_eq!(get(&p, "evals").dyn_into::<Array>().unwrap().length(), 1, "i = 0 evaluated inline");
+    while get(&p, "evaluating").as_bool() != Some(true) {
+        p = t.train(1).unwrap();
+    }
+    // …then detached: the first call finishes that evaluation and returns it in `evals`.
+    let p = t.train_detached(100).unwrap();
+    let evals = get(&p, "evals").dyn_into::<Array>().unwrap();
+    assert_eq!(evals.length(), 1);
+    assert_eq!(get(&evals.get(0), "iter").as_f64(), Some(15.0));
+    // The next evaluation falls due at i = 30: the call stops there with one job.
+    let jobs = get(&p, "jobs").dyn_into::<Array>().unwrap();
+    assert_eq!(jobs.length(), 1);
+    assert_eq!(get(&jobs.get(0), "iter").as_f64(), Some(30.0));
+    assert_eq!(t.iteration(), 31);
+    t.record(t.run_eval_job(jobs.get(0)).unwrap()).unwrap();
+    let p = t.train_detached(100).unwrap();
+    assert_eq!(get(&p, "jobs").dyn_into::<Array>().unwrap().length(), 0);
+    assert_eq!(get(&p, "done").as_bool(), Some(true));
+    let got: Vec<JsValue> = t.eval_history().iter().collect();
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        for k in ["iter", "trainAcc", "testAcc", "loss"] {
+            assert_eq!(get(g, k).as_f64(), get(w, k).as_f64(), "{k}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn malformed_jobs_and_sizes_are_refused_not_trapped() {
+    use descent_web::Evaluator;
+    let mut t = loaded(config(&[("iters", 20.into()), ("batch", 20.into())]));
+    let job = get(&t.train_detached(1).unwrap(), "jobs").dyn_into::<Array>().unwrap().get(0);
+    // a net far too big for memory
+    Reflect::set(&job, &JsValue::from_str("hidden"), &JsValue::from(4.0e9)).unwrap();
+    assert!(message(t.run_eval_job(job.clone()).unwrap_err()).contains("more weights than this page can hold"));
+    // weights that do not match the shape the job states
+    Reflect::set(&job, &JsValue::from_str("hidden"), &JsValue::from(50)).unwrap();
+    Reflect::set(&job, &JsValue::from_str("output"), &JsValue::from(3)).unwrap();
+    assert!(message(t.run_eval_job(job.clone()).unwrap_err()).starts_with("job.w2: expected 150 numbers"));
+    // a net for images of another size
+    Reflect::set(&job, &JsValue::from_str("output"), &JsValue::from(10)).unwrap();
+    assert!(message(Evaluator::new(100).unwrap().run(job).unwrap_err()).contains("the net takes 784 pixels"));
+    let mut ev = Evaluator::new(784).unwrap();
+    assert!(message(ev.reserve(false, 2, 10_000).unwrap_err()).starts_with("nonzeros:"));
+    ev.reserve(false, 10, 1000).unwrap();
+}

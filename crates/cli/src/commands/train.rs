@@ -187,7 +187,9 @@ fn run_loop<T: Float>(trainer: &mut Trainer<T>, data: &descent_core::Dataset, js
     let mut evaluating = Duration::ZERO;
     let mut training = Duration::ZERO;
     let result = std::thread::scope(|s| {
-        let (jobs, job_rx) = mpsc::channel::<EvalJob<T>>();
+        // At most two evaluations wait (each holds a copy of the weights): with tiny
+        // epochs, training waits for the evaluation thread rather than pile them up.
+        let (jobs, job_rx) = mpsc::sync_channel::<EvalJob<T>>(2);
         let (done_tx, done) = mpsc::channel::<(Evaluation, Duration)>();
         s.spawn(move || {
             for job in job_rx {
@@ -207,9 +209,13 @@ fn run_loop<T: Float>(trainer: &mut Trainer<T>, data: &descent_core::Dataset, js
         let mut iterate = |trainer: &mut Trainer<T>, progress: &mut Progress| -> Result<(), CliError> {
             for n in 1..=total {
                 let step = trainer.step_detached(data).map_err(|e| CliError::failed(e.to_string()))?;
+                if let Some(e) = step.finished {
+                    progress.clear();
+                    print_eval(&e, json)?;
+                }
                 if let Some(job) = step.job {
-                    // The evaluation thread only stops when this sender is dropped.
-                    jobs.send(job).expect("the evaluation thread is running");
+                    // The evaluation thread only stops when this sender is dropped, or by panicking.
+                    jobs.send(job).expect("the evaluation thread stopped: it panicked (see above)");
                 }
                 while let Ok(e) = done.try_recv() {
                     report(trainer, progress, e)?;
