@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use descent_core::idx::parse_images;
 use descent_core::kernels::{self, naive};
-use descent_core::sparse::spmm;
+use descent_core::sparse::{spmm, spmm_tn_add};
 use descent_core::train::pixel_scale;
 use descent_core::{Float, Rng, SparseRows};
 
@@ -238,6 +238,12 @@ fn measure<T: Float>(px: &Pixels, rows: &mut Vec<Row>) -> f64 {
     p.flops = 0.0;
     p.add("  of which transpose_into", None, transpose);
     p.flops = flops;
+    // What the training loop runs instead: xᵀ·dz1 added straight into a (784, 50)
+    // matrix (W1 in the fused update), no transpose.
+    c.fill(T::ZERO);
+    spmm_tn_add(black_box(&x), &dz1, H, &mut c);
+    check(&c, &c_ref);
+    p.add("spmm_tn_add (B += xᵀ·dz1)", nnz, time(|| spmm_tn_add(black_box(&x), &dz1, H, &mut c)));
     p.add(
         "kernels::gemm_tn (dense)",
         None,
