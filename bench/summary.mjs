@@ -142,7 +142,21 @@ const f = (x, d = 3) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(d)
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 const out = [];
-const loadAt = (step) => (steps[step] ? f(steps[step].load1, 2) : '—');
+/** The load when a step began (with --repeat: when its first run began). */
+const loadAt = (step) => {
+  const name = Object.keys(steps).find((k) => k === step || k.startsWith(`${step} (run 1 of`));
+  return name ? f(steps[name].load1, 2) : '—';
+};
+/** scripts/bench.sh --repeat N: every run's seconds by name; the figures shown are the fastest run's. */
+const repeats = {};
+for (const l of (optional(() => read('repeats.tsv')) ?? '').split('\n').filter(Boolean)) {
+  const [name, secs] = l.split('\t');
+  (repeats[name] ??= []).push(Number(secs));
+}
+const runsNote = (name) => {
+  const r = repeats[name];
+  return r && r.length > 1 ? `  (fastest of ${r.length}: ${r.map((x) => x.toFixed(2)).join(', ')} s)` : '';
+};
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 
 out.push(`descent benchmark summary — ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`);
@@ -164,15 +178,15 @@ const runRow = (name, r, step, note = '') =>
     pad(name, 32) + lpad(f(r.totalS, 2), 9) + lpad(f(r.msPerIter, 3), 10) + lpad(r.evaluations, 7) + lpad(f(r.trainAcc, 4), 13) +
       lpad(f(r.testAcc, 4), 12) + lpad(loadAt(step), 7) + note,
   );
-runRow('numpy reference f64', np64, 'numpy float64');
-runRow('numpy reference f32', np32, 'numpy float32');
-runRow('descent native f64', nat64, 'descent train f64');
-runRow('descent native f32', nat32, 'descent train f32');
+runRow('numpy reference f64', np64, 'numpy float64', runsNote('numpy float64'));
+runRow('numpy reference f32', np32, 'numpy float32', runsNote('numpy float32'));
+runRow('descent native f64', nat64, 'descent train f64', runsNote('descent train f64'));
+runRow('descent native f32', nat32, 'descent train f32', runsNote('descent train f32'));
 runRow(
   `browser (page + worker) ${bPrec}`,
   { totalS: browserS, msPerIter: browser.msPerIter, evaluations: browser.evaluations, trainAcc: browser.trainAcc, testAcc: browser.testAcc },
   'browser',
-  `  (accuracies: evaluation at iter ${lastIter})`,
+  `  (accuracies: evaluation at iter ${lastIter})${runsNote('browser')}`,
 );
 out.push(
   'time: the training loop with its evaluations (numpy "time total", descent elapsed_s); browser: click on Start → done message.',
@@ -263,6 +277,7 @@ writeFileSync(
       accuracy,
       descentBench,
       kernels,
+      repeats,
       table: out.join('\n'),
     },
     null,

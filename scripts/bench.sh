@@ -9,6 +9,10 @@
 #   scripts/bench.sh                    run it all now
 #   scripts/bench.sh --quiet-load 1.0   first wait (at most 10 min) until the
 #                                       1-minute load average is below 1.0
+#   scripts/bench.sh --repeat 3         run numpy, descent train and the page 3
+#                                       times each, round-robin, and keep the
+#                                       fastest run of each (this machine's
+#                                       timings drift by ±20% from run to run)
 #
 # It reports and never judges a time: it exits non-zero only when a step fails.
 # Run it on a machine doing nothing else: the steps never run in parallel, and
@@ -31,10 +35,16 @@ die() { printf '\033[31mbench: error:\033[0m %s\n' "$*" >&2; exit 1; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 quiet_load=
+repeat=1
 while [ $# -gt 0 ]; do
   case $1 in
     --quiet-load) [ $# -ge 2 ] || die "--quiet-load needs a number (e.g. 1.0)"; quiet_load=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --repeat)
+      [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--repeat needs a whole number ≥ 1 (e.g. 3)"
+      repeat=$2
+      shift 2
+      ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -49,8 +59,9 @@ command -v trunk >/dev/null || die "trunk is not installed: run scripts/setup.sh
 
 # Old figures never mix with new ones.
 mkdir -p "$OUT"
-rm -f "$OUT"/numpy-*.txt "$OUT"/native-*.jsonl "$OUT"/descent-bench.json "$OUT"/kernels.json "$OUT"/kernels.txt \
-  "$OUT"/browser.json "$OUT"/env.json "$OUT"/steps.tsv "$OUT"/summary.json "$OUT"/summary.txt
+rm -rf "$OUT"/numpy-*.txt "$OUT"/native-*.jsonl "$OUT"/descent-bench.json "$OUT"/kernels.json "$OUT"/kernels.txt \
+  "$OUT"/browser.json "$OUT"/env.json "$OUT"/steps.tsv "$OUT"/summary.json "$OUT"/summary.txt "$OUT"/repeats.tsv \
+  "$OUT"/runs
 
 # step NAME COMMAND...: prints a header with the load average, runs, records load and duration.
 # (Not `if ! cmd`: that would switch off set -e inside the step's functions.)
@@ -123,20 +134,46 @@ if [ -n "$quiet_load" ]; then
   echo "bench: load average now $(cut -d' ' -f1-3 /proc/loadavg): measuring"
 fi
 
-numpy_run() {
-  # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some processors here) slow a current numpy: unset for this command only.
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$REF" "$DATA" "$ITERS" "$1" | tee "$OUT/numpy-$1.txt"
+# keep NAME FILE SECONDS: records a run's time in repeats.tsv and makes FILE the
+# figures of NAME when it is the fastest run of NAME so far.
+mkdir -p "$OUT/runs"
+keep() {
+  local name=$1 file=$2 secs=$3 dest=$4 best
+  printf '%s\t%s\n' "$name" "$secs" >>"$OUT/repeats.tsv"
+  best=$(awk -F'\t' -v n="$name" '$1 == n { if (b == "" || $2 < b) b = $2 } END { print b }' "$OUT/repeats.tsv")
+  if [ "$secs" = "$best" ]; then cp "$file" "$dest"; fi
 }
-step "numpy float64" numpy_run float64
-step "numpy float32" numpy_run float32
 
-# --- native --------------------------------------------------------------------
-native_run() {
-  "$DESCENT" train --json --precision "$1" --iters "$ITERS" --data "$DATA" >"$OUT/native-$1.jsonl"
-  tail -n 2 "$OUT/native-$1.jsonl"
+numpy_run() {
+  local f="$OUT/runs/numpy-$1.$2.txt"
+  # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some processors here) slow a current numpy: unset for this command only.
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$REF" "$DATA" "$ITERS" "$1" | tee "$f"
+  keep "numpy $1" "$f" "$(sed -n 's/.*time total \([0-9.]*\)s.*/\1/p' "$f")" "$OUT/numpy-$1.txt"
 }
-step "descent train f64" native_run f64
-step "descent train f32" native_run f32
+
+native_run() {
+  local f="$OUT/runs/native-$1.$2.jsonl"
+  "$DESCENT" train --json --precision "$1" --iters "$ITERS" --data "$DATA" >"$f"
+  tail -n 2 "$f"
+  keep "descent train $1" "$f" "$(tail -n 1 "$f" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).elapsed_s))')" \
+    "$OUT/native-$1.jsonl"
+}
+
+browser_run() {
+  local f="$OUT/runs/browser.$1.json"
+  node bench/browser.mjs --out "$f"
+  keep "browser" "$f" "$(node -e 'console.log(require(process.argv[1]).wallMs / 1000)' "$f")" "$OUT/browser.json"
+}
+
+# Round-robin, so that a slow spell of the machine falls on all of them alike.
+for r in $(seq "$repeat"); do
+  suffix=$([ "$repeat" -gt 1 ] && echo " (run $r of $repeat)" || true)
+  step "numpy float64$suffix" numpy_run float64 "$r"
+  step "numpy float32$suffix" numpy_run float32 "$r"
+  step "descent train f64$suffix" native_run f64 "$r"
+  step "descent train f32$suffix" native_run f32 "$r"
+  if [ "$r" -lt "$repeat" ]; then step "browser$suffix" browser_run "$r"; fi
+done
 
 descent_bench() {
   "$DESCENT" bench --json --data "$DATA" >"$OUT/descent-bench.json"
@@ -150,7 +187,7 @@ kernels() {
 step "kernels" kernels
 
 # --- browser -------------------------------------------------------------------
-step "browser" node bench/browser.mjs --out "$OUT/browser.json"
+step "browser$([ "$repeat" -gt 1 ] && echo " (run $repeat of $repeat)" || true)" browser_run "$repeat"
 
 # --- summary -------------------------------------------------------------------
 printf '\n\033[1m== summary\033[0m\n'
