@@ -214,7 +214,7 @@ for (const a of accuracy) {
 }
 if (descentBench) {
   out.push('');
-  out.push('descent bench (native, ms per iteration; gather / forward / backward + update; full evaluation):');
+  out.push('descent bench (native, ms per iteration, fastest of 3 rounds; gather / forward / backward + update; full evaluation):');
   for (const r of descentBench.results) {
     out.push(
       `  ${r.precision}: ${f(r.ms_per_iter)} = ${f(r.gather_ms)} / ${f(r.forward_ms)} / ${f(r.backward_update_ms)}; ` +
@@ -226,7 +226,7 @@ const wi = browser.wasmIteration;
 if (wi && wi.perIterMs != null) {
   const nat = descentBench?.results?.find((r) => r.precision === bPrec);
   out.push('');
-  out.push(`one iteration in wasm (${browser.kernel?.name ?? '?'}, Chromium, nothing else running; Trainer.benchIterations):`);
+  out.push(`one iteration in wasm (${browser.kernel?.name ?? '?'}, Chromium, nothing else running; Trainer.benchIterations, fastest of 3 rounds):`);
   out.push(
     `  ${bPrec}: ${f(wi.perIterMs)} = ${f(wi.gatherMs)} / ${f(wi.forwardMs)} / ${f(wi.backwardUpdateMs)}` +
       (nat ? `   (${f(wi.perIterMs / nat.ms_per_iter, 2)} × native ${f(nat.ms_per_iter)})` : ''),

@@ -16,8 +16,8 @@ use crate::error::CliError;
 pub static COMMAND: Command = Command {
     name: "bench",
     about: "milliseconds per training iteration (gather, forward, backward + update) and per full evaluation",
-    notes: "The book's run (784-50-10, batch 100, lr 0.1): WARMUP iterations untimed, then --iters timed ones,\n\
-            each split into gather (draw 100 indices with replacement, copy the images' nonzero pixels as p / 255), forward\n\
+    notes: "The book's run (784-50-10, batch 100, lr 0.1): three rounds of 50 untimed iterations then --iters timed\n\
+            ones (the fastest round is reported), each split into gather (draw 100 indices with replacement, copy the images' nonzero pixels as p / 255), forward\n\
             (to softmax, plus the batch loss) and back+upd (every gradient and the SGD update, fused: W1 is\n\
             updated straight from the batch without forming dW1). The evaluation is\n\
             the per-epoch accuracy over all 60000 training and 10000 test images, timed 3 times after one\n\
@@ -34,6 +34,8 @@ pub static COMMAND: Command = Command {
 pub const WARMUP: usize = 50;
 /// Timed full evaluations (after one untimed).
 pub const EVAL_REPEATS: u32 = 3;
+/// Rounds of timed iterations; the fastest round is reported.
+pub const ROUNDS: usize = 3;
 
 /// One precision's figures, all in milliseconds.
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +97,7 @@ fn to_json(figures: &[Figures], iters: usize, data: &Dataset) -> serde_json::Val
 fn to_text(figures: &[Figures], iters: usize, data: &Dataset) -> String {
     let c = TrainConfig::default();
     let mut out = format!(
-        "TwoLayerNet {}-{}-{}, batch {}: {iters} timed iterations after {WARMUP} warm-up; \
+        "TwoLayerNet {}-{}-{}, batch {}: {iters} timed iterations after {WARMUP} warm-up, fastest of {ROUNDS} rounds; \
          evaluation = {} + {} images, mean of {EVAL_REPEATS}\n\n",
         data.input_size(),
         c.hidden,
@@ -124,7 +126,11 @@ fn to_text(figures: &[Figures], iters: usize, data: &Dataset) -> String {
 /// least a batch of training images (checked by the caller).
 fn measure<T: Float>(data: &Dataset, iters: usize) -> Figures {
     let clock = Instant::now();
-    let t = time_iterations::<T>(data, WARMUP, iters, || clock.elapsed().as_secs_f64() * 1e3);
+    // The fastest of ROUNDS rounds: this is a shared machine, and a slow spell only ever adds time.
+    let t = (0..ROUNDS)
+        .map(|_| time_iterations::<T>(data, WARMUP, iters, || clock.elapsed().as_secs_f64() * 1e3))
+        .min_by(|a, b| a.per_iter.total_cmp(&b.per_iter))
+        .expect("ROUNDS ≥ 1");
     let mut trainer =
         Trainer::<T>::new(TrainConfig::default(), data).expect("config validated against this data by the caller");
     std::hint::black_box(trainer.evaluate(data));
