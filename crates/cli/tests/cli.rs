@@ -353,6 +353,19 @@ mod train {
         assert!(f(&lines[1]["test_acc"]) >= 0.85, "{}", lines[1]);
     }
 
+    /// Batch 60000: every iteration is an epoch, so evaluations fall due faster than the
+    /// evaluation thread gets through them; training waits, and every one is printed, in order.
+    #[test]
+    fn an_evaluation_every_iteration_is_printed_in_order() {
+        let lines =
+            json_lines(descent_data(&["train", "--iters", "5", "--batch", "60000", "--precision", "f32", "--json"]));
+        assert_eq!(lines.len(), 6, "{lines:?}");
+        for (i, e) in lines[..5].iter().enumerate() {
+            assert_eq!((e["iter"].as_u64(), e["epoch"].as_u64()), (Some(i as u64), Some(i as u64)), "{e}");
+        }
+        assert_eq!(lines[5]["final"], true);
+    }
+
     #[test]
     fn text_prints_the_books_line_per_epoch() {
         let s = ok(descent_data(&["train", "--iters", "601"]));
