@@ -9,7 +9,7 @@ use crate::float::Float;
 use crate::idx::Dataset;
 use crate::rng::Rng;
 use crate::sparse::SparseRows;
-use crate::train::{TrainConfig, pixel_scale};
+use crate::train::{TrainConfig, draw_batch, pixel_scale};
 use crate::two_layer_net::{TwoLayerNet, Workspace};
 
 /// Milliseconds per iteration, in total and by part.
@@ -45,9 +45,8 @@ pub fn time_iterations<T: Float>(
     let mut ws = Workspace::new(b, hidden, output);
     let scale = pixel_scale::<T>();
     let mut x = SparseRows::<T>::with_capacity(b, b * input);
-    let (mut idx, mut labels) = (vec![0usize; b], vec![0usize; b]);
+    let mut labels = vec![0usize; b];
     let lr = T::from_f64(c.lr);
-    let lists = &data.train.nonzeros;
 
     let mut parts = [0.0f64; 3];
     let mut start = now_ms();
@@ -57,15 +56,7 @@ pub fn time_iterations<T: Float>(
             start = now_ms();
         }
         let t0 = now_ms();
-        for (i, l) in idx.iter_mut().zip(labels.iter_mut()) {
-            *i = rng.index(data.train.len());
-            *l = usize::from(data.train.labels[*i]);
-        }
-        core::hint::black_box(idx.iter().fold(0u32, |s, &i| s.wrapping_add(lists.touch(i))));
-        x.clear();
-        for &i in &idx {
-            x.push_list(lists.image(i), &scale);
-        }
+        draw_batch(&mut rng, &data.train, &scale, &mut labels, &mut x);
         let t1 = now_ms();
         net.forward_sparse(&x, &mut ws);
         core::hint::black_box(net.batch_loss(&mut ws, &labels, b));

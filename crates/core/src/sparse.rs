@@ -154,9 +154,7 @@ pub fn spmm<T: Float>(a: &SparseRows<T>, b: &[T], n: usize, c: &mut [T]) {
     for (r, c_row) in c.chunks_exact_mut(n.max(1)).take(m).enumerate() {
         c_row.fill(T::ZERO);
         let (idx, val) = a.row(r);
-        if let Some(&max) = idx.last() {
-            assert!((max as usize + 1) * n <= b.len(), "spmm: column {max} is past B's {} rows", b.len() / n.max(1));
-        }
+        check_columns(idx, b.len(), n, "spmm");
         sparse_row_times(idx, val, b, n, c_row);
     }
 }
@@ -170,14 +168,16 @@ pub fn spmm_tn_add<T: Float>(a: &SparseRows<T>, g: &[T], n: usize, b: &mut [T]) 
     assert!(g.len() >= m * n, "spmm_tn_add: G holds {} elements, needs {m}×{n}", g.len());
     for (r, g_row) in g.chunks_exact(n.max(1)).take(m).enumerate() {
         let (idx, val) = a.row(r);
-        if let Some(&max) = idx.last() {
-            assert!(
-                (max as usize + 1) * n <= b.len(),
-                "spmm_tn_add: column {max} is past B's {} rows",
-                b.len() / n.max(1)
-            );
-        }
+        check_columns(idx, b.len(), n, "spmm_tn_add");
         sparse_row_scatter(idx, val, g_row, b, n);
+    }
+}
+
+/// Panics unless the last (largest) column of a row names a row of B (`b_len`
+/// elements, rows of n).
+fn check_columns(idx: &[u32], b_len: usize, n: usize, what: &str) {
+    if let Some(&max) = idx.last() {
+        assert!((max as usize + 1) * n <= b_len, "{what}: column {max} is past B's {} rows", b_len / n.max(1));
     }
 }
 

@@ -249,6 +249,29 @@ pub fn gather<T: Float>(images: &Images, indices: impl IntoIterator<Item = usize
     }
 }
 
+/// Draws a mini-batch of `labels.len()` images of `split` with replacement
+/// (`np.random.choice`): `x` gets their nonzero pixels as p / 255 and `labels`
+/// their classes. The images are touched first, all of them, so that their
+/// cache misses overlap (see [`PixelLists::touch`]).
+pub(crate) fn draw_batch<T: Float>(
+    rng: &mut Rng,
+    split: &Split,
+    scale: &[T; 256],
+    labels: &mut [usize],
+    x: &mut SparseRows<T>,
+) {
+    for l in labels.iter_mut() {
+        *l = rng.index(split.len());
+    }
+    let lists = &split.nonzeros;
+    core::hint::black_box(labels.iter().fold(0u32, |s, &l| s.wrapping_add(lists.touch(l))));
+    x.clear();
+    for l in labels.iter_mut() {
+        x.push_list(lists.image(*l), scale);
+        *l = usize::from(split.labels[*l]);
+    }
+}
+
 /// A training run: the net, its optimiser state and its history.
 #[derive(Clone, Debug)]
 pub struct Trainer<T: Float> {
@@ -406,16 +429,7 @@ impl<T: Float> Trainer<T> {
         }
         self.check_data(data);
         let (b, i) = (self.config.batch_size, self.iter);
-        for l in self.batch_labels.iter_mut() {
-            *l = self.rng.index(self.train_size);
-        }
-        let lists = &data.train.nonzeros;
-        core::hint::black_box(self.batch_labels.iter().fold(0u32, |s, &l| s.wrapping_add(lists.touch(l))));
-        self.batch_x.clear();
-        for l in self.batch_labels.iter_mut() {
-            self.batch_x.push_list(data.train.nonzeros.image(*l), &self.scale);
-            *l = data.train.labels[*l] as usize;
-        }
+        draw_batch(&mut self.rng, &data.train, &self.scale, &mut self.batch_labels, &mut self.batch_x);
         self.net.forward_sparse(&self.batch_x, &mut self.ws);
         let loss = self.net.batch_loss(&mut self.ws, &self.batch_labels, b).to_f64();
         if !loss.is_finite() {
