@@ -8,7 +8,7 @@
 //! the evaluation sees exactly the training worker's weights.
 
 use descent_core::{EvalJob, Evaluation, Float, Labeled, Params, PixelLists, TwoLayerNet};
-use js_sys::{Array, Float32Array, Float64Array, Reflect};
+use js_sys::{Float32Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::js::{num, obj};
@@ -312,9 +312,4 @@ impl Evaluator {
     pub fn memory_bytes(&self) -> f64 {
         crate::memory_bytes()
     }
-}
-
-/// `[job, …]` as a JS array.
-pub fn jobs_array(jobs: Vec<JsValue>) -> Array {
-    jobs.into_iter().collect()
 }

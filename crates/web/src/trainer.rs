@@ -8,7 +8,7 @@ use js_sys::{Array, Float32Array};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{WebConfig, config_error};
-use crate::evaluator::{AnyJob, JsFloat, eval_from_js, eval_to_js, job_to_js, jobs_array};
+use crate::evaluator::{AnyJob, JsFloat, eval_from_js, eval_to_js, job_to_js};
 use crate::js::{Clock, now_ms, num, obj};
 
 /// The core trainer in either precision, behind one interface.
@@ -184,7 +184,7 @@ impl Trainer {
             ("memoryBytes", num(crate::memory_bytes())),
             ("losses", f32_array(&losses).into()),
             ("evals", evals_js.into()),
-            ("jobs", jobs_array(jobs).into()),
+            ("jobs", jobs.into_iter().collect::<Array>().into()),
         ]))
     }
 
