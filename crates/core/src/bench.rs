@@ -7,6 +7,7 @@ use alloc::vec;
 
 use crate::float::Float;
 use crate::idx::Dataset;
+use crate::panel::Panel;
 use crate::rng::Rng;
 use crate::sparse::SparseRows;
 use crate::train::{TrainConfig, draw_batch, pixel_scale};
@@ -42,6 +43,7 @@ pub fn time_iterations<T: Float>(
     let (input, hidden, output, b) = (data.input_size(), c.hidden, data.classes, c.batch_size);
     let mut rng = Rng::new(c.seed);
     let mut net = TwoLayerNet::<T>::new(input, hidden, output, c.weight_init_std, &mut rng);
+    let mut w1 = Panel::from_matrix(&net.params.w1);
     let mut ws = Workspace::new(b, hidden, output);
     let scale = pixel_scale::<T>();
     let mut x = SparseRows::<T>::with_capacity(b, b * input);
@@ -58,10 +60,10 @@ pub fn time_iterations<T: Float>(
         let t0 = now_ms();
         draw_batch(&mut rng, &data.train, &scale, &mut labels, &mut x);
         let t1 = now_ms();
-        net.forward_sparse(&x, &mut ws);
+        net.forward_panel(&w1, &x, &mut ws);
         core::hint::black_box(net.batch_loss(&mut ws, &labels, b));
         let t2 = now_ms();
-        net.backward_update_sparse(&x, &labels, &mut ws, lr);
+        net.backward_update_panel(&mut w1, &x, &labels, &mut ws, lr);
         let t3 = now_ms();
         for (p, d) in parts.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2]) {
             *p += d;

@@ -59,7 +59,7 @@ mod relaxed {
         n: usize,
         c_row: &mut [f32],
     ) {
-        // W is a multiple of 4 (0, 8, 16, 32 or 48): W / 4 vectors of sums.
+        // W is a multiple of 4 (0, 8, 16, 32, 48 or 52): W / 4 vectors of sums.
         let mut s = [f32x4_splat(0.0); W];
         let mut r = [0.0f32; R];
         for (&p, &v) in idx.iter().zip(val) {
@@ -214,6 +214,8 @@ fn for_blocks<K: Block>(n: usize, k: &mut K) {
             8..=15 => (8, run_rest::<K, 8>),
             16..=31 => (16, run_rest::<K, 16>),
             32..=47 => (32, run_rest::<K, 32>),
+            // 52 columns (a padded hidden layer of 50, see `panel`): 13 simd128 vectors in one pass.
+            52..=55 => (52, run_rest::<K, 52>),
             _ => (NB, run_rest::<K, NB>),
         };
         let rest = left - w;
@@ -226,45 +228,47 @@ fn for_blocks<K: Block>(n: usize, k: &mut K) {
     }
 }
 
-/// c_row += Σ_q val[q] · B[idx[q], ..]: the nonzeros of one row of A times B (k, n),
-/// each column block's sums held in registers over the whole list.
+/// c_row[..n] += Σ_q val[q] · B[idx[q], ..n]: the nonzeros of one row of A times
+/// B (k rows of `stride` elements, the first n used), each column block's sums
+/// held in registers over the whole list.
 #[inline(always)]
-pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], n: usize, c_row: &mut [T]) {
+pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], stride: usize, n: usize, c_row: &mut [T]) {
     struct Times<'a, T> {
         idx: &'a [u32],
         val: &'a [T],
         b: &'a [T],
-        n: usize,
+        stride: usize,
         c_row: &'a mut [T],
     }
     impl<T: Float> Block for Times<'_, T> {
         #[inline(always)]
         fn run<const W: usize, const R: usize>(&mut self, j: usize) {
-            add_block::<T, W, R>(j, self.idx, self.val, self.b, self.n, self.c_row);
+            add_block::<T, W, R>(j, self.idx, self.val, self.b, self.stride, self.c_row);
         }
     }
-    for_blocks(n, &mut Times { idx, val, b, n, c_row });
+    for_blocks(n, &mut Times { idx, val, b, stride, c_row });
 }
 
-/// B[idx[q], ..] += val[q] · g_row for every q: one row of G scattered into the
-/// rows of B (k, n) that the nonzeros of a row of A name. Summed over the rows
-/// of A, this is B ← B + Aᵀ·G without forming Aᵀ or the product.
+/// B[idx[q], ..n] += val[q] · g_row[..n] for every q: one row of G scattered into
+/// the rows of B (k rows of `stride` elements, the first n used) that the
+/// nonzeros of a row of A name. Summed over the rows of A, this is
+/// B ← B + Aᵀ·G without forming Aᵀ or the product.
 #[inline(always)]
-pub(crate) fn sparse_row_scatter<T: Float>(idx: &[u32], val: &[T], g_row: &[T], b: &mut [T], n: usize) {
+pub(crate) fn sparse_row_scatter<T: Float>(idx: &[u32], val: &[T], g_row: &[T], b: &mut [T], stride: usize, n: usize) {
     struct Scatter<'a, T> {
         idx: &'a [u32],
         val: &'a [T],
         g_row: &'a [T],
         b: &'a mut [T],
-        n: usize,
+        stride: usize,
     }
     impl<T: Float> Block for Scatter<'_, T> {
         #[inline(always)]
         fn run<const W: usize, const R: usize>(&mut self, j: usize) {
-            scatter_block::<T, W, R>(j, self.idx, self.val, self.g_row, self.b, self.n);
+            scatter_block::<T, W, R>(j, self.idx, self.val, self.g_row, self.b, self.stride);
         }
     }
-    for_blocks(n, &mut Scatter { idx, val, g_row, b, n });
+    for_blocks(n, &mut Scatter { idx, val, g_row, b, stride });
 }
 
 /// b[idx[q] * n + j ..][..W + R] += val[q] · g_row[j..j + W + R] for every q,
@@ -317,7 +321,7 @@ fn dense_row_times<T: Float>(k: usize, a: impl Fn(usize) -> T, b: &[T], n: usize
             cnt += (v != T::ZERO) as usize;
             p += 1;
         }
-        sparse_row_times(&idx[..cnt], &val[..cnt], b, n, c_row);
+        sparse_row_times(&idx[..cnt], &val[..cnt], b, n, n, c_row);
     }
 }
 

@@ -155,7 +155,7 @@ pub fn spmm<T: Float>(a: &SparseRows<T>, b: &[T], n: usize, c: &mut [T]) {
         c_row.fill(T::ZERO);
         let (idx, val) = a.row(r);
         check_columns(idx, b.len(), n, "spmm");
-        sparse_row_times(idx, val, b, n, c_row);
+        sparse_row_times(idx, val, b, n, n, c_row);
     }
 }
 
@@ -169,7 +169,7 @@ pub fn spmm_tn_add<T: Float>(a: &SparseRows<T>, g: &[T], n: usize, b: &mut [T]) 
     for (r, g_row) in g.chunks_exact(n.max(1)).take(m).enumerate() {
         let (idx, val) = a.row(r);
         check_columns(idx, b.len(), n, "spmm_tn_add");
-        sparse_row_scatter(idx, val, g_row, b, n);
+        sparse_row_scatter(idx, val, g_row, b, n, n);
     }
 }
 

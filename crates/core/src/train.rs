@@ -24,6 +24,7 @@ use core::ops::Range;
 use crate::error::{ConfigError, Error};
 use crate::float::Float;
 use crate::idx::{Dataset, Images, Split};
+use crate::panel::Panel;
 use crate::rng::Rng;
 use crate::sparse::{PixelLists, SparseRows};
 use crate::two_layer_net::{TwoLayerNet, Workspace, count_hits};
@@ -276,7 +277,13 @@ pub(crate) fn draw_batch<T: Float>(
 #[derive(Clone, Debug)]
 pub struct Trainer<T: Float> {
     config: TrainConfig,
+    /// The net. While training, its W1 lives in `w1` and this copy is brought
+    /// up to date only when it is read (see [`Trainer::sync`]).
     net: TwoLayerNet<T>,
+    /// W1 in the layout the training loop's products want ([`Panel`]).
+    w1: Panel<T>,
+    /// Whether `net.params.w1` holds what `w1` holds.
+    w1_synced: bool,
     ws: Workspace<T>,
     rng: Rng,
     scale: [T; 256],
@@ -330,6 +337,8 @@ impl<T: Float> Trainer<T> {
             evals: Vec::with_capacity(config.evaluations(train_size).min(1 << 12)),
             pending: None,
             diverged: None,
+            w1: Panel::from_matrix(&net.params.w1),
+            w1_synced: true,
             net,
             config,
         })
@@ -362,6 +371,9 @@ impl<T: Float> Trainer<T> {
     pub fn step_detached(&mut self, data: &Dataset) -> Result<DetachedStep<T>, Error> {
         let finished = if self.pending.is_some() { Some(self.finish_pending(data)) } else { None };
         let (iter, loss) = self.iterate(data)?;
+        if self.pending.is_some() {
+            self.sync();
+        }
         let job = self.pending.take().map(|p| EvalJob {
             net: self.net.clone(),
             iter: p.iter,
@@ -430,14 +442,16 @@ impl<T: Float> Trainer<T> {
         self.check_data(data);
         let (b, i) = (self.config.batch_size, self.iter);
         draw_batch(&mut self.rng, &data.train, &self.scale, &mut self.batch_labels, &mut self.batch_x);
-        self.net.forward_sparse(&self.batch_x, &mut self.ws);
+        self.net.forward_panel(&self.w1, &self.batch_x, &mut self.ws);
         let loss = self.net.batch_loss(&mut self.ws, &self.batch_labels, b).to_f64();
         if !loss.is_finite() {
             let e = Error::Diverged { iter: i, loss };
             self.diverged = Some(e.clone());
             return Err(e);
         }
-        self.net.backward_update_sparse(&self.batch_x, &self.batch_labels, &mut self.ws, T::from_f64(self.config.lr));
+        let lr = T::from_f64(self.config.lr);
+        self.net.backward_update_panel(&mut self.w1, &self.batch_x, &self.batch_labels, &mut self.ws, lr);
+        self.w1_synced = false;
         self.losses.push(loss);
         self.iter += 1;
         if i % self.iter_per_epoch == 0 {
@@ -449,6 +463,7 @@ impl<T: Float> Trainer<T> {
     /// Runs what is left of the pending evaluation in one go (on every core
     /// with the `std` feature: hit counts are integers, so the result is the same).
     fn finish_pending(&mut self, data: &Dataset) -> Evaluation {
+        self.sync();
         let p = self.pending.as_mut().expect("pending evaluation");
         let train_len = data.train.len();
         let (train_from, test_from) = (p.pos.min(train_len), p.pos.saturating_sub(train_len));
@@ -461,6 +476,7 @@ impl<T: Float> Trainer<T> {
     /// One block of the pending evaluation (train images first, then test);
     /// the finished evaluation once its last block is done.
     fn eval_next_block(&mut self, data: &Dataset) -> Option<Evaluation> {
+        self.sync();
         let pos = self.pending.as_ref().expect("pending evaluation").pos;
         let train_len = data.train.len();
         let (split, start) = if pos < train_len { (&data.train, pos) } else { (&data.test, pos - train_len) };
@@ -505,6 +521,7 @@ impl<T: Float> Trainer<T> {
         if count == 0 {
             return 0.0;
         }
+        self.sync();
         hits(&self.net, split, 0..count, &self.scale, &mut self.eval) as f64 / count as f64
     }
 
@@ -548,9 +565,21 @@ impl<T: Float> Trainer<T> {
         &self.evals
     }
 
-    /// The network.
-    pub fn net(&self) -> &TwoLayerNet<T> {
+    /// The network (its W1 first brought up to date from the training loop's copy).
+    pub fn net(&mut self) -> &TwoLayerNet<T> {
+        self.sync();
         &self.net
+    }
+
+    /// Copies W1 from the training loop's [`Panel`] into the net, if it
+    /// changed since the last copy: every read of the net goes through here
+    /// (evaluations, jobs, [`net`](Self::net)), which is about once an epoch,
+    /// so the iterations themselves never copy W1.
+    fn sync(&mut self) {
+        if !self.w1_synced {
+            self.w1.store(&mut self.net.params.w1);
+            self.w1_synced = true;
+        }
     }
 
     /// The config.

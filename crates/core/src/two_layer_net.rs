@@ -31,6 +31,7 @@ use crate::kernels::{gemm_nn, gemm_tn};
 use crate::losses::CEE_DELTA;
 use crate::matrix::{Matrix, argmax};
 use crate::numerical::numerical_gradient_in;
+use crate::panel::{self, Panel};
 use crate::rng::Rng;
 use crate::sparse::{SparseRows, spmm, spmm_tn_add};
 
@@ -39,6 +40,8 @@ use crate::sparse::{SparseRows, spmm, spmm_tn_add};
 enum Input<'a, T> {
     Dense(&'a [T]),
     Sparse(&'a SparseRows<T>),
+    /// Sparse rows, with W1 from a panel instead of `params.w1`.
+    Panel(&'a SparseRows<T>, &'a Panel<T>),
 }
 
 /// The four parameter tensors of a [`TwoLayerNet`], or their gradients.
@@ -264,6 +267,10 @@ impl<T: Float> TwoLayerNet<T> {
         match x {
             Input::Dense(x) => gemm_nn(n, i, h, &x[..n * i], self.params.w1.as_slice(), z1, false),
             Input::Sparse(x) => spmm(x, self.params.w1.as_slice(), h, z1),
+            Input::Panel(x, w1) => {
+                assert_eq!((w1.rows(), w1.cols()), (i, h), "forward_panel: W1 panel of another shape");
+                panel::spmm(x, w1, z1)
+            }
         }
         for row in z1.chunks_exact_mut(h) {
             for (v, &b) in row.iter_mut().zip(&self.params.b1) {
@@ -287,6 +294,12 @@ impl<T: Float> TwoLayerNet<T> {
     /// [`forward`](Self::forward) for a batch given as sparse rows.
     pub fn forward_sparse(&self, x: &SparseRows<T>, ws: &mut Workspace<T>) {
         self.forward_of(Input::Sparse(x), x.rows(), ws);
+    }
+
+    /// [`forward_sparse`](Self::forward_sparse) with W1 read from `w1` (a
+    /// [`Panel`], the training loop's copy) instead of `params.w1`.
+    pub fn forward_panel(&self, w1: &Panel<T>, x: &SparseRows<T>, ws: &mut Workspace<T>) {
+        self.forward_of(Input::Panel(x, w1), x.rows(), ws);
     }
 
     fn forward_of(&self, x: Input<'_, T>, n: usize, ws: &mut Workspace<T>) {
@@ -325,7 +338,7 @@ impl<T: Float> TwoLayerNet<T> {
         // dW1 = xᵀ·dz1 (I, H)
         match x {
             Input::Dense(x) => gemm_tn(i, n, h, &x[..n * i], dz1, g.w1.as_mut_slice(), false),
-            Input::Sparse(x) => {
+            Input::Sparse(x) | Input::Panel(x, _) => {
                 // xᵀ as sparse rows (one per pixel, batch rows increasing): the same sums in the same order.
                 x.transpose_into(i, &mut ws.xt);
                 spmm(&ws.xt, dz1, h, g.w1.as_mut_slice());
@@ -385,6 +398,30 @@ impl<T: Float> TwoLayerNet<T> {
     /// that the update needs are all skipped. This is the training loop's step.
     pub fn backward_update_sparse(&mut self, x: &SparseRows<T>, labels: &[usize], ws: &mut Workspace<T>, lr: T) {
         let (n, h) = (x.rows(), self.hidden_size());
+        self.update_head(n, labels, ws, lr);
+        spmm_tn_add(x, &ws.dz1[..n * h], h, self.params.w1.as_mut_slice());
+    }
+
+    /// [`backward_update_sparse`](Self::backward_update_sparse) with W1 in
+    /// `w1` (a [`Panel`], the training loop's copy), which is updated instead
+    /// of `params.w1`: the same sums, in the same order.
+    pub fn backward_update_panel(
+        &mut self,
+        w1: &mut Panel<T>,
+        x: &SparseRows<T>,
+        labels: &[usize],
+        ws: &mut Workspace<T>,
+        lr: T,
+    ) {
+        let (n, h) = (x.rows(), self.hidden_size());
+        assert_eq!((w1.rows(), w1.cols()), (self.input_size(), h), "backward_update_panel: W1 panel of another shape");
+        self.update_head(n, labels, ws, lr);
+        panel::spmm_tn_add(x, &ws.dz1[..n * h], w1);
+    }
+
+    /// Every gradient but dW1, then the update of W2, b2 and b1; leaves −η·dz1 in `ws.dz1`.
+    fn update_head(&mut self, n: usize, labels: &[usize], ws: &mut Workspace<T>, lr: T) {
+        let h = self.hidden_size();
         let mut g = core::mem::replace(&mut ws.g, Params::zeros(0, 0, 0));
         self.backward_head(n, labels, ws, &mut g.w2, &mut g.b2, &mut g.b1);
         for k in 1..4 {
@@ -393,11 +430,9 @@ impl<T: Float> TwoLayerNet<T> {
             }
         }
         ws.g = g;
-        let dz1 = &mut ws.dz1[..n * h];
-        for d in dz1.iter_mut() {
+        for d in ws.dz1[..n * h].iter_mut() {
             *d = -(lr * *d);
         }
-        spmm_tn_add(x, dz1, h, self.params.w1.as_mut_slice());
     }
 
     /// SGD: every parameter p ← p − η ∂L/∂p.

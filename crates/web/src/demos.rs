@@ -213,7 +213,7 @@ impl SimpleNetDemo {
 #[wasm_bindgen(js_name = gradientCheck)]
 pub fn gradient_check(images: &[u8], labels: &[u8], hidden: u32, seed: u32) -> Result<JsValue, JsError> {
     let input = 784;
-    if images.is_empty() || images.len() % input != 0 {
+    if images.is_empty() || !images.len().is_multiple_of(input) {
         return Err(JsError::new(&format!("images: expected a multiple of 784 pixels, got {}", images.len())));
     }
     let n = images.len() / input;

@@ -234,7 +234,7 @@ impl Evaluator {
     /// training set (`test` false) or the test set (`test` true).
     #[wasm_bindgen(js_name = addImages)]
     pub fn add_images(&mut self, test: bool, pixels: &[u8]) -> Result<(), JsError> {
-        if pixels.len() % self.pixel_count != 0 {
+        if !pixels.len().is_multiple_of(self.pixel_count) {
             return Err(JsError::new(&format!(
                 "pixels: {} bytes is not a whole number of {}-pixel images",
                 pixels.len(),

@@ -25,8 +25,8 @@ mod any_run {
         fn losses(&self) -> &[f64];
         fn evals(&self) -> &[Evaluation];
         fn evaluate(&mut self, data: &Dataset) -> (f64, f64);
-        fn predict(&self, image: &[u8]) -> Vec<f32>;
-        fn weights(&self) -> [Vec<f32>; 4];
+        fn predict(&mut self, image: &[u8]) -> Vec<f32>;
+        fn weights(&mut self) -> [Vec<f32>; 4];
         fn advance_detached(
             &mut self,
             data: &Dataset,
@@ -65,12 +65,12 @@ mod any_run {
         fn evaluate(&mut self, data: &Dataset) -> (f64, f64) {
             descent_core::Trainer::evaluate(self, data)
         }
-        fn predict(&self, image: &[u8]) -> Vec<f32> {
+        fn predict(&mut self, image: &[u8]) -> Vec<f32> {
             let scale = pixel_scale::<T>();
             let x = Matrix::from_vec(1, image.len(), image.iter().map(|&p| scale[p as usize]).collect());
             self.net().predict(&x).as_slice().iter().map(|v| v.to_f64() as f32).collect()
         }
-        fn weights(&self) -> [Vec<f32>; 4] {
+        fn weights(&mut self) -> [Vec<f32>; 4] {
             let p = &self.net().params;
             core::array::from_fn(|k| p.part(k).iter().map(|v| v.to_f64() as f32).collect())
         }
@@ -188,8 +188,8 @@ impl Trainer {
         ]))
     }
 
-    fn run_ref(&self) -> Result<&dyn Run, JsError> {
-        self.run.as_deref().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))
+    fn run_mut(&mut self) -> Result<&mut (dyn Run + 'static), JsError> {
+        self.run.as_deref_mut().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))
     }
 }
 
@@ -347,9 +347,9 @@ impl Trainer {
     }
 
     /// The 10 class probabilities for one 28×28 image of pixels 0..=255.
-    pub fn predict(&self, image: &[u8]) -> Result<Float32Array, JsError> {
-        let run = self.run_ref()?;
+    pub fn predict(&mut self, image: &[u8]) -> Result<Float32Array, JsError> {
         let want = self.data.as_ref().map_or(784, |d| d.input_size());
+        let run = self.run_mut()?;
         if image.len() != want {
             return Err(JsError::new(&format!("image: expected {want} pixels (28×28), got {}", image.len())));
         }
@@ -357,9 +357,8 @@ impl Trainer {
     }
 
     /// The weights: `{w1, b1, w2, b2}` as Float32Arrays (row-major), with `inputSize`, `hidden`, `output`.
-    pub fn weights(&self) -> Result<JsValue, JsError> {
-        let run = self.run_ref()?;
-        let [w1, b1, w2, b2] = run.weights();
+    pub fn weights(&mut self) -> Result<JsValue, JsError> {
+        let [w1, b1, w2, b2] = self.run_mut()?.weights();
         let input = self.data.as_ref().map_or(0, |d| d.input_size());
         Ok(obj(&[
             ("w1", f32_array(&w1).into()),

@@ -177,8 +177,8 @@ fn chunked_training_equals_one_run() {
         train_to_end(&mut chunked, 7);
         assert_eq!(chunked.iteration(), 200);
         assert_eq!(one.loss_history().to_vec(), chunked.loss_history().to_vec(), "{precision}");
-        let w = |t: &Trainer| get(&t.weights().unwrap(), "w2").dyn_into::<Float32Array>().unwrap().to_vec();
-        assert_eq!(w(&one), w(&chunked));
+        let w = |t: &mut Trainer| get(&t.weights().unwrap(), "w2").dyn_into::<Float32Array>().unwrap().to_vec();
+        assert_eq!(w(&mut one), w(&mut chunked));
         // reset: back to iteration 0, and the same seed replays the same losses
         chunked.reset().unwrap();
         assert_eq!(chunked.iteration(), 0);

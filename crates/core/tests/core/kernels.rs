@@ -236,3 +236,125 @@ fn pixel_lists_hold_each_images_nonzeros() {
         assert_eq!(a.row(i), b.row(i), "image {i}");
     }
 }
+
+/// The first layer's products on a [`Panel`] (rows padded to 64-byte lines,
+/// bands of rows, AVX-512 where the CPU has it) against the plain sparse ones
+/// and the naive references.
+mod panel {
+    use descent_core::kernels::naive;
+    use descent_core::panel::{self, Panel};
+    use descent_core::sparse::{spmm, spmm_tn_add};
+    use descent_core::train::pixel_scale;
+    use descent_core::{Float, Matrix, Rng, SparseRows};
+
+    fn bits<T: Float>(v: &[T]) -> Vec<u64> {
+        v.iter().map(|x| x.to_f64().to_bits()).collect()
+    }
+
+    /// For every width 1..=70 (one to five AVX-512 registers, the 52-column
+    /// simd128 pass and the wide fallback), batches of 1, 7 and 300 rows (past
+    /// the 256-row chunks of the banding) and W of 29 or 784 rows (one band or
+    /// several): both products, through the dispatcher (AVX-512 here when the
+    /// CPU has it) and the portable kernels, equal the plain sparse products
+    /// bit for bit, and the naive ones up to rounding; W's padding stays 0.
+    fn products_match<T: Float>(tol: f64) {
+        let mut rng = Rng::new(31);
+        let scale = pixel_scale::<T>();
+        for (m, k) in [(1, 29), (7, 29), (300, 29), (7, 784), (300, 784)] {
+            for n in (1..=70).filter(|&n| k == 29 || n % 7 == 1 || n == 50 || n == 52) {
+                let px: Vec<u8> =
+                    (0..m * k).map(|_| if rng.index(5) == 0 { 1 + rng.index(255) as u8 } else { 0 }).collect();
+                let a: Vec<T> = px.iter().map(|&p| scale[p as usize]).collect();
+                let mut x = SparseRows::default();
+                for row in px.chunks(k) {
+                    x.push_pixels(row, &scale);
+                }
+                let w = Matrix::from_vec(k, n, (0..k * n).map(|_| T::from_f64(rng.standard_normal())).collect());
+                let g: Vec<T> = (0..m * n).map(|_| T::from_f64(rng.standard_normal())).collect();
+                let p = Panel::from_matrix(&w);
+                assert_eq!(p.as_rows().as_ptr() as usize % 64, 0, "rows start on a line");
+                assert_eq!(p.stride() * core::mem::size_of::<T>() % 64, 0, "rows are whole lines");
+
+                // a1 = x·W
+                let mut plain = vec![T::ZERO; m * n];
+                spmm(&x, w.as_slice(), n, &mut plain);
+                let mut naive_c = vec![T::ZERO; m * n];
+                naive::gemm_nn(m, k, n, &a, w.as_slice(), &mut naive_c, false);
+                for portable in [false, true] {
+                    let mut got = vec![T::from_f64(f64::NAN); m * n];
+                    if portable {
+                        panel::spmm_portable(&x, &p, &mut got)
+                    } else {
+                        panel::spmm(&x, &p, &mut got)
+                    }
+                    assert_eq!(bits(&got), bits(&plain), "{} spmm m={m} k={k} n={n} portable={portable}", T::NAME);
+                    for (g, want) in got.iter().zip(&naive_c) {
+                        assert!(
+                            (g.to_f64() - want.to_f64()).abs() <= tol * (1.0 + want.to_f64().abs()),
+                            "spmm vs naive n={n}"
+                        );
+                    }
+                }
+
+                // W ← W + xᵀ·g
+                let mut plain_w = w.clone();
+                spmm_tn_add(&x, &g, n, plain_w.as_mut_slice());
+                let mut naive_w = w.clone();
+                naive::gemm_tn(k, m, n, &a, &g, naive_w.as_mut_slice(), true);
+                for portable in [false, true] {
+                    let mut q = p.clone();
+                    assert_eq!(q.as_rows().as_ptr() as usize % 64, 0, "a clone's rows start on a line");
+                    if portable {
+                        panel::spmm_tn_add_portable(&x, &g, &mut q)
+                    } else {
+                        panel::spmm_tn_add(&x, &g, &mut q)
+                    }
+                    let mut got = Matrix::zeros(k, n);
+                    q.store(&mut got);
+                    assert_eq!(
+                        bits(got.as_slice()),
+                        bits(plain_w.as_slice()),
+                        "{} spmm_tn_add m={m} k={k} n={n} portable={portable}",
+                        T::NAME
+                    );
+                    for (g, want) in got.as_slice().iter().zip(naive_w.as_slice()) {
+                        assert!(
+                            (g.to_f64() - want.to_f64()).abs() <= tol * m as f64 * (1.0 + want.to_f64().abs()),
+                            "spmm_tn_add vs naive n={n}"
+                        );
+                    }
+                    for row in q.as_rows().chunks(q.stride()) {
+                        assert!(row[n..].iter().all(|&v| v == T::ZERO), "padding stays 0 (n={n})");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn panel_products_match_f32() {
+        products_match::<f32>(1e-4);
+    }
+
+    #[test]
+    fn panel_products_match_f64() {
+        products_match::<f64>(1e-12);
+    }
+
+    #[test]
+    fn a_panel_round_trips_and_reshapes() {
+        let mut rng = Rng::new(3);
+        let m = Matrix::from_vec(5, 3, (0..15).map(|_| rng.standard_normal()).collect());
+        let mut p = Panel::from_matrix(&m);
+        assert_eq!((p.rows(), p.cols(), p.stride()), (5, 3, 8));
+        let mut out = Matrix::zeros(5, 3);
+        p.store(&mut out);
+        assert_eq!(out, m);
+        let bigger = Matrix::from_vec(2, 20, (0..40).map(f64::from).collect());
+        p.load(&bigger);
+        assert_eq!((p.rows(), p.cols(), p.stride()), (2, 20, 24));
+        let mut out = Matrix::zeros(2, 20);
+        p.store(&mut out);
+        assert_eq!(out, bigger);
+    }
+}

@@ -77,8 +77,8 @@ fn chunked_training_equals_one_long_run() {
 
 #[test]
 fn f32_and_f64_runs_of_one_seed_start_alike_and_agree() {
-    let a = Trainer::<f32>::new(short(200), mnist()).unwrap();
-    let b = Trainer::<f64>::new(short(200), mnist()).unwrap();
+    let mut a = Trainer::<f32>::new(short(200), mnist()).unwrap();
+    let mut b = Trainer::<f64>::new(short(200), mnist()).unwrap();
     for (x, y) in a.net().params.w1.as_slice().iter().zip(b.net().params.w1.as_slice()) {
         assert_eq!(*x, *y as f32);
     }
@@ -253,4 +253,51 @@ fn advancing_in_small_units_spreads_evaluations_and_changes_nothing() {
     assert_eq!(adv.evals(), run.evals());
     assert_eq!(seen, run.evals());
     assert_eq!(adv.net(), run.net());
+}
+
+/// The training loop's step on a [`Panel`] (W1 padded to whole cache lines,
+/// AVX-512 where the CPU has it) against the plain sparse step: the same
+/// sums in the same order, so the same weights to the bit, over 40 real batches.
+fn panel_step_equals_the_sparse_step<T: descent_core::Float>() {
+    use descent_core::train::pixel_scale;
+    use descent_core::{Matrix, Panel, Rng, SparseRows, TwoLayerNet, Workspace};
+    let d = mnist();
+    let scale = pixel_scale::<T>();
+    let mut rng = Rng::new(9);
+    let mut plain = TwoLayerNet::<T>::new(784, 50, 10, 0.01, &mut rng);
+    let mut paneled = plain.clone();
+    let mut w1 = Panel::from_matrix(&paneled.params.w1);
+    let lr = T::from_f64(0.1);
+    let (mut wa, mut wb) = (Workspace::new(100, 50, 10), Workspace::new(100, 50, 10));
+    let mut x = SparseRows::default();
+    for _ in 0..40 {
+        let picks: Vec<usize> = (0..100).map(|_| rng.index(60000)).collect();
+        let labels: Vec<usize> = picks.iter().map(|&i| d.train.labels[i] as usize).collect();
+        x.clear();
+        for &i in &picks {
+            x.push_list(d.train.nonzeros.image(i), &scale);
+        }
+        plain.forward_sparse(&x, &mut wa);
+        paneled.forward_panel(&w1, &x, &mut wb);
+        assert_eq!(wa.y, wb.y, "softmax outputs");
+        plain.backward_update_sparse(&x, &labels, &mut wa, lr);
+        paneled.backward_update_panel(&mut w1, &x, &labels, &mut wb, lr);
+    }
+    let mut out = Matrix::zeros(784, 50);
+    w1.store(&mut out);
+    assert_eq!(out, plain.params.w1, "W1");
+    assert_eq!(
+        (paneled.params.b1, paneled.params.w2, paneled.params.b2),
+        (plain.params.b1, plain.params.w2, plain.params.b2)
+    );
+}
+
+#[test]
+fn panel_step_equals_the_sparse_step_f32() {
+    panel_step_equals_the_sparse_step::<f32>();
+}
+
+#[test]
+fn panel_step_equals_the_sparse_step_f64() {
+    panel_step_equals_the_sparse_step::<f64>();
 }

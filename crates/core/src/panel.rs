@@ -1,0 +1,494 @@
+//! The first layer's weights in the layout its two sparse products want.
+//!
+//! Training spends most of its time in two products with W1 (784 × 50 for the
+//! book's net): a1 = x·W1, which reads one row of W1 for every nonzero pixel of
+//! the batch, and the update W1 ← W1 − η·xᵀ·dz1, which reads and writes one
+//! row for every nonzero pixel. Stored row after row, W1's rows are 200 bytes
+//! (f32), so most of them start inside a cache line and most vector loads and
+//! stores straddle two lines. A [`Panel`] pads each row to a whole number of
+//! 64-byte cache lines and starts the first one on a line boundary, so that
+//! every row is a few aligned vectors: 4 AVX-512 registers, or 13 simd128
+//! vectors for the 52 columns the page's wasm reads (50 rounded up to 4).
+//!
+//! Both products also walk W1 in bands of rows ([`BAND_BYTES`] each): for each
+//! band, every image's pixels inside it, then the next band. A band stays in
+//! the core's caches while all 100 images visit it.
+//!
+//! The sums are those of [`spmm`](crate::sparse::spmm) and
+//! [`spmm_tn_add`](crate::sparse::spmm_tn_add), in the same order for every
+//! element, so results are the same to the bit (tested). On x86-64 with
+//! AVX-512 (found at run time, `std` builds) the products run as AVX-512
+//! kernels; elsewhere as the portable register-blocked kernels of [`kernels`](crate::kernels).
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::float::Float;
+use crate::kernels::{sparse_row_scatter, sparse_row_times};
+use crate::matrix::Matrix;
+use crate::sparse::SparseRows;
+
+/// Most bytes of W1 visited by all the rows of a batch before the next band:
+/// about twice the 48 KB level-1 data cache of the machine this was tuned on
+/// (two bands for the book's f32 W1: measured best of 1, 2, 3, 4, 6 and 8).
+pub const BAND_BYTES: usize = 100 * 1024;
+
+/// A rows × cols row-major matrix whose rows are padded to whole 64-byte lines
+/// (`stride` elements apart), the first starting on a 64-byte boundary. The
+/// padding holds zeros.
+#[derive(Debug, Default)]
+pub struct Panel<T> {
+    rows: usize,
+    cols: usize,
+    stride: usize,
+    /// Where row 0 starts in `data` (the first 64-byte boundary).
+    start: usize,
+    data: Vec<T>,
+}
+
+impl<T: Float> Panel<T> {
+    /// Elements in a 64-byte line.
+    const LINE: usize = 64 / core::mem::size_of::<T>();
+
+    /// A rows × cols panel of zeros.
+    pub fn zeros(rows: usize, cols: usize) -> Self {
+        let stride = cols.div_ceil(Self::LINE) * Self::LINE;
+        // One line of slack so that row 0 can start on a boundary.
+        let data = vec![T::ZERO; rows * stride + Self::LINE];
+        let start = data.as_ptr().align_offset(64);
+        assert!(start < Self::LINE, "Panel: cannot align the rows");
+        Self { rows, cols, stride, start, data }
+    }
+
+    /// The panel holding `m`.
+    pub fn from_matrix(m: &Matrix<T>) -> Self {
+        let mut p = Self::zeros(m.rows(), m.cols());
+        p.load(m);
+        p
+    }
+
+    /// Copies `m` in (reshaping the panel if `m` has another shape).
+    pub fn load(&mut self, m: &Matrix<T>) {
+        if (m.rows(), m.cols()) != (self.rows, self.cols) {
+            *self = Self::zeros(m.rows(), m.cols());
+        }
+        let (cols, stride) = (self.cols, self.stride);
+        for (dst, src) in self.rows_mut().chunks_exact_mut(stride.max(1)).zip(m.as_slice().chunks_exact(cols.max(1))) {
+            dst[..cols].copy_from_slice(src);
+        }
+    }
+
+    /// Copies the panel out into `m`, which must have its shape.
+    pub fn store(&self, m: &mut Matrix<T>) {
+        assert_eq!((m.rows(), m.cols()), (self.rows, self.cols), "Panel::store: shapes differ");
+        let (cols, stride) = (self.cols, self.stride);
+        for (dst, src) in m.as_mut_slice().chunks_exact_mut(cols.max(1)).zip(self.as_rows().chunks_exact(stride.max(1)))
+        {
+            dst.copy_from_slice(&src[..cols]);
+        }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Elements from one row's start to the next's (a multiple of 64 bytes).
+    pub fn stride(&self) -> usize {
+        self.stride
+    }
+
+    /// The rows, `stride` elements each, padding included.
+    pub fn as_rows(&self) -> &[T] {
+        &self.data[self.start..self.start + self.rows * self.stride]
+    }
+
+    fn rows_mut(&mut self) -> &mut [T] {
+        let (s, len) = (self.start, self.rows * self.stride);
+        &mut self.data[s..s + len]
+    }
+
+    /// Rows per band: the rows split evenly into as few bands as keep each
+    /// within [`BAND_BYTES`] (two bands of 392 rows for the book's f32 W1).
+    fn band(&self) -> usize {
+        let bytes = self.rows * self.stride * core::mem::size_of::<T>();
+        self.rows.div_ceil(bytes.div_ceil(BAND_BYTES).max(1)).max(1)
+    }
+}
+
+/// A copy is aligned afresh (a derived `Clone` would copy the offset of the
+/// old allocation's first line into a new one).
+impl<T: Float> Clone for Panel<T> {
+    fn clone(&self) -> Self {
+        let mut p = Self::zeros(self.rows, self.cols);
+        p.rows_mut().copy_from_slice(self.as_rows());
+        p
+    }
+}
+
+/// The first position in `idx` (increasing) holding a value ≥ `x`: a binary
+/// search whose steps are conditional moves, not branches (a branchy search
+/// mispredicts about every other step, which cost more than the products
+/// gained from banding).
+#[inline(always)]
+fn lower_bound(idx: &[u32], x: u32) -> usize {
+    if idx.is_empty() {
+        return 0;
+    }
+    let (mut base, mut size) = (0, idx.len());
+    while size > 1 {
+        let half = size / 2;
+        base = if idx[base + half] < x { base + half } else { base };
+        size -= half;
+    }
+    base + usize::from(idx[base] < x)
+}
+
+/// Calls `f(r, s, e)` for every row r of `x` and every band of `band` rows of
+/// W (of `rows` in all), band after band, with `s..e` the range of row r's
+/// entries whose column lies in the band. Rows go in chunks of 256 (all bands
+/// for one chunk, then the next), so the entries reaching any one row of W
+/// still come in the order of x's rows.
+#[inline(always)]
+fn for_band_segments<T: Float>(x: &SparseRows<T>, rows: usize, band: usize, mut f: impl FnMut(usize, usize, usize)) {
+    const CHUNK: usize = 256;
+    let m = x.rows();
+    let mut cur = [0u32; CHUNK];
+    for r0 in (0..m).step_by(CHUNK) {
+        let r1 = (r0 + CHUNK).min(m);
+        cur[..r1 - r0].fill(0);
+        let mut lo = 0;
+        while lo < rows {
+            let hi = (lo + band).min(rows);
+            for r in r0..r1 {
+                let idx = x.row(r).0;
+                let s = cur[r - r0] as usize;
+                let e = if hi >= rows { idx.len() } else { s + lower_bound(&idx[s..], hi as u32) };
+                f(r, s, e);
+                cur[r - r0] = e as u32;
+            }
+            lo = hi;
+        }
+    }
+}
+
+fn check<T: Float>(x: &SparseRows<T>, w: &Panel<T>, other: usize, what: &str) {
+    let m = x.rows();
+    assert!(other >= m * w.cols, "{what}: {other} elements, needs {m}×{}", w.cols);
+    for r in 0..m {
+        if let Some(&max) = x.row(r).0.last() {
+            assert!((max as usize) < w.rows, "{what}: column {max} is past W's {} rows", w.rows);
+        }
+    }
+}
+
+/// C ← X·W for sparse X (m rows, columns < `w.rows()`) and C (m, `w.cols()`):
+/// [`spmm`](crate::sparse::spmm) on a panel, the same sums in the same order.
+pub fn spmm<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) {
+    check(x, w, c.len(), "panel::spmm");
+    let n = w.cols;
+    let c = &mut c[..x.rows() * n];
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if avx512::available() && avx512::spmm(x, w, c) {
+        return;
+    }
+    spmm_portable(x, w, c);
+}
+
+/// W ← W + Xᵀ·G for sparse X (m rows, columns < `w.rows()`) and G (m, `w.cols()`):
+/// [`spmm_tn_add`](crate::sparse::spmm_tn_add) on a panel, the same terms added
+/// to each element in the same order.
+pub fn spmm_tn_add<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<T>) {
+    check(x, w, g.len(), "panel::spmm_tn_add");
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if avx512::available() && avx512::spmm_tn_add(x, g, w) {
+        return;
+    }
+    spmm_tn_add_portable(x, g, w);
+}
+
+/// The portable [`spmm`]: whole rows, each row's columns padded to 4 so that
+/// simd128 reads only whole aligned vectors (the extra sums are dropped).
+#[doc(hidden)]
+pub fn spmm_portable<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) {
+    let (n, stride) = (w.cols, w.stride);
+    let wide = (n.div_ceil(4) * 4).min(stride);
+    let b = w.as_rows();
+    let mut sums = [T::ZERO; 64];
+    for (r, c_row) in c.chunks_exact_mut(n.max(1)).take(x.rows()).enumerate() {
+        let (idx, val) = x.row(r);
+        if wide <= sums.len() {
+            let s = &mut sums[..wide];
+            s.fill(T::ZERO);
+            sparse_row_times(idx, val, b, stride, wide, s);
+            c_row.copy_from_slice(&s[..n]);
+        } else {
+            c_row.fill(T::ZERO);
+            sparse_row_times(idx, val, b, stride, n, c_row);
+        }
+    }
+}
+
+/// The portable [`spmm_tn_add`], in bands of W's rows.
+#[doc(hidden)]
+pub fn spmm_tn_add_portable<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<T>) {
+    let (n, stride, band, rows) = (w.cols, w.stride, w.band(), w.rows);
+    let b = w.rows_mut();
+    for_band_segments(x, rows, band, |r, s, e| {
+        let (idx, val) = x.row(r);
+        sparse_row_scatter(&idx[s..e], &val[s..e], &g[r * n..(r + 1) * n], b, stride, n);
+    });
+}
+
+/// AVX-512 kernels for x86-64, chosen at run time.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod avx512 {
+    use core::any::TypeId;
+
+    use super::{Panel, for_band_segments};
+    use crate::float::Float;
+    use crate::sparse::SparseRows;
+
+    /// Whether this CPU runs AVX-512F (and the `DESCENT_NO_AVX512` variable is unset).
+    pub(super) fn available() -> bool {
+        use std::sync::OnceLock;
+        static YES: OnceLock<bool> = OnceLock::new();
+        *YES.get_or_init(|| is_x86_feature_detected!("avx512f") && std::env::var_os("DESCENT_NO_AVX512").is_none())
+    }
+
+    /// `s` as `&[U]` when T is U.
+    fn cast<T: 'static, U: 'static>(s: &[T]) -> Option<&[U]> {
+        // SAFETY: T and U are the same type.
+        (TypeId::of::<T>() == TypeId::of::<U>()).then(|| unsafe { &*(s as *const [T] as *const [U]) })
+    }
+
+    fn cast_mut<T: 'static, U: 'static>(s: &mut [T]) -> Option<&mut [U]> {
+        // SAFETY: T and U are the same type.
+        (TypeId::of::<T>() == TypeId::of::<U>()).then(|| unsafe { &mut *(s as *mut [T] as *mut [U]) })
+    }
+
+    /// Runs [`super::spmm`]; false if T is neither f32 nor f64 (never).
+    pub(super) fn spmm<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) -> bool {
+        c.fill(T::ZERO);
+        let (n, stride) = (w.cols, w.stride);
+        let b = w.as_rows();
+        for (r, c_row) in c.chunks_exact_mut(n.max(1)).take(x.rows()).enumerate() {
+            let (idx, val) = x.row(r);
+            if let (Some(val), Some(b), Some(c_row)) = (cast::<T, f32>(val), cast(b), cast_mut(c_row)) {
+                // SAFETY: AVX-512F is available (checked by the caller); every row
+                // named in idx is < w.rows (checked), so each load stays in `b`.
+                unsafe { f32s::times(idx, val, b, stride, c_row) }
+            } else if let (Some(val), Some(b), Some(c_row)) = (cast::<T, f64>(val), cast(b), cast_mut(c_row)) {
+                // SAFETY: as above.
+                unsafe { f64s::times(idx, val, b, stride, c_row) }
+            } else {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Runs [`super::spmm_tn_add`]; false if T is neither f32 nor f64 (never).
+    pub(super) fn spmm_tn_add<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<T>) -> bool {
+        let (n, stride, band, rows) = (w.cols, w.stride, w.band(), w.rows);
+        let b = w.rows_mut();
+        let mut ok = true;
+        for_band_segments(x, rows, band, |r, s, e| {
+            let (idx, val) = x.row(r);
+            let (idx, val, g_row) = (&idx[s..e], &val[s..e], &g[r * n..(r + 1) * n]);
+            if let (Some(val), Some(g_row), Some(b)) = (cast::<T, f32>(val), cast(g_row), cast_mut(&mut *b)) {
+                // SAFETY: as in `spmm`.
+                unsafe { f32s::scatter(idx, val, g_row, b, stride) }
+            } else if let (Some(val), Some(g_row), Some(b)) = (cast::<T, f64>(val), cast(g_row), cast_mut(&mut *b)) {
+                // SAFETY: as in `spmm`.
+                unsafe { f64s::scatter(idx, val, g_row, b, stride) }
+            } else {
+                ok = false;
+            }
+        });
+        ok
+    }
+
+    /// The kernels for one element type: `$t` in `$v` registers of `$lanes`.
+    macro_rules! kernels {
+        ($m:ident, $t:ty, $lanes:literal, $mask:ty, $set1:ident, $fmadd:ident, $load:ident, $store:ident,
+         $maskz_loadu:ident, $mask_storeu:ident) => {
+            pub(super) mod $m {
+                use core::arch::x86_64::*;
+
+                /// Vectors held in registers per pass (at most this many × lanes columns).
+                const V: usize = 8;
+
+                /// Mask of the first `k` (≤ lanes) lanes.
+                #[inline(always)]
+                fn first(k: usize) -> $mask {
+                    if k >= $lanes { <$mask>::MAX } else { ((1u32 << k) - 1) as $mask }
+                }
+
+                /// c_row += Σ_q val[q] · b[idx[q] * stride ..][..c_row.len()], each
+                /// column block's sums in registers, starting from c_row's values
+                /// (so a row done band by band adds its terms in the same order).
+                ///
+                /// # Safety
+                /// AVX-512F must be available; `b` holds every row named in `idx`
+                /// (`stride` elements each, 64-byte aligned, stride ≥ c_row.len()
+                /// rounded up to whole vectors).
+                #[target_feature(enable = "avx512f")]
+                pub(in super::super) unsafe fn times(
+                    idx: &[u32],
+                    val: &[$t],
+                    b: &[$t],
+                    stride: usize,
+                    c_row: &mut [$t],
+                ) {
+                    let n = c_row.len();
+                    let mut j = 0;
+                    while j < n {
+                        let nv = (n - j).div_ceil($lanes).min(V);
+                        // SAFETY: passed on from the caller.
+                        unsafe {
+                            match nv {
+                                1 => block::<1>(idx, val, b, stride, c_row, j),
+                                2 => block::<2>(idx, val, b, stride, c_row, j),
+                                3 => block::<3>(idx, val, b, stride, c_row, j),
+                                4 => block::<4>(idx, val, b, stride, c_row, j),
+                                5 => block::<5>(idx, val, b, stride, c_row, j),
+                                6 => block::<6>(idx, val, b, stride, c_row, j),
+                                7 => block::<7>(idx, val, b, stride, c_row, j),
+                                _ => block::<8>(idx, val, b, stride, c_row, j),
+                            }
+                        }
+                        j += nv * $lanes;
+                    }
+                }
+
+                #[target_feature(enable = "avx512f")]
+                #[inline]
+                unsafe fn block<const NV: usize>(
+                    idx: &[u32],
+                    val: &[$t],
+                    b: &[$t],
+                    stride: usize,
+                    c_row: &mut [$t],
+                    j: usize,
+                ) {
+                    let n = c_row.len();
+                    let c = c_row.as_mut_ptr();
+                    let bp = b.as_ptr();
+                    // SAFETY: lanes past n are masked off; rows are in `b` (caller).
+                    unsafe {
+                        let mut s: [_; NV] = core::array::from_fn(|l| {
+                            let at = j + l * $lanes;
+                            $maskz_loadu(first(n.saturating_sub(at)), c.add(at.min(n)))
+                        });
+                        for (&p, &v) in idx.iter().zip(val) {
+                            let row = bp.add(p as usize * stride + j);
+                            let vv = $set1(v);
+                            for l in 0..NV {
+                                s[l] = $fmadd(vv, $load(row.add(l * $lanes)), s[l]);
+                            }
+                        }
+                        for l in 0..NV {
+                            let at = j + l * $lanes;
+                            $mask_storeu(c.add(at.min(n)), first(n.saturating_sub(at)), s[l]);
+                        }
+                    }
+                }
+
+                /// b[idx[q] * stride ..][..g_row.len()] += val[q] · g_row for every q.
+                ///
+                /// # Safety
+                /// As for [`times`], with `b` writable.
+                #[target_feature(enable = "avx512f")]
+                pub(in super::super) unsafe fn scatter(
+                    idx: &[u32],
+                    val: &[$t],
+                    g_row: &[$t],
+                    b: &mut [$t],
+                    stride: usize,
+                ) {
+                    let n = g_row.len();
+                    let mut j = 0;
+                    while j < n {
+                        let nv = (n - j).div_ceil($lanes).min(V);
+                        // SAFETY: passed on from the caller.
+                        unsafe {
+                            match nv {
+                                1 => sblock::<1>(idx, val, g_row, b, stride, j),
+                                2 => sblock::<2>(idx, val, g_row, b, stride, j),
+                                3 => sblock::<3>(idx, val, g_row, b, stride, j),
+                                4 => sblock::<4>(idx, val, g_row, b, stride, j),
+                                5 => sblock::<5>(idx, val, g_row, b, stride, j),
+                                6 => sblock::<6>(idx, val, g_row, b, stride, j),
+                                7 => sblock::<7>(idx, val, g_row, b, stride, j),
+                                _ => sblock::<8>(idx, val, g_row, b, stride, j),
+                            }
+                        }
+                        j += nv * $lanes;
+                    }
+                }
+
+                #[target_feature(enable = "avx512f")]
+                #[inline]
+                unsafe fn sblock<const NV: usize>(
+                    idx: &[u32],
+                    val: &[$t],
+                    g_row: &[$t],
+                    b: &mut [$t],
+                    stride: usize,
+                    j: usize,
+                ) {
+                    let n = g_row.len();
+                    let g = g_row.as_ptr();
+                    let bp = b.as_mut_ptr();
+                    // SAFETY: lanes of g past n are masked off (read as 0, so the
+                    // padding of W's rows stays 0); rows are in `b` (caller).
+                    unsafe {
+                        let gv: [_; NV] = core::array::from_fn(|l| {
+                            let at = j + l * $lanes;
+                            $maskz_loadu(first(n.saturating_sub(at)), g.add(at.min(n)))
+                        });
+                        for (&p, &v) in idx.iter().zip(val) {
+                            let row = bp.add(p as usize * stride + j);
+                            let vv = $set1(v);
+                            for l in 0..NV {
+                                let at = row.add(l * $lanes);
+                                $store(at, $fmadd(vv, gv[l], $load(at)));
+                            }
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    kernels!(
+        f32s,
+        f32,
+        16,
+        __mmask16,
+        _mm512_set1_ps,
+        _mm512_fmadd_ps,
+        _mm512_load_ps,
+        _mm512_store_ps,
+        _mm512_maskz_loadu_ps,
+        _mm512_mask_storeu_ps
+    );
+    kernels!(
+        f64s,
+        f64,
+        8,
+        __mmask8,
+        _mm512_set1_pd,
+        _mm512_fmadd_pd,
+        _mm512_load_pd,
+        _mm512_store_pd,
+        _mm512_maskz_loadu_pd,
+        _mm512_mask_storeu_pd
+    );
+}
