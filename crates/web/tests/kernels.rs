@@ -74,3 +74,41 @@ fn dense_products_match_naive_on_odd_sizes() {
         close(&got, &want, &format!("C + Aᵀ·B {m}×{k}×{n}"));
     }
 }
+
+#[wasm_bindgen_test]
+fn panel_products_match_naive_at_every_width() {
+    // The training loop's W1 layout (rows padded to 64-byte lines, the update in
+    // bands of rows): widths 1..=70 cover the 52-column pass of 13 simd128
+    // vectors the book's 50 hidden units take, and W of 784 rows has two bands.
+    use descent_core::Matrix;
+    use descent_core::panel::{self, Panel};
+    let mut rng = Rng::new(33);
+    let scale = pixel_scale::<f32>();
+    for (m, k) in [(7, 29), (30, 784)] {
+        for n in (1..=70).filter(|&n| k == 29 || n == 50 || n == 52 || n == 70) {
+            let px = pixels(&mut rng, m, k);
+            let a: Vec<f32> = px.iter().map(|&p| scale[p as usize]).collect();
+            let mut rows = SparseRows::default();
+            for row in px.chunks(k) {
+                rows.push_pixels(row, &scale);
+            }
+            let w = Matrix::from_vec(k, n, (0..k * n).map(|_| rng.standard_normal() as f32).collect());
+            let p = Panel::from_matrix(&w);
+            let mut want = vec![0.0f32; m * n];
+            naive::gemm_nn(m, k, n, &a, w.as_slice(), &mut want, false);
+            let mut got = vec![f32::NAN; m * n];
+            panel::spmm(&rows, &p, &mut got);
+            close(&got, &want, &format!("panel x·W n={n}"));
+
+            let g: Vec<f32> = (0..m * n).map(|_| rng.standard_normal() as f32).collect();
+            let mut want = w.clone();
+            naive::gemm_tn(k, m, n, &a, &g, want.as_mut_slice(), true);
+            let mut q = p.clone();
+            panel::spmm_tn_add(&rows, &g, &mut q);
+            let mut got = Matrix::zeros(k, n);
+            q.store(&mut got);
+            close(got.as_slice(), want.as_slice(), &format!("panel W + xᵀ·G n={n}"));
+            assert!(q.as_rows().chunks(q.stride()).all(|r| r[n..].iter().all(|&v| v == 0.0)), "padding stays 0");
+        }
+    }
+}
