@@ -240,11 +240,15 @@ if (kernels) {
   out.push(`kernels (native, ${kernels.x_nnz} nonzeros in x, ${f(100 * kernels.x_density, 1)}%): ms per call, GFLOP/s dense-equivalent   (load ${loadAt('kernels')})`);
   const pick = (product, kernel, p) => kernels.results.find((r) => r.product === product && r.kernel === kernel && r.precision === p);
   for (const [product, kernel] of [
+    ['a1 = x·W1', 'panel::spmm (training)'],
+    ['a1 = x·W1', 'portable (no AVX-512)'],
     ['a1 = x·W1', 'sparse::spmm'],
     ['a1 = x·W1', 'kernels::gemm_nn (dense)'],
     ['a1 = x·W1', 'naive::gemm_nn'],
+    ['dW1 = xᵀ·dz1', 'panel::spmm_tn_add (training)'],
+    ['dW1 = xᵀ·dz1', 'portable (no AVX-512)'],
+    ['dW1 = xᵀ·dz1', 'spmm_tn_add (B += xᵀ·dz1)'],
     ['dW1 = xᵀ·dz1', 'transpose_into + spmm'],
-    ['dW1 = xᵀ·dz1', 'of which transpose_into'],
     ['dW1 = xᵀ·dz1', 'kernels::gemm_tn (dense)'],
     ['a2 = z1·W2', 'kernels::gemm_nn'],
     ['dW2 = z1ᵀ·dy', 'kernels::gemm_tn'],
@@ -255,7 +259,7 @@ if (kernels) {
       const r = pick(product, kernel, p);
       return r ? `${p} ${f(r.ms_per_call, 4)} ms ${r.gflops == null ? '' : f(r.gflops, 1) + ' GF/s'}` : `${p} —`;
     });
-    out.push(`  ${pad(product, 14)}${pad(kernel, 27)}${cells.map((c) => pad(c, 30)).join('')}`.trimEnd());
+    out.push(`  ${pad(product, 14)}${pad(kernel, 31)}${cells.map((c) => pad(c, 30)).join('')}`.trimEnd());
   }
 }
 out.push('');

@@ -24,9 +24,10 @@ use std::time::{Duration, Instant};
 
 use descent_core::idx::parse_images;
 use descent_core::kernels::{self, naive};
+use descent_core::panel::{self, Panel};
 use descent_core::sparse::{spmm, spmm_tn_add};
 use descent_core::train::pixel_scale;
-use descent_core::{Float, Rng, SparseRows};
+use descent_core::{Float, Matrix, Rng, SparseRows};
 
 // N = batch, I = input, H = hidden, O = output.
 const N: usize = 100;
@@ -205,6 +206,13 @@ fn measure<T: Float>(px: &Pixels, rows: &mut Vec<Row>) -> f64 {
     let mut p = Product { rows: &mut *rows, product, shape, precision, flops, n };
     p.add("sparse::spmm", nnz, time(|| spmm(black_box(&x), &w1, H, &mut c)));
     check(&c, &c_ref);
+    // What the training loop runs: W1 as a Panel (rows padded to 64-byte lines),
+    // with AVX-512 where the CPU has it, and the portable kernel beside it.
+    let w1_panel = Panel::from_matrix(&Matrix::from_vec(I, H, w1.clone()));
+    p.add("panel::spmm (training)", nnz, time(|| panel::spmm(black_box(&x), &w1_panel, &mut c)));
+    check(&c, &c_ref);
+    p.add("  portable (no AVX-512)", nnz, time(|| panel::spmm_portable(black_box(&x), &w1_panel, &mut c)));
+    check(&c, &c_ref);
     p.add(
         "kernels::gemm_nn (dense)",
         None,
@@ -244,6 +252,14 @@ fn measure<T: Float>(px: &Pixels, rows: &mut Vec<Row>) -> f64 {
     spmm_tn_add(black_box(&x), &dz1, H, &mut c);
     check(&c, &c_ref);
     p.add("spmm_tn_add (B += xᵀ·dz1)", nnz, time(|| spmm_tn_add(black_box(&x), &dz1, H, &mut c)));
+    // The same on a Panel, in bands of rows (what the training loop runs), then portable.
+    let mut b = Panel::<T>::zeros(I, H);
+    let mut out = Matrix::zeros(I, H);
+    panel::spmm_tn_add(black_box(&x), &dz1, &mut b);
+    b.store(&mut out);
+    check(out.as_slice(), &c_ref);
+    p.add("panel::spmm_tn_add (training)", nnz, time(|| panel::spmm_tn_add(black_box(&x), &dz1, &mut b)));
+    p.add("  portable (no AVX-512)", nnz, time(|| panel::spmm_tn_add_portable(black_box(&x), &dz1, &mut b)));
     p.add(
         "kernels::gemm_tn (dense)",
         None,
