@@ -20,6 +20,8 @@
 //      worker caches it (Cache API);
 //   2. the page is reloaded: a new worker, MNIST from the cache, as a returning
 //      visitor sees it; wait for data-ready and an enabled Start button;
+//      and for the worker's warm-up (throwaway iterations that get the engine's
+//      optimised code in, as happens while a reader reads the page);
 //   3. Start is clicked (in the page, so the click and the messages share one
 //      clock) and the run goes to its 'done' message.
 
@@ -282,6 +284,13 @@ async function main() {
       Object.fromEntries([...document.querySelectorAll('#settings input[name]')].map((i) => [i.name, i.value])),
     );
     result.pageSettings = fields;
+    // The worker's warm-up (throwaway iterations after data-ready until the engine's
+    // optimised code is in, see warmUp in www/worker.js): a reader takes longer
+    // than that to press Start. Recorded, and waited for (at most 10 s).
+    await page
+      .waitForFunction(() => Boolean(document.body.dataset.warm), null, { timeout: 10000 })
+      .catch(() => {});
+    result.warmUp = (await page.evaluate(() => document.body.dataset.warm)) ?? null;
     await sleep(500); // let the reload's work (compilation, GC) settle
 
     // 3. the run.
@@ -314,6 +323,9 @@ async function main() {
     result.end = ended;
     result.config = started?.config ?? null;
     result.messages = { progress: progress.length, eval: evals.length, total: run.length };
+    // Every progress message as [iteration, ms in the worker's train calls, ms since Start]:
+    // where the time went over the run (a slow start, a slow spell during evaluations).
+    result.progress = progress.map((m) => [m.iter, Math.round(m.elapsedMs * 10) / 10, Math.round((m.t - tStart) * 10) / 10]);
     result.startToStartedMs = started ? started.t - tStart : null;
     result.startToFirstProgressMs = progress.length ? progress[0].t - tStart : null;
     result.firstProgressIter = progress.length ? progress[0].iter : null;
@@ -372,7 +384,8 @@ async function main() {
         `ms/iteration ${f(result.msPerIter)} (elapsedMs/iter, evaluations included); ` +
           `training alone ≈ ${f(result.trainingOnly?.msPerIter)} over ${result.trainingOnly?.iters ?? 0} iterations`,
         `Start → first progress ${f(result.startToFirstProgressMs, 0)} ms (→ started ${f(result.startToStartedMs, 0)} ms); ` +
-          `MNIST from cache ${f(result.data.warmMs, 0)} ms, from the server ${f(result.data.coldMs, 0)} ms`,
+          `MNIST from cache ${f(result.data.warmMs, 0)} ms, from the server ${f(result.data.coldMs, 0)} ms; ` +
+          `warm-up before Start: ${result.warmUp ?? 'none reported'}`,
         `last evaluation (iter ${result.lastEvalIter}): train ${f(result.trainAcc, 4)}, test ${f(result.testAcc, 4)}; ` +
           `peak wasm memory ${result.peakMemoryBytes == null ? '— (not reported)' : f(result.peakMemoryBytes / 1e6, 1) + ' MB'}`,
         result.wasmIteration?.perIterMs != null

@@ -18,6 +18,7 @@
 //                   {type:'download', file, loaded, total}      bytes over all four files
 //                   {type:'data-ready', train, test, cached, ms}
 //                   {type:'data-error', file, message}
+//                   {type:'warm', iters, ms}    the engine's optimised code is in (see warmUp)
 //                   {type:'started', run, config}
 //                   {type:'progress', run, iter, iters, epoch, loss, itersPerSec, elapsedMs, losses}
 //                   {type:'eval', run, iter, epoch, trainAcc, testAcc, loss}
@@ -427,11 +428,69 @@ function prepareTrainer(d) {
     trainerKey = key;
   } catch {
     // Start will make one (and report what goes wrong then).
+    return;
   }
+  warmUp();
+}
+
+// ---------------------------------------------------------------------------
+// Warm-up
+// ---------------------------------------------------------------------------
+//
+// The engine first runs wasm code from its quick baseline compiler, and swaps in
+// the optimised code of a function only after that function has run a while in
+// the background's eyes. Measured here: a run's first ~150 iterations took
+// 4–6× as long as the rest, about 0.2 s lost at the start of every page load.
+// So once the data is here, the prepared trainer runs a few hundred throwaway
+// iterations in short slices, while the reader is still reading; a run that
+// starts meanwhile stops the warm-up at the next slice, and Start resets the
+// trainer to iteration 0 anyway (same seed, same run).
+
+/** Most throwaway iterations; the warm-up ends sooner once iterations run fast. */
+const WARM_ITERS = 400;
+/** Iterations per slice (a slice takes a few ms even before the code is optimised). */
+const WARM_SLICE = 8;
+let warm = null;
+
+/** `?warmup=off` on the worker's URL (passed on from the page's): no warm-up (for the tests). */
+const warmupOff = new URL(self.location.href).searchParams.get('warmup') === 'off';
+
+function warmUp() {
+  if (warmupOff) return;
+  warm = { done: 0, firstPerIter: null, t0: performance.now() };
+  setTimeout(warmStep, 0);
+}
+
+function warmStep() {
+  const w = warm;
+  if (!w || run || fatal || !trainer) {
+    warm = null;
+    return;
+  }
+  const t0 = performance.now();
+  let ran = 0;
+  try {
+    const r = wasm('Trainer.trainDetached', () => trainer.trainDetached(WARM_SLICE));
+    ran = Math.max(0, (r && r.iter) - w.done);
+    w.done = (r && r.iter) || w.done;
+  } catch {
+    warm = null; // a real run will report whatever this was
+    return;
+  }
+  const perIter = ran > 0 ? (performance.now() - t0) / ran : null;
+  if (perIter != null && ran >= WARM_SLICE && w.firstPerIter == null) w.firstPerIter = perIter;
+  const fast = perIter != null && ran >= WARM_SLICE && w.firstPerIter != null && perIter < w.firstPerIter / 3;
+  if (fast || w.done >= WARM_ITERS) {
+    warm = null;
+    post({ type: 'warm', iters: w.done, ms: Math.round(performance.now() - w.t0) });
+    return;
+  }
+  setTimeout(warmStep, 0);
 }
 
 async function startRun(id, config) {
   stopLoop();
+  warm = null;
   run = null;
   const d = await loadData();
   if (!d || fatal) {

@@ -39,6 +39,10 @@ export class CanvasView {
     this.height = 0;
     this.frame = 0;
     this.draws = 0;
+    /** Least time between two redraws asked for by invalidate() (0: every frame). */
+    this.minInterval = 0;
+    this.lastRender = -Infinity;
+    this.timer = 0;
 
     this.resizeObserver = new ResizeObserver((entries) => this.onResize(entries[entries.length - 1]));
     try {
@@ -90,14 +94,28 @@ export class CanvasView {
     this.render(); // resizing clears the canvas: draw now, not a frame later
   }
 
-  /** Schedules a redraw on the next animation frame (coalesced). */
+  /**
+   * Schedules a redraw on the next animation frame (coalesced), or, with a
+   * `minInterval`, no sooner than that many ms after the last one: a chart fed
+   * by a training run at 20 messages a second then redraws a few times a second,
+   * and leaves the CPU to training (a canvas redraw is not cheap where the
+   * browser rasterises in software).
+   */
   invalidate() {
-    if (!this.frame) {
+    if (this.frame || this.timer) return;
+    const wait = this.lastRender + this.minInterval - performance.now();
+    const draw = () => {
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
         this.render();
       });
-    }
+    };
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = 0;
+        draw();
+      }, wait);
+    } else draw();
   }
 
   render() {
@@ -105,6 +123,11 @@ export class CanvasView {
       cancelAnimationFrame(this.frame);
       this.frame = 0;
     }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = 0;
+    }
+    this.lastRender = performance.now();
     const { ctx, canvas } = this;
     if (this.width <= 0 || this.height <= 0) return;
     ctx.setTransform(canvas.width / this.width, 0, 0, canvas.height / this.height, 0, 0);
@@ -122,6 +145,7 @@ export class CanvasView {
     this.schemeQuery.removeEventListener('change', this.onScheme);
     this.dprQuery.removeEventListener('change', this.onDpr);
     if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.timer) clearTimeout(this.timer);
   }
 }
 

@@ -114,7 +114,12 @@ const accView = accuracyChart($('acc-chart'), {
     return Math.floor((iters - 1) / perEpoch); // evaluations at 0, perEpoch, … below iters
   },
 });
-el.first1000.addEventListener('change', () => lossView.invalidate());
+// A run posts progress 20 times a second; the charts follow at most 5 times a
+// second (a canvas redraw costs the main thread more than a progress bar does,
+// and on a 2-core machine that time comes out of training).
+lossView.minInterval = 200;
+accView.minInterval = 200;
+el.first1000.addEventListener('change', () => lossView.render());
 
 // ---------------------------------------------------------------------------
 // The worker
@@ -138,6 +143,9 @@ function spawnWorker() {
   // ?evals=inline keeps the per-epoch evaluations in the training worker (see worker.js).
   const evals = new URLSearchParams(location.search).get('evals');
   if (evals) url.searchParams.set('evals', evals);
+  // ?warmup=off skips the worker's warm-up after the data arrives (see worker.js).
+  const warmup = new URLSearchParams(location.search).get('warmup');
+  if (warmup) url.searchParams.set('warmup', warmup);
   worker = new Worker(url, { type: 'module', name: 'descent-trainer' });
   const w = worker;
   w.onmessage = (e) => {
@@ -226,6 +234,11 @@ function handleMessage(msg) {
       state.total = msg.total || state.total;
       if (state.data !== 'loading') state.data = 'loading';
       scheduleUI();
+      break;
+
+    case 'warm':
+      // The wasm code is optimised (throwaway iterations after the data came): runs start at full speed.
+      document.body.dataset.warm = `${msg.iters} iterations, ${msg.ms} ms`;
       break;
 
     case 'data-ready':
