@@ -10,7 +10,7 @@ use crate::idx::Dataset;
 use crate::panel::Panel;
 use crate::rng::Rng;
 use crate::sparse::SparseRows;
-use crate::train::{TrainConfig, draw_batch, pixel_scale};
+use crate::train::{Batches, TrainConfig, pixel_scale};
 use crate::two_layer_net::{TwoLayerNet, Workspace};
 
 /// Milliseconds per iteration, in total and by part.
@@ -44,6 +44,7 @@ pub fn time_iterations<T: Float>(
     let mut rng = Rng::new(c.seed);
     let mut net = TwoLayerNet::<T>::new(input, hidden, output, c.weight_init_std, &mut rng);
     let mut w1 = Panel::from_matrix(&net.params.w1);
+    let mut batches = Batches::new(rng, b);
     let mut ws = Workspace::new(b, hidden, output);
     let scale = pixel_scale::<T>();
     let mut x = SparseRows::<T>::with_capacity(b, b * input);
@@ -58,7 +59,7 @@ pub fn time_iterations<T: Float>(
             start = now_ms();
         }
         let t0 = now_ms();
-        draw_batch(&mut rng, &data.train, &scale, &mut labels, &mut x);
+        batches.draw(&data.train, &scale, &mut labels, &mut x);
         let t1 = now_ms();
         net.forward_panel(&w1, &x, &mut ws);
         core::hint::black_box(net.batch_loss(&mut ws, &labels, b));

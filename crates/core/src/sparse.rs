@@ -308,6 +308,34 @@ impl PixelLists {
         sum
     }
 
+    /// Asks the CPU to bring image `i`'s lists towards its caches (into L2)
+    /// without waiting for them: a hint, which changes no result. The trainer
+    /// asks for the next batch's images while the current batch trains, so that
+    /// drawing it finds them close. A no-op where there is no prefetch
+    /// instruction (wasm), or off x86-64.
+    #[inline]
+    pub fn prefetch(&self, i: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use core::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
+            const LINE: usize = 64;
+            let (s, e) = (self.offsets[i], self.offsets[i + 1]);
+            let (cols, pixels) = (self.cols[s..e].as_ptr() as *const i8, self.pixels[s..e].as_ptr() as *const i8);
+            // SAFETY: prefetching is a hint and never faults; every address is in (or one line
+            // past the start of) the slices above. SSE is part of x86-64.
+            unsafe {
+                for off in (0..(e - s) * 2).step_by(LINE) {
+                    _mm_prefetch::<_MM_HINT_T1>(cols.add(off));
+                }
+                for off in (0..e - s).step_by(LINE) {
+                    _mm_prefetch::<_MM_HINT_T1>(pixels.add(off));
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = i;
+    }
+
     /// Nonzero pixels over all images.
     pub fn nnz(&self) -> usize {
         self.cols.len()

@@ -250,26 +250,57 @@ pub fn gather<T: Float>(images: &Images, indices: impl IntoIterator<Item = usize
     }
 }
 
-/// Draws a mini-batch of `labels.len()` images of `split` with replacement
-/// (`np.random.choice`): `x` gets their nonzero pixels as p / 255 and `labels`
-/// their classes. The images are touched first, all of them, so that their
-/// cache misses overlap (see [`PixelLists::touch`]).
-pub(crate) fn draw_batch<T: Float>(
-    rng: &mut Rng,
-    split: &Split,
-    scale: &[T; 256],
-    labels: &mut [usize],
-    x: &mut SparseRows<T>,
-) {
-    for l in labels.iter_mut() {
-        *l = rng.index(split.len());
+/// The mini-batches of a run: `labels.len()` images of a split drawn with
+/// replacement (`np.random.choice`) from the run's generator, one batch after
+/// another. Each batch's indices are drawn one batch ahead, and its images'
+/// memory asked for ([`PixelLists::prefetch`]) while the batch before it
+/// trains; the generator gives the same indices in the same order as drawing
+/// each batch when it is needed, so the run is the same.
+#[derive(Clone, Debug)]
+pub(crate) struct Batches {
+    rng: Rng,
+    /// The next batch's image indices, once drawn.
+    next: Vec<usize>,
+    drawn: bool,
+}
+
+impl Batches {
+    pub(crate) fn new(rng: Rng, batch: usize) -> Self {
+        Self { rng, next: vec![0; batch], drawn: false }
     }
-    let lists = &split.nonzeros;
-    core::hint::black_box(labels.iter().fold(0u32, |s, &l| s.wrapping_add(lists.touch(l))));
-    x.clear();
-    for l in labels.iter_mut() {
-        x.push_list(lists.image(*l), scale);
-        *l = usize::from(split.labels[*l]);
+
+    /// The next batch: `x` gets its images' nonzero pixels as p / 255 and
+    /// `labels` their classes. Its images are touched first, all of them, so
+    /// that any cache misses overlap (see [`PixelLists::touch`]); then the
+    /// batch after it is drawn and its images prefetched.
+    pub(crate) fn draw<T: Float>(
+        &mut self,
+        split: &Split,
+        scale: &[T; 256],
+        labels: &mut [usize],
+        x: &mut SparseRows<T>,
+    ) {
+        let lists = &split.nonzeros;
+        if !self.drawn {
+            self.draw_indices(split);
+        }
+        core::hint::black_box(self.next.iter().fold(0u32, |s, &i| s.wrapping_add(lists.touch(i))));
+        x.clear();
+        for (l, &i) in labels.iter_mut().zip(&self.next) {
+            x.push_list(lists.image(i), scale);
+            *l = usize::from(split.labels[i]);
+        }
+        self.draw_indices(split);
+        for &i in &self.next {
+            lists.prefetch(i);
+        }
+    }
+
+    fn draw_indices(&mut self, split: &Split) {
+        for i in self.next.iter_mut() {
+            *i = self.rng.index(split.len());
+        }
+        self.drawn = true;
     }
 }
 
@@ -285,7 +316,7 @@ pub struct Trainer<T: Float> {
     /// Whether `net.params.w1` holds what `w1` holds.
     w1_synced: bool,
     ws: Workspace<T>,
-    rng: Rng,
+    batches: Batches,
     scale: [T; 256],
     batch_x: SparseRows<T>,
     batch_labels: Vec<usize>,
@@ -321,7 +352,7 @@ impl<T: Float> Trainer<T> {
         let b = config.batch_size;
         Ok(Self {
             ws: Workspace::new(b, hidden, output),
-            rng,
+            batches: Batches::new(rng, b),
             scale: pixel_scale(),
             // capacity for every pixel: no reallocation, whatever the images
             batch_x: SparseRows::with_capacity(b, b * input),
@@ -441,7 +472,7 @@ impl<T: Float> Trainer<T> {
         }
         self.check_data(data);
         let (b, i) = (self.config.batch_size, self.iter);
-        draw_batch(&mut self.rng, &data.train, &self.scale, &mut self.batch_labels, &mut self.batch_x);
+        self.batches.draw(&data.train, &self.scale, &mut self.batch_labels, &mut self.batch_x);
         self.net.forward_panel(&self.w1, &self.batch_x, &mut self.ws);
         let loss = self.net.batch_loss(&mut self.ws, &self.batch_labels, b).to_f64();
         if !loss.is_finite() {
