@@ -28,6 +28,8 @@ pub struct SparseRows<T> {
     val: Vec<T>,
     /// Scratch for [`SparseRows::transpose_into`], kept to avoid allocating per call.
     next: Vec<u32>,
+    /// One past the largest column of any row (0 when there are no entries).
+    width: u32,
 }
 
 impl<T: Float> Default for SparseRows<T> {
@@ -41,12 +43,28 @@ impl<T: Float> SparseRows<T> {
     pub fn with_capacity(rows: usize, nnz: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
-        Self { offsets, idx: vec![0; nnz], val: vec![T::ZERO; nnz], next: Vec::new() }
+        Self { offsets, idx: vec![0; nnz], val: vec![T::ZERO; nnz], next: Vec::new(), width: 0 }
     }
 
     /// Removes every row, keeping the memory.
     pub fn clear(&mut self) {
         self.offsets.truncate(1);
+        self.width = 0;
+    }
+
+    /// One past the largest column of any row (0 without entries): what a
+    /// product checks its operand against once, instead of row by row.
+    pub fn width(&self) -> usize {
+        self.width as usize
+    }
+
+    /// Ends the row whose entries run up to `end` (columns increase along a row).
+    fn end_row(&mut self, end: usize) {
+        let start = self.nnz();
+        if end > start {
+            self.width = self.width.max(self.idx[end - 1] + 1);
+        }
+        self.offsets.push(end as u32);
     }
 
     /// Makes room for `extra` more entries after the stored ones.
@@ -85,7 +103,7 @@ impl<T: Float> SparseRows<T> {
             val[n] = scale[p as usize];
             n += 1;
         });
-        self.offsets.push((start + n) as u32);
+        self.end_row(start + n);
     }
 
     /// Appends one image given as its nonzero list (from [`PixelLists::image`]).
@@ -97,7 +115,7 @@ impl<T: Float> SparseRows<T> {
             *i = j as u32;
             *v = scale[p as usize];
         }
-        self.offsets.push((start + cols.len()) as u32);
+        self.end_row(start + cols.len());
     }
 
     /// Appends one dense row, keeping its nonzeros.
@@ -112,7 +130,7 @@ impl<T: Float> SparseRows<T> {
                 n += 1;
             }
         }
-        self.offsets.push(n as u32);
+        self.end_row(n);
     }
 
     /// Writes the transpose into `out`, as `cols` rows: row j lists (r, v) for
@@ -121,6 +139,7 @@ impl<T: Float> SparseRows<T> {
     pub fn transpose_into(&self, cols: usize, out: &mut SparseRows<T>) {
         out.offsets.clear();
         out.offsets.resize(cols + 1, 0);
+        out.width = if self.nnz() > 0 { self.rows() as u32 } else { 0 };
         for &j in &self.idx[..self.nnz()] {
             out.offsets[j as usize + 1] += 1;
         }

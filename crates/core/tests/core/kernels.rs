@@ -342,6 +342,46 @@ mod panel {
     }
 
     #[test]
+    fn sparse_rows_know_their_width() {
+        let scale = pixel_scale::<f32>();
+        let mut x = SparseRows::<f32>::default();
+        assert_eq!(x.width(), 0);
+        x.push_pixels(&[0, 3, 0, 0], &scale);
+        x.push_pixels(&[0, 0, 0, 0], &scale);
+        assert_eq!(x.width(), 2);
+        x.push_list((&[0, 6][..], &[1, 2][..]), &scale);
+        x.push_dense(&[0.0, 0.5]);
+        assert_eq!(x.width(), 7);
+        let mut t = SparseRows::default();
+        x.transpose_into(7, &mut t);
+        assert_eq!((t.rows(), t.width()), (7, 4));
+        x.clear();
+        assert_eq!(x.width(), 0);
+    }
+
+    /// The AVX-512 kernels load W's rows without bounds checks, so a column
+    /// past W must be refused before any of them runs.
+    #[test]
+    #[should_panic(expected = "panel::spmm: column 29 is past W's 29 rows")]
+    fn a_column_past_the_panel_is_refused() {
+        let scale = pixel_scale::<f32>();
+        let mut x = SparseRows::<f32>::default();
+        x.push_pixels(&[9; 30], &scale);
+        let p = Panel::<f32>::zeros(29, 50);
+        panel::spmm(&x, &p, &mut vec![0.0; 50]);
+    }
+
+    #[test]
+    #[should_panic(expected = "panel::spmm_tn_add: column 29 is past W's 29 rows")]
+    fn a_column_past_the_panel_is_refused_by_the_update() {
+        let scale = pixel_scale::<f32>();
+        let mut x = SparseRows::<f32>::default();
+        x.push_pixels(&[9; 30], &scale);
+        let mut p = Panel::<f32>::zeros(29, 50);
+        panel::spmm_tn_add(&x, &[0.0; 50], &mut p);
+    }
+
+    #[test]
     fn a_panel_round_trips_and_reshapes() {
         let mut rng = Rng::new(3);
         let m = Matrix::from_vec(5, 3, (0..15).map(|_| rng.standard_normal()).collect());
