@@ -368,7 +368,7 @@ mod panel {
         let mut x = SparseRows::<f32>::default();
         x.push_pixels(&[9; 30], &scale);
         let p = Panel::<f32>::zeros(29, 50);
-        panel::spmm(&x, &p, &mut vec![0.0; 50]);
+        panel::spmm(&x, &p, &mut [0.0; 50]);
     }
 
     #[test]
