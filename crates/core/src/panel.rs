@@ -309,6 +309,27 @@ mod avx512 {
         ok
     }
 
+    /// Runs `$call` (an expression of the block's first column `$j`, with `NV`
+    /// in scope as the block's number of vectors, a constant) for the column
+    /// blocks of at most `$most` vectors of `$lanes` that cover columns 0..n.
+    macro_rules! for_blocks {
+        ($n:expr, $lanes:expr, $most:expr, |$j:ident| $call:expr) => {
+            for_blocks!(@ $n, $lanes, $most, $j, $call, 1 2 3 4 5 6 7)
+        };
+        (@ $n:expr, $lanes:expr, $most:expr, $j:ident, $call:expr, $($k:literal)*) => {{
+            let n = $n;
+            let mut $j = 0;
+            while $j < n {
+                let nv = (n - $j).div_ceil($lanes).min($most);
+                match nv {
+                    $($k => { const NV: usize = $k; $call })*
+                    _ => { const NV: usize = $most; $call }
+                }
+                $j += nv * $lanes;
+            }
+        }};
+    }
+
     /// The kernels for one element type: `$t` in `$v` registers of `$lanes`.
     macro_rules! kernels {
         ($m:ident, $t:ty, $lanes:literal, $mask:ty, $zero:ident, $set1:ident, $fmadd:ident, $load:ident, $store:ident,
@@ -340,25 +361,8 @@ mod avx512 {
                     stride: usize,
                     c_row: &mut [$t],
                 ) {
-                    let n = c_row.len();
-                    let mut j = 0;
-                    while j < n {
-                        let nv = (n - j).div_ceil($lanes).min(V);
-                        // SAFETY: passed on from the caller.
-                        unsafe {
-                            match nv {
-                                1 => block::<1>(idx, val, b, stride, c_row, j),
-                                2 => block::<2>(idx, val, b, stride, c_row, j),
-                                3 => block::<3>(idx, val, b, stride, c_row, j),
-                                4 => block::<4>(idx, val, b, stride, c_row, j),
-                                5 => block::<5>(idx, val, b, stride, c_row, j),
-                                6 => block::<6>(idx, val, b, stride, c_row, j),
-                                7 => block::<7>(idx, val, b, stride, c_row, j),
-                                _ => block::<8>(idx, val, b, stride, c_row, j),
-                            }
-                        }
-                        j += nv * $lanes;
-                    }
+                    // SAFETY: passed on from the caller.
+                    for_blocks!(c_row.len(), $lanes, V, |j| unsafe { block::<NV>(idx, val, b, stride, c_row, j) });
                 }
 
                 #[target_feature(enable = "avx512f")]
@@ -403,25 +407,8 @@ mod avx512 {
                     b: &mut [$t],
                     stride: usize,
                 ) {
-                    let n = g_row.len();
-                    let mut j = 0;
-                    while j < n {
-                        let nv = (n - j).div_ceil($lanes).min(V);
-                        // SAFETY: passed on from the caller.
-                        unsafe {
-                            match nv {
-                                1 => sblock::<1>(idx, val, g_row, b, stride, j),
-                                2 => sblock::<2>(idx, val, g_row, b, stride, j),
-                                3 => sblock::<3>(idx, val, g_row, b, stride, j),
-                                4 => sblock::<4>(idx, val, g_row, b, stride, j),
-                                5 => sblock::<5>(idx, val, g_row, b, stride, j),
-                                6 => sblock::<6>(idx, val, g_row, b, stride, j),
-                                7 => sblock::<7>(idx, val, g_row, b, stride, j),
-                                _ => sblock::<8>(idx, val, g_row, b, stride, j),
-                            }
-                        }
-                        j += nv * $lanes;
-                    }
+                    // SAFETY: passed on from the caller.
+                    for_blocks!(g_row.len(), $lanes, V, |j| unsafe { sblock::<NV>(idx, val, g_row, b, stride, j) });
                 }
 
                 #[target_feature(enable = "avx512f")]
