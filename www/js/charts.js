@@ -97,7 +97,7 @@ export class CanvasView {
   /**
    * Schedules a redraw on the next animation frame (coalesced), or, with a
    * `minInterval`, no sooner than that many ms after the last one: a chart fed
-   * by a training run at 20 messages a second then redraws a few times a second,
+   * by a training run at 10 messages a second then redraws a few times a second,
    * and leaves the CPU to training (a canvas redraw is not cheap where the
    * browser rasterises in software).
    */

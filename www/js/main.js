@@ -114,7 +114,7 @@ const accView = accuracyChart($('acc-chart'), {
     return Math.floor((iters - 1) / perEpoch); // evaluations at 0, perEpoch, … below iters
   },
 });
-// A run posts progress 20 times a second; the charts follow at most 5 times a
+// A run posts progress 10 times a second; the charts follow at most 5 times a
 // second (a canvas redraw costs the main thread more than a progress bar does,
 // and on a 2-core machine that time comes out of training).
 lossView.minInterval = 200;

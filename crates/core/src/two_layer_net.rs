@@ -261,6 +261,12 @@ impl<T: Float> TwoLayerNet<T> {
         self.logits_of(Input::Sparse(x), x.rows(), z1, a2);
     }
 
+    /// [`logits_sparse`](Self::logits_sparse) with W1 read from `w1` (a
+    /// [`Panel`]) instead of `params.w1`: the same sums, so the same logits.
+    pub fn logits_panel(&self, w1: &Panel<T>, x: &SparseRows<T>, z1: &mut [T], a2: &mut [T]) {
+        self.logits_of(Input::Panel(x, w1), x.rows(), z1, a2);
+    }
+
     fn logits_of(&self, x: Input<'_, T>, n: usize, z1: &mut [T], a2: &mut [T]) {
         let (i, h, o) = (self.input_size(), self.hidden_size(), self.output_size());
         let (z1, a2) = (&mut z1[..n * h], &mut a2[..n * o]);
