@@ -234,10 +234,24 @@ pub fn spmm_portable<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) {
 #[doc(hidden)]
 pub fn spmm_tn_add_portable<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<T>) {
     let (n, stride, band, rows) = (w.cols, w.stride, w.band(), w.rows);
+    // As in the forward product, each row of G padded with zeros to a multiple
+    // of 4 columns (so the padding of W stays 0): whole simd128 vectors only.
+    let wide = (n.div_ceil(4) * 4).min(stride);
+    let mut padded = [T::ZERO; 64];
     let b = w.rows_mut();
+    let mut last = usize::MAX;
     for_band_segments(x, rows, band, |r, s, e| {
         let (idx, val) = x.row(r);
-        sparse_row_scatter(&idx[s..e], &val[s..e], &g[r * n..(r + 1) * n], b, stride, n);
+        let g_row = &g[r * n..(r + 1) * n];
+        if wide <= padded.len() {
+            if last != r {
+                padded[..n].copy_from_slice(g_row);
+                last = r;
+            }
+            sparse_row_scatter(&idx[s..e], &val[s..e], &padded[..wide], b, stride, wide);
+        } else {
+            sparse_row_scatter(&idx[s..e], &val[s..e], g_row, b, stride, n);
+        }
     });
 }
 
