@@ -471,10 +471,12 @@ function warmStep() {
   }
   const t0 = performance.now();
   let ran = 0;
+  let ended = false;
   try {
-    const r = wasm('Trainer.trainDetached', () => trainer.trainDetached(WARM_SLICE));
+    const r = wasm('Trainer.trainDetached', () => trainer.trainDetached(Math.min(WARM_SLICE, WARM_ITERS - w.done)));
     ran = Math.max(0, (r && r.iter) - w.done);
     w.done = (r && r.iter) || w.done;
+    ended = !r || Boolean(r.done) || Boolean(r.diverged);
   } catch {
     warm = null; // a real run will report whatever this was
     return;
@@ -482,7 +484,8 @@ function warmStep() {
   const perIter = ran > 0 ? (performance.now() - t0) / ran : null;
   if (perIter != null && ran >= WARM_SLICE && w.firstPerIter == null) w.firstPerIter = perIter;
   const fast = perIter != null && ran >= WARM_SLICE && w.firstPerIter != null && perIter < w.firstPerIter / 3;
-  if (fast || w.done >= WARM_ITERS) {
+  // Also stop when the trainer cannot go on (a tiny run ended, or no progress at all).
+  if (fast || w.done >= WARM_ITERS || ended || ran === 0) {
     warm = null;
     post({ type: 'warm', iters: w.done, ms: Math.round(performance.now() - w.t0) });
     return;

@@ -114,9 +114,10 @@ const accView = accuracyChart($('acc-chart'), {
     return Math.floor((iters - 1) / perEpoch); // evaluations at 0, perEpoch, … below iters
   },
 });
-// A run posts progress 10 times a second; the charts follow at most 5 times a
-// second (a canvas redraw costs the main thread more than a progress bar does,
-// and on a 2-core machine that time comes out of training).
+// A run posts progress 10 times a second; these two charts redraw at most 5
+// times a second, run or not (a canvas redraw costs the main thread more than a
+// progress bar does, and on a 2-core machine that time comes out of training).
+// Resizes and the "first 1000" switch redraw at once.
 lossView.minInterval = 200;
 accView.minInterval = 200;
 el.first1000.addEventListener('change', () => lossView.render());

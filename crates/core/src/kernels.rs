@@ -201,7 +201,7 @@ fn run_rest<K: Block, const W: usize>(k: &mut K, j: usize, rest: usize) {
 /// Covers columns 0..n in register blocks of [`NB`], then 32, 16, 8 or 4;
 /// whatever is left (fewer than 8 columns) rides along with the last block, so
 /// a row of the hidden layer's 50 columns is one pass of 48 + 2 over the
-/// nonzeros. Every pass is a chain of dependent multiply-adds per register
+/// nonzeros (a padded row of 52, see `panel`, one pass of 13 vectors). Every pass is a chain of dependent multiply-adds per register
 /// (or a stream of loads and stores), so fewer, wider passes are what makes this fast.
 #[inline(always)]
 fn for_blocks<K: Block>(n: usize, k: &mut K) {

@@ -10,15 +10,20 @@
 //! every row is a few aligned vectors: 4 AVX-512 registers, or 13 simd128
 //! vectors for the 52 columns the page's wasm reads (50 rounded up to 4).
 //!
-//! Both products also walk W1 in bands of rows ([`BAND_BYTES`] each): for each
-//! band, every image's pixels inside it, then the next band. A band stays in
-//! the core's caches while all 100 images visit it.
+//! The update walks W1 in bands of rows ([`BAND_BYTES`] each): for each band,
+//! every image's pixels inside it, then the next band. A band stays in the
+//! core's caches while all 100 images visit it. (Banding the forward product
+//! measured no gain.)
 //!
-//! The sums are those of [`spmm`](crate::sparse::spmm) and
-//! [`spmm_tn_add`](crate::sparse::spmm_tn_add), in the same order for every
-//! element, so results are the same to the bit (tested). On x86-64 with
-//! AVX-512 (found at run time, `std` builds) the products run as AVX-512
-//! kernels; elsewhere as the portable register-blocked kernels of [`kernels`](crate::kernels).
+//! The terms are those of [`spmm`](crate::sparse::spmm) and
+//! [`spmm_tn_add`](crate::sparse::spmm_tn_add), added in the same order for
+//! every element. Natively (with FMA, as this workspace builds) the results
+//! are the same to the bit (tested). In the relaxed-SIMD wasm build the last
+//! columns of a row may round differently, as whole vectors here and as
+//! scalars there; the training loop and every evaluation use the panel, so
+//! they agree with each other. On x86-64 with AVX-512 (found at run time,
+//! `std` builds) the products run as AVX-512 kernels; elsewhere as the
+//! portable register-blocked kernels of [`kernels`](crate::kernels).
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -52,9 +57,14 @@ impl<T: Float> Panel<T> {
 
     /// A rows × cols panel of zeros.
     pub fn zeros(rows: usize, cols: usize) -> Self {
-        let stride = cols.div_ceil(Self::LINE) * Self::LINE;
-        // One line of slack so that row 0 can start on a boundary.
-        let data = vec![T::ZERO; rows * stride + Self::LINE];
+        let stride = cols.div_ceil(Self::LINE).checked_mul(Self::LINE);
+        // One line of slack so that row 0 can start on a boundary. An impossible
+        // size panics here rather than wrapping (the AVX-512 kernels trust it).
+        let len = stride.and_then(|s| rows.checked_mul(s)).and_then(|n| n.checked_add(Self::LINE));
+        let (Some(stride), Some(len)) = (stride, len) else {
+            panic!("Panel: {rows} × {cols} is too large");
+        };
+        let data = vec![T::ZERO; len];
         let start = data.as_ptr().align_offset(64);
         assert!(start < Self::LINE, "Panel: cannot align the rows");
         Self { rows, cols, stride, start, data }
@@ -179,7 +189,7 @@ fn for_band_segments<T: Float>(x: &SparseRows<T>, rows: usize, band: usize, mut 
 
 fn check<T: Float>(x: &SparseRows<T>, w: &Panel<T>, other: usize, what: &str) {
     let m = x.rows();
-    assert!(other >= m * w.cols, "{what}: {other} elements, needs {m}×{}", w.cols);
+    assert!(m.checked_mul(w.cols).is_some_and(|need| other >= need), "{what}: {other} elements, needs {m}×{}", w.cols);
     assert!(x.width() <= w.rows, "{what}: column {} is past W's {} rows", x.width().saturating_sub(1), w.rows);
 }
 
@@ -264,11 +274,18 @@ mod avx512 {
     use crate::float::Float;
     use crate::sparse::SparseRows;
 
-    /// Whether this CPU runs AVX-512F (and the `DESCENT_NO_AVX512` variable is unset).
+    /// Whether this CPU runs AVX-512F (and the `DESCENT_NO_AVX512` variable is
+    /// unset). Only in builds with FMA compiled in (as this workspace's
+    /// `.cargo/config.toml` asks): the portable kernels then fuse their
+    /// multiply-adds too, so both paths round alike; without it they do not.
     pub(super) fn available() -> bool {
         use std::sync::OnceLock;
         static YES: OnceLock<bool> = OnceLock::new();
-        *YES.get_or_init(|| is_x86_feature_detected!("avx512f") && std::env::var_os("DESCENT_NO_AVX512").is_none())
+        *YES.get_or_init(|| {
+            cfg!(target_feature = "fma")
+                && is_x86_feature_detected!("avx512f")
+                && std::env::var_os("DESCENT_NO_AVX512").is_none()
+        })
     }
 
     /// `s` as `&[U]` when T is U.

@@ -58,11 +58,12 @@ impl<T: Float> SparseRows<T> {
         self.width as usize
     }
 
-    /// Ends the row whose entries run up to `end` (columns increase along a row).
+    /// Ends the row whose entries run up to `end`. The width takes the row's
+    /// largest column, whatever the order: the panel kernels' bounds rest on it.
     fn end_row(&mut self, end: usize) {
         let start = self.nnz();
-        if end > start {
-            self.width = self.width.max(self.idx[end - 1] + 1);
+        if let Some(&max) = self.idx[start..end].iter().max() {
+            self.width = self.width.max(max + 1);
         }
         self.offsets.push(end as u32);
     }
@@ -108,6 +109,7 @@ impl<T: Float> SparseRows<T> {
 
     /// Appends one image given as its nonzero list (from [`PixelLists::image`]).
     pub fn push_list(&mut self, (cols, pixels): (&[u16], &[u8]), scale: &[T; 256]) {
+        assert_eq!(cols.len(), pixels.len(), "push_list: {} columns and {} pixels", cols.len(), pixels.len());
         let start = self.nnz();
         self.reserve_entries(cols.len());
         for ((i, v), (&j, &p)) in self.idx[start..].iter_mut().zip(&mut self.val[start..]).zip(cols.iter().zip(pixels))

@@ -512,7 +512,7 @@ impl<T: Float> Trainer<T> {
         let train_len = data.train.len();
         let (split, start) = if pos < train_len { (&data.train, pos) } else { (&data.test, pos - train_len) };
         let n = EVAL_BLOCK.min(split.len() - start);
-        let hits = self.eval.hits(&self.net, Labeled::of(split), start, n, &self.scale);
+        let hits = self.eval.hits(&self.net, &self.w1, Labeled::of(split), start, n, &self.scale);
         let p = self.pending.as_mut().expect("pending evaluation");
         if pos < train_len {
             p.train_hits += hits;
@@ -647,28 +647,37 @@ impl<T: Float> EvalBuffers<T> {
         }
     }
 
-    /// Correct predictions among images `start..start + n` of `split` (n ≤ [`EVAL_BLOCK`]).
-    fn hits(&mut self, net: &TwoLayerNet<T>, set: Labeled<'_>, start: usize, n: usize, scale: &[T; 256]) -> usize {
+    /// Correct predictions among images `start..start + n` of `split` (n ≤
+    /// [`EVAL_BLOCK`]), W1 read from `w1` (a [`Panel`] of `net`'s W1): every
+    /// evaluation, inline or not, goes through the training loop's kernels, so
+    /// all of them round alike in every build.
+    fn hits(
+        &mut self,
+        net: &TwoLayerNet<T>,
+        w1: &Panel<T>,
+        set: Labeled<'_>,
+        start: usize,
+        n: usize,
+        scale: &[T; 256],
+    ) -> usize {
         self.gather(set, start, n, scale);
-        net.logits_sparse(&self.x, &mut self.z1, &mut self.logits);
+        net.logits_panel(w1, &self.x, &mut self.z1, &mut self.logits);
         count_hits(&self.logits[..net.output_size() * n], net.output_size(), &set.labels[start..start + n])
     }
 
     /// Correct predictions among images `range` of `split`, block by block,
-    /// with W1 copied once into a [`Panel`] (the training loop's faster
-    /// layout; the same sums, so the same predictions).
+    /// with W1 copied once into this buffer's own [`Panel`].
     fn hits_in(&mut self, net: &TwoLayerNet<T>, set: Labeled<'_>, range: Range<usize>, scale: &[T; 256]) -> usize {
-        self.w1.load(&net.params.w1);
-        let o = net.output_size();
+        let mut w1 = core::mem::take(&mut self.w1);
+        w1.load(&net.params.w1);
         let mut total = 0;
         let mut start = range.start;
         while start < range.end {
             let n = EVAL_BLOCK.min(range.end - start);
-            self.gather(set, start, n, scale);
-            net.logits_panel(&self.w1, &self.x, &mut self.z1, &mut self.logits);
-            total += count_hits(&self.logits[..n * o], o, &set.labels[start..start + n]);
+            total += self.hits(net, &w1, set, start, n, scale);
             start += n;
         }
+        self.w1 = w1;
         total
     }
 }

@@ -357,6 +357,22 @@ mod panel {
         assert_eq!((t.rows(), t.width()), (7, 4));
         x.clear();
         assert_eq!(x.width(), 0);
+        // Columns out of order: the width is the row's largest, not its last.
+        x.push_list((&[5, 0][..], &[1, 1][..]), &scale);
+        assert_eq!(x.width(), 6);
+    }
+
+    #[test]
+    #[should_panic(expected = "push_list: 2 columns and 1 pixels")]
+    fn a_list_of_columns_and_pixels_of_two_lengths_is_refused() {
+        let mut x = SparseRows::<f32>::default();
+        x.push_list((&[1, 2][..], &[9][..]), &pixel_scale::<f32>());
+    }
+
+    #[test]
+    #[should_panic(expected = "is too large")]
+    fn an_impossible_panel_is_refused() {
+        let _ = Panel::<f32>::zeros(1 << 60, 16);
     }
 
     /// The AVX-512 kernels load W's rows without bounds checks, so a column
