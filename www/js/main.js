@@ -120,6 +120,11 @@ const accView = accuracyChart($('acc-chart'), {
 // Resizes and the "first 1000" switch redraw at once.
 lossView.minInterval = 200;
 accView.minInterval = 200;
+/** When a run stops (done, paused, diverged), its final state is drawn at once. */
+function drawChartsNow() {
+  lossView.render();
+  accView.render();
+}
 el.first1000.addEventListener('change', () => lossView.render());
 
 // ---------------------------------------------------------------------------
@@ -310,6 +315,7 @@ function handleMessage(msg) {
       if (!mine(msg)) return;
       state.run = 'paused';
       setStatus(`Paused at iteration ${fmt.int(state.iter)} of ${fmt.int(state.iters)}${lossText()}.`, 'paused');
+      drawChartsNow();
       scheduleUI();
       break;
 
@@ -327,6 +333,7 @@ function handleMessage(msg) {
       const accs = msg.testAcc != null ? ` Test accuracy ${fmt.acc(msg.testAcc)} (train ${fmt.acc(msg.trainAcc)}).` : '';
       setStatus(`Done: ${fmt.int(msg.iter)} iterations in ${fmt.duration(msg.elapsedMs)}.${accs}`, 'done');
       log(`done · ${fmt.int(msg.iter)} iterations in ${fmt.duration(msg.elapsedMs)} (${fmt.rate(msg.itersPerSec)} it/s)`);
+      drawChartsNow();
       scheduleUI();
       break;
     }
@@ -338,7 +345,7 @@ function handleMessage(msg) {
       showRunError(msg.message, { restart: false, kind: 'diverged' });
       setStatus(`Diverged at iteration ${fmt.int(state.iter)}: the loss is not a finite number.`, 'diverged');
       log(`diverged · ${msg.message}`);
-      lossView.invalidate();
+      drawChartsNow();
       scheduleUI();
       break;
 
