@@ -184,9 +184,10 @@ impl<T: Float> EvalJob<T> {
     pub fn run_on(&self, train: Labeled<'_>, test: Labeled<'_>) -> Evaluation {
         let net = &self.net;
         let scale = pixel_scale::<T>();
+        let w1 = Panel::from_matrix(&net.params.w1);
         let mut bufs = EvalBuffers::new(net.input_size(), net.hidden_size(), net.output_size());
-        let train_hits = bufs.hits_in(net, train, 0..train.len(), &scale);
-        let test_hits = bufs.hits_in(net, test, 0..test.len(), &scale);
+        let train_hits = bufs.hits_in(net, &w1, train, 0..train.len(), &scale);
+        let test_hits = bufs.hits_in(net, &w1, test, 0..test.len(), &scale);
         Evaluation {
             iter: self.iter,
             epoch: self.epoch,
@@ -309,7 +310,7 @@ impl Batches {
 pub struct Trainer<T: Float> {
     config: TrainConfig,
     /// The net. While training, its W1 lives in `w1` and this copy is brought
-    /// up to date only when it is read (see [`Trainer::sync`]).
+    /// up to date only when the whole net is read (see [`Trainer::sync`]).
     net: TwoLayerNet<T>,
     /// W1 in the layout the training loop's products want ([`Panel`]).
     w1: Panel<T>,
@@ -494,12 +495,12 @@ impl<T: Float> Trainer<T> {
     /// Runs what is left of the pending evaluation in one go (on every core
     /// with the `std` feature: hit counts are integers, so the result is the same).
     fn finish_pending(&mut self, data: &Dataset) -> Evaluation {
-        self.sync();
         let p = self.pending.as_mut().expect("pending evaluation");
         let train_len = data.train.len();
         let (train_from, test_from) = (p.pos.min(train_len), p.pos.saturating_sub(train_len));
-        p.train_hits += hits(&self.net, &data.train, train_from..train_len, &self.scale, &mut self.eval);
-        p.test_hits += hits(&self.net, &data.test, test_from..data.test.len(), &self.scale, &mut self.eval);
+        let (net, w1) = (&self.net, &self.w1);
+        p.train_hits += hits(net, w1, &data.train, train_from..train_len, &self.scale, &mut self.eval);
+        p.test_hits += hits(net, w1, &data.test, test_from..data.test.len(), &self.scale, &mut self.eval);
         p.pos = train_len + data.test.len();
         self.complete(data)
     }
@@ -507,7 +508,6 @@ impl<T: Float> Trainer<T> {
     /// One block of the pending evaluation (train images first, then test);
     /// the finished evaluation once its last block is done.
     fn eval_next_block(&mut self, data: &Dataset) -> Option<Evaluation> {
-        self.sync();
         let pos = self.pending.as_ref().expect("pending evaluation").pos;
         let train_len = data.train.len();
         let (split, start) = if pos < train_len { (&data.train, pos) } else { (&data.test, pos - train_len) };
@@ -552,8 +552,7 @@ impl<T: Float> Trainer<T> {
         if count == 0 {
             return 0.0;
         }
-        self.sync();
-        hits(&self.net, split, 0..count, &self.scale, &mut self.eval) as f64 / count as f64
+        hits(&self.net, &self.w1, split, 0..count, &self.scale, &mut self.eval) as f64 / count as f64
     }
 
     /// Iterations completed.
@@ -603,9 +602,9 @@ impl<T: Float> Trainer<T> {
     }
 
     /// Copies W1 from the training loop's [`Panel`] into the net, if it
-    /// changed since the last copy: every read of the net goes through here
-    /// (evaluations, jobs, [`net`](Self::net)), which is about once an epoch,
-    /// so the iterations themselves never copy W1.
+    /// changed since the last copy: every read of the whole net goes through
+    /// here (jobs, [`net`](Self::net)), which is about once an epoch, so the
+    /// iterations themselves never copy W1. Evaluations read W1 from the panel.
     fn sync(&mut self) {
         if !self.w1_synced {
             self.w1.store(&mut self.net.params.w1);
@@ -621,12 +620,10 @@ impl<T: Float> Trainer<T> {
 
 /// Scratch for the forward pass of a block of evaluation images.
 #[derive(Clone, Debug)]
-struct EvalBuffers<T: Float> {
+struct EvalBuffers<T> {
     x: SparseRows<T>,
     z1: Vec<T>,
     logits: Vec<T>,
-    /// W1 as a [`Panel`] for a whole-range evaluation ([`EvalBuffers::hits_in`]).
-    w1: Panel<T>,
 }
 
 impl<T: Float> EvalBuffers<T> {
@@ -635,7 +632,6 @@ impl<T: Float> EvalBuffers<T> {
             x: SparseRows::with_capacity(EVAL_BLOCK, EVAL_BLOCK * input),
             z1: vec![T::ZERO; EVAL_BLOCK * hidden],
             logits: vec![T::ZERO; EVAL_BLOCK * output],
-            w1: Panel::zeros(0, 0),
         }
     }
 
@@ -665,19 +661,22 @@ impl<T: Float> EvalBuffers<T> {
         count_hits(&self.logits[..net.output_size() * n], net.output_size(), &set.labels[start..start + n])
     }
 
-    /// Correct predictions among images `range` of `split`, block by block,
-    /// with W1 copied once into this buffer's own [`Panel`].
-    fn hits_in(&mut self, net: &TwoLayerNet<T>, set: Labeled<'_>, range: Range<usize>, scale: &[T; 256]) -> usize {
-        let mut w1 = core::mem::take(&mut self.w1);
-        w1.load(&net.params.w1);
+    /// Correct predictions among images `range` of `split`, block by block.
+    fn hits_in(
+        &mut self,
+        net: &TwoLayerNet<T>,
+        w1: &Panel<T>,
+        set: Labeled<'_>,
+        range: Range<usize>,
+        scale: &[T; 256],
+    ) -> usize {
         let mut total = 0;
         let mut start = range.start;
         while start < range.end {
             let n = EVAL_BLOCK.min(range.end - start);
-            total += self.hits(net, &w1, set, start, n, scale);
+            total += self.hits(net, w1, set, start, n, scale);
             start += n;
         }
-        self.w1 = w1;
         total
     }
 }
@@ -687,6 +686,7 @@ impl<T: Float> EvalBuffers<T> {
 /// (each extra thread with buffers of its own).
 fn hits<T: Float>(
     net: &TwoLayerNet<T>,
+    w1: &Panel<T>,
     split: &Split,
     range: Range<usize>,
     scale: &[T; 256],
@@ -704,13 +704,13 @@ fn hits<T: Float>(
                 let others: Vec<_> = (1..threads)
                     .map(|t| {
                         let r = part(t);
-                        s.spawn(move || EvalBuffers::new(i, h, o).hits_in(net, Labeled::of(split), r, scale))
+                        s.spawn(move || EvalBuffers::new(i, h, o).hits_in(net, w1, Labeled::of(split), r, scale))
                     })
                     .collect();
-                let mine = bufs.hits_in(net, Labeled::of(split), part(0), scale);
+                let mine = bufs.hits_in(net, w1, Labeled::of(split), part(0), scale);
                 mine + others.into_iter().map(|t| t.join().expect("an evaluation thread panicked")).sum::<usize>()
             });
         }
     }
-    bufs.hits_in(net, Labeled::of(split), range, scale)
+    bufs.hits_in(net, w1, Labeled::of(split), range, scale)
 }
