@@ -172,10 +172,10 @@ impl<T: Float> SparseRows<T> {
 pub fn spmm<T: Float>(a: &SparseRows<T>, b: &[T], n: usize, c: &mut [T]) {
     let m = a.rows();
     assert!(c.len() >= m * n, "spmm: C holds {} elements, needs {m}×{n}", c.len());
+    check_columns(a, b.len(), n, "spmm");
     for (r, c_row) in c.chunks_exact_mut(n.max(1)).take(m).enumerate() {
         c_row.fill(T::ZERO);
         let (idx, val) = a.row(r);
-        check_columns(idx, b.len(), n, "spmm");
         sparse_row_times(idx, val, b, n, n, c_row);
     }
 }
@@ -187,19 +187,18 @@ pub fn spmm<T: Float>(a: &SparseRows<T>, b: &[T], n: usize, c: &mut [T]) {
 pub fn spmm_tn_add<T: Float>(a: &SparseRows<T>, g: &[T], n: usize, b: &mut [T]) {
     let m = a.rows();
     assert!(g.len() >= m * n, "spmm_tn_add: G holds {} elements, needs {m}×{n}", g.len());
+    check_columns(a, b.len(), n, "spmm_tn_add");
     for (r, g_row) in g.chunks_exact(n.max(1)).take(m).enumerate() {
         let (idx, val) = a.row(r);
-        check_columns(idx, b.len(), n, "spmm_tn_add");
         sparse_row_scatter(idx, val, g_row, b, n, n);
     }
 }
 
-/// Panics unless the last (largest) column of a row names a row of B (`b_len`
-/// elements, rows of n).
-fn check_columns(idx: &[u32], b_len: usize, n: usize, what: &str) {
-    if let Some(&max) = idx.last() {
-        assert!((max as usize + 1) * n <= b_len, "{what}: column {max} is past B's {} rows", b_len / n.max(1));
-    }
+/// Panics unless every column of A names a row of B (`b_len` elements, rows of n):
+/// one check of A's width, before any row.
+fn check_columns<T: Float>(a: &SparseRows<T>, b_len: usize, n: usize, what: &str) {
+    let width = a.width();
+    assert!(width * n <= b_len, "{what}: column {} is past B's {} rows", width.saturating_sub(1), b_len / n.max(1));
 }
 
 /// Calls `f(column, pixel)` for every nonzero byte of `pixels`, in order.
