@@ -123,6 +123,14 @@ impl<T: Float> Panel<T> {
         &mut self.data[s..s + len]
     }
 
+    /// Columns the portable kernels compute: `cols` rounded up to whole simd128
+    /// vectors of 4 (within the padding), or `cols` itself when that is wider
+    /// than the kernels' row scratch ([`PORTABLE_MAX`]).
+    fn portable_cols(&self) -> usize {
+        let wide = (self.cols.div_ceil(4) * 4).min(self.stride);
+        if wide <= PORTABLE_MAX { wide } else { self.cols }
+    }
+
     /// Rows per band: the rows split evenly into as few bands as keep each
     /// within [`BAND_BYTES`] (two bands of 392 rows for the book's f32 W1).
     fn band(&self) -> usize {
@@ -218,17 +226,19 @@ pub fn spmm_tn_add<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<T>) {
     spmm_tn_add_portable(x, g, w);
 }
 
+/// Widest row the portable kernels pad to whole vectors (their scratch on the stack).
+const PORTABLE_MAX: usize = 64;
+
 /// The portable [`spmm`]: whole rows, each row's columns padded to 4 so that
 /// simd128 reads only whole aligned vectors (the extra sums are dropped).
 #[doc(hidden)]
 pub fn spmm_portable<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) {
-    let (n, stride) = (w.cols, w.stride);
-    let wide = (n.div_ceil(4) * 4).min(stride);
+    let (n, stride, wide) = (w.cols, w.stride, w.portable_cols());
     let b = w.as_rows();
-    let mut sums = [T::ZERO; 64];
+    let mut sums = [T::ZERO; PORTABLE_MAX];
     for (r, c_row) in c.chunks_exact_mut(n.max(1)).take(x.rows()).enumerate() {
         let (idx, val) = x.row(r);
-        if wide <= sums.len() {
+        if wide > n {
             let s = &mut sums[..wide];
             s.fill(T::ZERO);
             sparse_row_times(idx, val, b, stride, wide, s);
@@ -243,17 +253,16 @@ pub fn spmm_portable<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) {
 /// The portable [`spmm_tn_add`], in bands of W's rows.
 #[doc(hidden)]
 pub fn spmm_tn_add_portable<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<T>) {
-    let (n, stride, band, rows) = (w.cols, w.stride, w.band(), w.rows);
+    let (n, stride, band, rows, wide) = (w.cols, w.stride, w.band(), w.rows, w.portable_cols());
     // As in the forward product, each row of G padded with zeros to a multiple
     // of 4 columns (so the padding of W stays 0): whole simd128 vectors only.
-    let wide = (n.div_ceil(4) * 4).min(stride);
-    let mut padded = [T::ZERO; 64];
+    let mut padded = [T::ZERO; PORTABLE_MAX];
     let b = w.rows_mut();
     let mut last = usize::MAX;
     for_band_segments(x, rows, band, |r, s, e| {
         let (idx, val) = x.row(r);
         let g_row = &g[r * n..(r + 1) * n];
-        if wide <= padded.len() {
+        if wide > n {
             if last != r {
                 padded[..n].copy_from_slice(g_row);
                 last = r;
