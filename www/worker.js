@@ -47,11 +47,13 @@ const RELAXED_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253,
   128, 2, 11,
 ]);
-const forced = new URL(self.location.href).searchParams.get('kernel');
+/** A switch on the worker's URL (passed on from the page's). */
+const param = (name) => new URL(self.location.href).searchParams.get(name);
+const forced = param('kernel');
 const relaxed = forced !== 'simd128' && WebAssembly.validate(RELAXED_PROBE);
 // `?evals=inline` on the worker's URL (passed on from the page's) keeps the
 // evaluations in this worker instead of a second one (see "Evaluations" below).
-const evalsInline = new URL(self.location.href).searchParams.get('evals') === 'inline';
+const evalsInline = param('evals') === 'inline';
 let Trainer, kernelName, gradientCheck;
 async function init() {
   const mod = await import(relaxed ? './descent-web-relaxed.js' : './descent-web.js');
@@ -455,7 +457,7 @@ const WARM_SLICE = 8;
 let warm = null;
 
 /** `?warmup=off` on the worker's URL (passed on from the page's): no warm-up (for the tests). */
-const warmupOff = new URL(self.location.href).searchParams.get('warmup') === 'off';
+const warmupOff = param('warmup') === 'off';
 
 function warmUp() {
   if (warmupOff) return;

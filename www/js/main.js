@@ -143,15 +143,13 @@ function spawnWorker() {
   el.evaluator.textContent = 'evaluations: —';
   el.evaluator.dataset.state = '';
   const url = new URL('../worker.js', import.meta.url);
-  // ?kernel=simd128 on the page forces the plain-SIMD build (see worker.js).
-  const kernel = new URLSearchParams(location.search).get('kernel');
-  if (kernel) url.searchParams.set('kernel', kernel);
-  // ?evals=inline keeps the per-epoch evaluations in the training worker (see worker.js).
-  const evals = new URLSearchParams(location.search).get('evals');
-  if (evals) url.searchParams.set('evals', evals);
-  // ?warmup=off skips the worker's warm-up after the data arrives (see worker.js).
-  const warmup = new URLSearchParams(location.search).get('warmup');
-  if (warmup) url.searchParams.set('warmup', warmup);
+  // The page's switches go on to the worker (see worker.js): ?kernel=simd128 forces
+  // the plain-SIMD build, ?evals=inline keeps the per-epoch evaluations in the
+  // training worker, ?warmup=off skips the warm-up after the data arrives.
+  const page = new URLSearchParams(location.search);
+  for (const name of ['kernel', 'evals', 'warmup']) {
+    if (page.get(name)) url.searchParams.set(name, page.get(name));
+  }
   worker = new Worker(url, { type: 'module', name: 'descent-trainer' });
   const w = worker;
   w.onmessage = (e) => {
