@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fillSettings, iteration, launch, openPage, waitForData, waitForRun } from './harness.mjs';
+import { fillSettings, launch, openPage, runToEnd, waitForData, waitForRun } from './harness.mjs';
 
 /** Evaluations at i = 0, 600 and 1200. */
 const RUN = { hidden: 50, lr: 0.5, batch: 100, iters: 1201, initStd: 0.01, seed: 7 };
@@ -16,15 +16,10 @@ async function waitForEvaluator(page, state, timeout = 60000) {
   await page.waitForFunction((s) => document.getElementById('evaluator').dataset.state === s, state, { timeout });
 }
 
-/** Runs RUN to the end; returns the book's accuracy lines as printed. */
-async function runToEnd(page) {
+/** RUN with its settings, to the end: the book's accuracy lines as printed. */
+async function runRun(page) {
   await fillSettings(page, RUN);
-  await page.locator('#btn-start').click();
-  await waitForRun(page, ['done', 'diverged', 'crashed', 'stopped'], 200000);
-  assert.equal(await page.locator('#status').getAttribute('data-state'), 'done', await page.locator('#status').textContent());
-  assert.equal(await iteration(page), RUN.iters);
-  const text = await page.locator('#log').textContent();
-  return text.split('\n').filter((l) => l.startsWith('train acc, test acc |'));
+  return runToEnd(page, RUN.iters);
 }
 
 /** An evaluation worker that says it is ready and then fails on its first job. */
@@ -54,7 +49,7 @@ describe('evaluations in a second worker', { timeout: 600000 }, () => {
     await waitForData(page);
     await waitForEvaluator(page, 'inline');
     assert.equal(await page.locator('#evaluator').textContent(), 'evaluations: in the training worker');
-    inline = await runToEnd(page);
+    inline = await runRun(page);
     assert.equal(inline.length, 3, inline.join('\n'));
     assert.deepEqual(page.errors, []);
     await page.close();
@@ -65,7 +60,7 @@ describe('evaluations in a second worker', { timeout: 600000 }, () => {
     await waitForData(page);
     await waitForEvaluator(page, 'ready');
     assert.equal(await page.locator('#evaluator').textContent(), 'evaluations: in a second worker, beside training');
-    const lines = await runToEnd(page);
+    const lines = await runRun(page);
     assert.deepEqual(lines, inline);
     assert.deepEqual(page.errors, []);
     assert.deepEqual(page.consoleErrors, []);
@@ -117,7 +112,7 @@ describe('evaluations in a second worker', { timeout: 600000 }, () => {
     await waitForEvaluator(page, 'inline');
     assert.equal(await page.locator('#evaluator').textContent(), 'evaluations: in the training worker');
     assert.ok((await page.locator('#evaluator').getAttribute('title')).length > 0, 'the reason is in the tooltip');
-    assert.deepEqual(await runToEnd(page), inline);
+    assert.deepEqual(await runRun(page), inline);
     assert.deepEqual(page.errors, []);
     await page.close();
     env.server.override('/eval-worker.js', null);
@@ -128,7 +123,7 @@ describe('evaluations in a second worker', { timeout: 600000 }, () => {
     const page = await openPage(env);
     await waitForData(page);
     await waitForEvaluator(page, 'ready');
-    const lines = await runToEnd(page);
+    const lines = await runRun(page);
     assert.deepEqual(lines, inline);
     assert.equal(await page.locator('#evaluator').getAttribute('data-state'), 'inline');
     assert.match(await page.locator('#evaluator').getAttribute('title'), /failing on purpose/);

@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: the release build in dist/, Debian
 // Chromium driven by playwright-core (see /work/shared/TOOLCHAIN.md), page helpers.
 
+import assert from 'node:assert/strict';
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -165,6 +166,19 @@ export async function seriesPixels(page, id) {
 export async function accuracyLines(page) {
   const text = await page.locator('#log').textContent();
   return [...text.matchAll(/^train acc, test acc \| ([\d.]+), ([\d.]+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+}
+
+/**
+ * Presses Start and waits for the run to end; asserts it ended 'done' at
+ * iteration `iters`. Returns the book's accuracy lines as printed.
+ */
+export async function runToEnd(page, iters, timeout = 200000) {
+  await page.locator('#btn-start').click();
+  await waitForRun(page, ['done', 'diverged', 'crashed', 'stopped'], timeout);
+  assert.equal(await page.locator('#status').getAttribute('data-state'), 'done', await page.locator('#status').textContent());
+  assert.equal(await iteration(page), iters);
+  const text = await page.locator('#log').textContent();
+  return text.split('\n').filter((l) => l.startsWith('train acc, test acc |'));
 }
 
 export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));

@@ -8,18 +8,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { iteration, launch, openPage, waitForData, waitForRun } from './harness.mjs';
+import { launch, openPage, runToEnd, waitForData } from './harness.mjs';
 
 /** The book's run (the page's defaults): the trainer prepared, and warmed up, at data-ready is the one that runs. */
 const ITERS = 10000;
 
 /** Runs the book's run to the end; the accuracy lines and the final status as printed. */
-async function runToEnd(page) {
-  await page.locator('#btn-start').click();
-  await waitForRun(page, ['done', 'diverged', 'crashed', 'stopped'], 200000);
-  assert.equal(await page.locator('#status').getAttribute('data-state'), 'done', await page.locator('#status').textContent());
-  assert.equal(await iteration(page), ITERS);
-  const lines = (await page.locator('#log').textContent()).split('\n').filter((l) => l.startsWith('train acc, test acc |'));
+async function runBook(page) {
+  const lines = await runToEnd(page, ITERS);
   const status = (await page.locator('#status').textContent()).replace(/ in [0-9.]+ s/, '');
   return { lines, status };
 }
@@ -37,7 +33,7 @@ describe('warm-up before Start', { timeout: 600000 }, () => {
   test('without a warm-up (?warmup=off) no warm-up is reported', { timeout: 240000 }, async () => {
     const page = await openPage(env, { path: '?warmup=off' });
     await waitForData(page);
-    plain = await runToEnd(page);
+    plain = await runBook(page);
     assert.equal(plain.lines.length, 17, plain.lines.join('\n'));
     assert.equal(await page.evaluate(() => document.body.dataset.warm ?? null), null);
     assert.deepEqual(page.errors, []);
@@ -51,7 +47,7 @@ describe('warm-up before Start', { timeout: 600000 }, () => {
     const warm = await page.evaluate(() => document.body.dataset.warm);
     const [iters] = warm.split(' ').map(Number);
     assert.ok(iters > 0 && iters <= 400, `warm-up: ${warm}`);
-    assert.deepEqual(await runToEnd(page), plain);
+    assert.deepEqual(await runBook(page), plain);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
@@ -60,7 +56,7 @@ describe('warm-up before Start', { timeout: 600000 }, () => {
     const page = await openPage(env);
     await waitForData(page);
     // Start at once: the warm-up (a few hundred ms) is still under way, and stops for the run.
-    assert.deepEqual(await runToEnd(page), plain);
+    assert.deepEqual(await runBook(page), plain);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
