@@ -51,6 +51,53 @@ pub fn softmax_in_place<T: Float>(row: &mut [T]) {
     }
 }
 
+/// Row-wise softmax in place of every row of `x` (rows of `cols`): the same
+/// operations as [`softmax_in_place`] on each row, so the same values to the
+/// bit, arranged so that the exponentials and divisions run over whole blocks
+/// of rows at once (a row of 10 logits is too short for SIMD on its own; the
+/// training loop's 100 × 10 softmax took 3× as long row by row).
+pub fn softmax_rows<T: Float>(x: &mut [T], cols: usize) {
+    /// Rows per block: the block's maxima and sums live on the stack.
+    const ROWS: usize = 32;
+    if cols == 0 {
+        return;
+    }
+    let mut sums = [T::ZERO; ROWS];
+    for block in x.chunks_mut(ROWS * cols) {
+        let rows = block.len() / cols;
+        let block = &mut block[..rows * cols];
+        // Each row less its maximum (as softmax_in_place finds it: the first
+        // element, replaced by any larger one; a NaN never replaces it).
+        for row in block.chunks_exact_mut(cols) {
+            let mut max = row[0];
+            for &v in row.iter() {
+                if v > max {
+                    max = v;
+                }
+            }
+            for v in row.iter_mut() {
+                *v -= max;
+            }
+        }
+        for v in block.iter_mut() {
+            *v = v.exp_fast();
+        }
+        // Each row's sum, left to right from 0, as in softmax_in_place.
+        for (row, sum) in block.chunks_exact(cols).zip(&mut sums) {
+            let mut s = T::ZERO;
+            for &v in row {
+                s += v;
+            }
+            *sum = s;
+        }
+        for (row, &sum) in block.chunks_exact_mut(cols).zip(&sums) {
+            for v in row.iter_mut() {
+                *v /= sum;
+            }
+        }
+    }
+}
+
 /// Row-wise softmax: (N, O) → (N, O), each row summing to 1.
 pub fn softmax<T: Float>(x: &Matrix<T>) -> Matrix<T> {
     let mut y = x.clone();
@@ -64,7 +111,5 @@ pub fn softmax_rows_in_place<T: Float>(x: &mut Matrix<T>) {
     if cols == 0 {
         return;
     }
-    for row in x.as_mut_slice().chunks_exact_mut(cols) {
-        softmax_in_place(row);
-    }
+    softmax_rows(x.as_mut_slice(), cols);
 }

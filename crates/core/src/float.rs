@@ -149,11 +149,17 @@ pub fn exp_f32(x: f32) -> f32 {
     // Adding and subtracting 1.5·2²³ rounds to the nearest integer.
     const ROUND: f32 = 12_582_912.0;
     let x = x.clamp(-87.3, 88.3);
-    let n = (x * LOG2E + ROUND) - ROUND;
+    let shifted = x * LOG2E + ROUND;
+    let n = shifted - ROUND;
     let r = (x - n * LN2_HI) - n * LN2_LO;
     let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    // 2ⁿ: n + 127 in the exponent field (n ∈ [−126, 127] after the clamp).
-    let two_n = f32::from_bits(((n as i32 + 127) as u32) << 23);
+    // 2ⁿ: n + 127 in the exponent field (n ∈ [−126, 127] after the clamp). The
+    // integer n is read from the bits of `shifted` (1.5·2²³ + n, whose last
+    // mantissa bits count in ones) rather than by `n as i32`: Rust's
+    // saturating float → int cast has no x86 vector instruction, and made
+    // the loop convert lane by lane (a NaN x gives a NaN p, whatever 2ⁿ is).
+    let n_int = shifted.to_bits().wrapping_sub(ROUND.to_bits());
+    let two_n = f32::from_bits(n_int.wrapping_add(127) << 23);
     p * two_n
 }
 

@@ -25,7 +25,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::activations::{sigmoid_in_place, softmax_in_place};
+use crate::activations::{sigmoid_in_place, softmax_rows};
 use crate::float::{Float, pairwise_sum};
 use crate::kernels::{gemm_nn, gemm_tn};
 use crate::losses::CEE_DELTA;
@@ -282,8 +282,9 @@ impl<T: Float> TwoLayerNet<T> {
             for (v, &b) in row.iter_mut().zip(&self.params.b1) {
                 *v += b;
             }
-            sigmoid_in_place(row);
         }
+        // One pass over the whole batch: whole vectors, not rows of 50.
+        sigmoid_in_place(z1);
         gemm_nn(n, h, o, z1, self.params.w2.as_slice(), a2, false);
         for row in a2.chunks_exact_mut(o) {
             for (v, &b) in row.iter_mut().zip(&self.params.b2) {
@@ -312,9 +313,7 @@ impl<T: Float> TwoLayerNet<T> {
         assert!(n <= ws.n, "forward: {n} rows, workspace holds {}", ws.n);
         self.logits_of(x, n, &mut ws.z1, &mut ws.y);
         let o = self.output_size();
-        for row in ws.y[..n * o].chunks_exact_mut(o) {
-            softmax_in_place(row);
-        }
+        softmax_rows(&mut ws.y[..n * o], o);
     }
 
     /// −(1/N) Σₙ ln(y[n, tₙ] + δ) from the `ws.y` of the last [`forward`](Self::forward).
