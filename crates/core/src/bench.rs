@@ -9,7 +9,6 @@ use crate::float::Float;
 use crate::idx::Dataset;
 use crate::panel::Panel;
 use crate::rng::Rng;
-use crate::sparse::SparseRows;
 use crate::train::{Batches, TrainConfig, pixel_scale};
 use crate::two_layer_net::{TwoLayerNet, Workspace};
 
@@ -20,7 +19,7 @@ pub struct IterationTimes {
     pub iters: usize,
     /// Wall time per iteration, everything included.
     pub per_iter: f64,
-    /// Drawing 100 indices (with replacement) and copying the images' nonzero pixels as p / 255.
+    /// Drawing 100 indices (with replacement) and touching the images' lists (the products read them in place).
     pub gather: f64,
     /// To the softmax, plus the batch loss.
     pub forward: f64,
@@ -47,7 +46,6 @@ pub fn time_iterations<T: Float>(
     let mut batches = Batches::new(rng, b);
     let mut ws = Workspace::new(b, hidden, output);
     let scale = pixel_scale::<T>();
-    let mut x = SparseRows::<T>::with_capacity(b, b * input);
     let mut labels = vec![0usize; b];
     let lr = T::from_f64(c.lr);
 
@@ -59,7 +57,7 @@ pub fn time_iterations<T: Float>(
             start = now_ms();
         }
         let t0 = now_ms();
-        batches.draw(&data.train, &scale, &mut labels, &mut x);
+        let x = batches.draw(&data.train, &scale, &mut labels);
         let t1 = now_ms();
         net.forward_panel(&w1, &x, &mut ws);
         core::hint::black_box(net.batch_loss(&mut ws, &labels, b));

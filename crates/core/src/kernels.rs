@@ -17,6 +17,7 @@
 //! element of B into NaN.
 
 use crate::float::Float;
+use crate::sparse::Col;
 
 /// `s` as a slice of `U` when `T` is `U` (the f32-only SIMD kernels' way in).
 #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
@@ -50,11 +51,22 @@ fn same_type_mut<T: 'static, U: 'static>(s: &mut [T]) -> Option<&mut [U]> {
 mod relaxed {
     use core::arch::wasm32::*;
 
+    use crate::sparse::Col;
+
+    /// `v` as f32: only called with T = f32 (checked).
     #[inline(always)]
-    pub(super) fn add_block<const W: usize, const R: usize>(
+    fn f32_of<T: Copy + 'static>(v: T) -> f32 {
+        assert!(core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>());
+        // SAFETY: T is f32.
+        unsafe { core::mem::transmute_copy(&v) }
+    }
+
+    #[inline(always)]
+    pub(super) fn add_block<T: Copy + 'static, C: Col, V: Copy, const W: usize, const R: usize>(
         j: usize,
-        idx: &[u32],
-        val: &[f32],
+        idx: &[C],
+        val: &[V],
+        value: impl Fn(V) -> T,
         b: &[f32],
         n: usize,
         c_row: &mut [f32],
@@ -63,6 +75,7 @@ mod relaxed {
         let mut s = [f32x4_splat(0.0); W];
         let mut r = [0.0f32; R];
         for (&p, &v) in idx.iter().zip(val) {
+            let (p, v): (u32, f32) = (p.into(), f32_of(value(v)));
             let row = &b[p as usize * n + j..][..W + R];
             let vv = f32x4_splat(v);
             for l in 0..W / 4 {
@@ -88,10 +101,11 @@ mod relaxed {
     }
 
     #[inline(always)]
-    pub(super) fn scatter_block<const W: usize, const R: usize>(
+    pub(super) fn scatter_block<T: Copy + 'static, C: Col, V: Copy, const W: usize, const R: usize>(
         j: usize,
-        idx: &[u32],
-        val: &[f32],
+        idx: &[C],
+        val: &[V],
+        value: impl Fn(V) -> T,
         g_row: &[f32],
         b: &mut [f32],
         n: usize,
@@ -102,6 +116,7 @@ mod relaxed {
             if l < W / 4 { unsafe { v128_load(g[4 * l..4 * l + 4].as_ptr() as *const v128) } } else { f32x4_splat(0.0) }
         });
         for (&p, &v) in idx.iter().zip(val) {
+            let (p, v): (u32, f32) = (p.into(), f32_of(value(v)));
             let row = &mut b[p as usize * n + j..][..W + R];
             let vv = f32x4_splat(v);
             for l in 0..W / 4 {
@@ -144,21 +159,23 @@ const NB: usize = 48;
 /// sums kept in registers: W in vector registers and the R (< 8) columns left
 /// over at the end of a row alongside, in the same pass over the nonzeros.
 #[inline(always)]
-fn add_block<T: Float, const W: usize, const R: usize>(
+fn add_block<T: Float, C: Col, V: Copy, const W: usize, const R: usize>(
     j: usize,
-    idx: &[u32],
-    val: &[T],
+    idx: &[C],
+    val: &[V],
+    value: impl Fn(V) -> T,
     b: &[T],
     n: usize,
     c_row: &mut [T],
 ) {
     #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
-    if let (Some(val), Some(b), Some(c_row)) = (same_type(val), same_type(b), same_type_mut(c_row)) {
-        return relaxed::add_block::<W, R>(j, idx, val, b, n, c_row);
+    if let (Some(b), Some(c_row)) = (same_type(b), same_type_mut(c_row)) {
+        return relaxed::add_block::<T, C, V, W, R>(j, idx, val, value, b, n, c_row);
     }
     let mut s = [T::ZERO; W];
     let mut r = [T::ZERO; R];
     for (&p, &v) in idx.iter().zip(val) {
+        let (p, v): (u32, T) = (p.into(), value(v));
         let row = &b[p as usize * n + j..][..W + R];
         let (main, rest) = row.split_at(W);
         let main: &[T; W] = main.try_into().unwrap();
@@ -237,21 +254,30 @@ fn for_blocks<K: Block>(n: usize, k: &mut K) {
 /// B (k rows of `stride` elements, the first n used), each column block's sums
 /// held in registers over the whole list.
 #[inline(always)]
-pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], stride: usize, n: usize, c_row: &mut [T]) {
-    struct Times<'a, T> {
-        idx: &'a [u32],
-        val: &'a [T],
+pub(crate) fn sparse_row_times<T: Float, C: Col, V: Copy, F: Fn(V) -> T + Copy>(
+    idx: &[C],
+    val: &[V],
+    value: F,
+    b: &[T],
+    stride: usize,
+    n: usize,
+    c_row: &mut [T],
+) {
+    struct Times<'a, T, C, V, F> {
+        idx: &'a [C],
+        val: &'a [V],
+        value: F,
         b: &'a [T],
         stride: usize,
         c_row: &'a mut [T],
     }
-    impl<T: Float> Block for Times<'_, T> {
+    impl<T: Float, C: Col, V: Copy, F: Fn(V) -> T + Copy> Block for Times<'_, T, C, V, F> {
         #[inline(always)]
         fn run<const W: usize, const R: usize>(&mut self, j: usize) {
-            add_block::<T, W, R>(j, self.idx, self.val, self.b, self.stride, self.c_row);
+            add_block::<T, C, V, W, R>(j, self.idx, self.val, self.value, self.b, self.stride, self.c_row);
         }
     }
-    for_blocks(n, &mut Times { idx, val, b, stride, c_row });
+    for_blocks(n, &mut Times { idx, val, value, b, stride, c_row });
 }
 
 /// B[idx[q], ..n] += val[q] · g_row[..n] for every q: one row of G scattered into
@@ -259,41 +285,52 @@ pub(crate) fn sparse_row_times<T: Float>(idx: &[u32], val: &[T], b: &[T], stride
 /// nonzeros of a row of A name. Summed over the rows of A, this is
 /// B ← B + Aᵀ·G without forming Aᵀ or the product.
 #[inline(always)]
-pub(crate) fn sparse_row_scatter<T: Float>(idx: &[u32], val: &[T], g_row: &[T], b: &mut [T], stride: usize, n: usize) {
-    struct Scatter<'a, T> {
-        idx: &'a [u32],
-        val: &'a [T],
+pub(crate) fn sparse_row_scatter<T: Float, C: Col, V: Copy, F: Fn(V) -> T + Copy>(
+    idx: &[C],
+    val: &[V],
+    value: F,
+    g_row: &[T],
+    b: &mut [T],
+    stride: usize,
+    n: usize,
+) {
+    struct Scatter<'a, T, C, V, F> {
+        idx: &'a [C],
+        val: &'a [V],
+        value: F,
         g_row: &'a [T],
         b: &'a mut [T],
         stride: usize,
     }
-    impl<T: Float> Block for Scatter<'_, T> {
+    impl<T: Float, C: Col, V: Copy, F: Fn(V) -> T + Copy> Block for Scatter<'_, T, C, V, F> {
         #[inline(always)]
         fn run<const W: usize, const R: usize>(&mut self, j: usize) {
-            scatter_block::<T, W, R>(j, self.idx, self.val, self.g_row, self.b, self.stride);
+            scatter_block::<T, C, V, W, R>(j, self.idx, self.val, self.value, self.g_row, self.b, self.stride);
         }
     }
-    for_blocks(n, &mut Scatter { idx, val, g_row, b, stride });
+    for_blocks(n, &mut Scatter { idx, val, value, g_row, b, stride });
 }
 
 /// b[idx[q] * n + j ..][..W + R] += val[q] · g_row[j..j + W + R] for every q,
 /// the W + R values of g_row held in registers.
 #[inline(always)]
-fn scatter_block<T: Float, const W: usize, const R: usize>(
+fn scatter_block<T: Float, C: Col, V: Copy, const W: usize, const R: usize>(
     j: usize,
-    idx: &[u32],
-    val: &[T],
+    idx: &[C],
+    val: &[V],
+    value: impl Fn(V) -> T,
     g_row: &[T],
     b: &mut [T],
     n: usize,
 ) {
     #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
-    if let (Some(val), Some(g_row), Some(b)) = (same_type(val), same_type(g_row), same_type_mut(b)) {
-        return relaxed::scatter_block::<W, R>(j, idx, val, g_row, b, n);
+    if let (Some(g_row), Some(b)) = (same_type(g_row), same_type_mut(b)) {
+        return relaxed::scatter_block::<T, C, V, W, R>(j, idx, val, value, g_row, b, n);
     }
     let g: [T; W] = g_row[j..j + W].try_into().unwrap();
     let gr: [T; R] = g_row[j + W..j + W + R].try_into().unwrap();
     for (&p, &v) in idx.iter().zip(val) {
+        let (p, v): (u32, T) = (p.into(), value(v));
         let row = &mut b[p as usize * n + j..][..W + R];
         let (main, rest) = row.split_at_mut(W);
         for l in 0..W {
@@ -326,7 +363,7 @@ fn dense_row_times<T: Float>(k: usize, a: impl Fn(usize) -> T, b: &[T], n: usize
             cnt += (v != T::ZERO) as usize;
             p += 1;
         }
-        sparse_row_times(&idx[..cnt], &val[..cnt], b, n, n, c_row);
+        sparse_row_times(&idx[..cnt], &val[..cnt], |v| v, b, n, n, c_row);
     }
 }
 

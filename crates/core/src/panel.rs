@@ -31,7 +31,7 @@ use alloc::vec::Vec;
 use crate::float::Float;
 use crate::kernels::{sparse_row_scatter, sparse_row_times};
 use crate::matrix::Matrix;
-use crate::sparse::SparseRows;
+use crate::sparse::{Col, NonzeroRows};
 
 /// Most bytes of W1 visited by all the rows of a batch before the next band:
 /// about twice the 48 KB level-1 data cache of the machine this was tuned on
@@ -154,17 +154,17 @@ impl<T: Float> Clone for Panel<T> {
 /// mispredicts about every other step, which cost more than the products
 /// gained from banding).
 #[inline(always)]
-fn lower_bound(idx: &[u32], x: u32) -> usize {
+fn lower_bound<C: Col>(idx: &[C], x: u32) -> usize {
     if idx.is_empty() {
         return 0;
     }
     let (mut base, mut size) = (0, idx.len());
     while size > 1 {
         let half = size / 2;
-        base = if idx[base + half] < x { base + half } else { base };
+        base = if idx[base + half].into() < x { base + half } else { base };
         size -= half;
     }
-    base + usize::from(idx[base] < x)
+    base + usize::from(idx[base].into() < x)
 }
 
 /// Calls `f(r, s, e)` for every row r of `x` and every band of `band` rows of
@@ -173,7 +173,12 @@ fn lower_bound(idx: &[u32], x: u32) -> usize {
 /// for one chunk, then the next), so the entries reaching any one row of W
 /// still come in the order of x's rows.
 #[inline(always)]
-fn for_band_segments<T: Float>(x: &SparseRows<T>, rows: usize, band: usize, mut f: impl FnMut(usize, usize, usize)) {
+fn for_band_segments<T: Float, X: NonzeroRows<T>>(
+    x: &X,
+    rows: usize,
+    band: usize,
+    mut f: impl FnMut(usize, usize, usize),
+) {
     const CHUNK: usize = 256;
     let m = x.rows();
     let mut cur = [0u32; CHUNK];
@@ -195,7 +200,7 @@ fn for_band_segments<T: Float>(x: &SparseRows<T>, rows: usize, band: usize, mut 
     }
 }
 
-fn check<T: Float>(x: &SparseRows<T>, w: &Panel<T>, other: usize, what: &str) {
+fn check<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, other: usize, what: &str) {
     let m = x.rows();
     assert!(m.checked_mul(w.cols).is_some_and(|need| other >= need), "{what}: {other} elements, needs {m}×{}", w.cols);
     assert!(x.width() <= w.rows, "{what}: column {} is past W's {} rows", x.width().saturating_sub(1), w.rows);
@@ -203,7 +208,7 @@ fn check<T: Float>(x: &SparseRows<T>, w: &Panel<T>, other: usize, what: &str) {
 
 /// C ← X·W for sparse X (m rows, columns < `w.rows()`) and C (m, `w.cols()`):
 /// [`spmm`](crate::sparse::spmm) on a panel, the same sums in the same order.
-pub fn spmm<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) {
+pub fn spmm<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) {
     check(x, w, c.len(), "panel::spmm");
     let n = w.cols;
     let c = &mut c[..x.rows() * n];
@@ -217,7 +222,7 @@ pub fn spmm<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) {
 /// W ← W + Xᵀ·G for sparse X (m rows, columns < `w.rows()`) and G (m, `w.cols()`):
 /// [`spmm_tn_add`](crate::sparse::spmm_tn_add) on a panel, the same terms added
 /// to each element in the same order.
-pub fn spmm_tn_add<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<T>) {
+pub fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) {
     check(x, w, g.len(), "panel::spmm_tn_add");
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     if avx512::available() && avx512::spmm_tn_add(x, g, w) {
@@ -232,7 +237,7 @@ const PORTABLE_MAX: usize = 64;
 /// The portable [`spmm`]: whole rows, each row's columns padded to 4 so that
 /// simd128 reads only whole aligned vectors (the extra sums are dropped).
 #[doc(hidden)]
-pub fn spmm_portable<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) {
+pub fn spmm_portable<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) {
     let (n, stride, wide) = (w.cols, w.stride, w.portable_cols());
     let b = w.as_rows();
     let mut sums = [T::ZERO; PORTABLE_MAX];
@@ -241,18 +246,18 @@ pub fn spmm_portable<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) {
         if wide > n {
             let s = &mut sums[..wide];
             s.fill(T::ZERO);
-            sparse_row_times(idx, val, b, stride, wide, s);
+            sparse_row_times(idx, val, |v| x.value(v), b, stride, wide, s);
             c_row.copy_from_slice(&s[..n]);
         } else {
             c_row.fill(T::ZERO);
-            sparse_row_times(idx, val, b, stride, n, c_row);
+            sparse_row_times(idx, val, |v| x.value(v), b, stride, n, c_row);
         }
     }
 }
 
 /// The portable [`spmm_tn_add`], in bands of W's rows.
 #[doc(hidden)]
-pub fn spmm_tn_add_portable<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<T>) {
+pub fn spmm_tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) {
     let (n, stride, band, rows, wide) = (w.cols, w.stride, w.band(), w.rows, w.portable_cols());
     // As in the forward product, each row of G padded with zeros to a multiple
     // of 4 columns (so the padding of W stays 0): whole simd128 vectors only.
@@ -267,9 +272,9 @@ pub fn spmm_tn_add_portable<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<
                 padded[..n].copy_from_slice(g_row);
                 last = r;
             }
-            sparse_row_scatter(&idx[s..e], &val[s..e], &padded[..wide], b, stride, wide);
+            sparse_row_scatter(&idx[s..e], &val[s..e], |v| x.value(v), &padded[..wide], b, stride, wide);
         } else {
-            sparse_row_scatter(&idx[s..e], &val[s..e], g_row, b, stride, n);
+            sparse_row_scatter(&idx[s..e], &val[s..e], |v| x.value(v), g_row, b, stride, n);
         }
     });
 }
@@ -281,7 +286,7 @@ mod avx512 {
 
     use super::{Panel, for_band_segments};
     use crate::float::Float;
-    use crate::sparse::SparseRows;
+    use crate::sparse::NonzeroRows;
 
     /// Whether this CPU runs AVX-512F (and the `DESCENT_NO_AVX512` variable is
     /// unset). Only in builds with FMA compiled in (as this workspace's
@@ -308,19 +313,27 @@ mod avx512 {
         (TypeId::of::<T>() == TypeId::of::<U>()).then(|| unsafe { &mut *(s as *mut [T] as *mut [U]) })
     }
 
+    /// `v` as U, for T = U (checked by the callers, through `cast` of W's rows).
+    #[inline(always)]
+    fn same<T: Copy + 'static, U: Copy + 'static>(v: T) -> U {
+        assert!(TypeId::of::<T>() == TypeId::of::<U>());
+        // SAFETY: T and U are the same type.
+        unsafe { core::mem::transmute_copy(&v) }
+    }
+
     /// Runs [`super::spmm`]; false if T is neither f32 nor f64 (never).
-    pub(super) fn spmm<T: Float>(x: &SparseRows<T>, w: &Panel<T>, c: &mut [T]) -> bool {
+    pub(super) fn spmm<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) -> bool {
         let (n, stride) = (w.cols, w.stride);
         let b = w.as_rows();
         for (r, c_row) in c.chunks_exact_mut(n.max(1)).take(x.rows()).enumerate() {
             let (idx, val) = x.row(r);
-            if let (Some(val), Some(b), Some(c_row)) = (cast::<T, f32>(val), cast(b), cast_mut(c_row)) {
+            if let (Some(b), Some(c_row)) = (cast::<T, f32>(b), cast_mut(c_row)) {
                 // SAFETY: AVX-512F is available (checked by the caller); every row
                 // named in idx is < w.rows (checked), so each load stays in `b`.
-                unsafe { f32s::times(idx, val, b, stride, c_row) }
-            } else if let (Some(val), Some(b), Some(c_row)) = (cast::<T, f64>(val), cast(b), cast_mut(c_row)) {
+                unsafe { f32s::times(idx, val, |v| same(x.value(v)), b, stride, c_row) }
+            } else if let (Some(b), Some(c_row)) = (cast::<T, f64>(b), cast_mut(c_row)) {
                 // SAFETY: as above.
-                unsafe { f64s::times(idx, val, b, stride, c_row) }
+                unsafe { f64s::times(idx, val, |v| same(x.value(v)), b, stride, c_row) }
             } else {
                 return false;
             }
@@ -329,19 +342,19 @@ mod avx512 {
     }
 
     /// Runs [`super::spmm_tn_add`]; false if T is neither f32 nor f64 (never).
-    pub(super) fn spmm_tn_add<T: Float>(x: &SparseRows<T>, g: &[T], w: &mut Panel<T>) -> bool {
+    pub(super) fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) -> bool {
         let (n, stride, band, rows) = (w.cols, w.stride, w.band(), w.rows);
         let b = w.rows_mut();
         let mut ok = true;
         for_band_segments(x, rows, band, |r, s, e| {
             let (idx, val) = x.row(r);
             let (idx, val, g_row) = (&idx[s..e], &val[s..e], &g[r * n..(r + 1) * n]);
-            if let (Some(val), Some(g_row), Some(b)) = (cast::<T, f32>(val), cast(g_row), cast_mut(&mut *b)) {
+            if let (Some(g_row), Some(b)) = (cast::<T, f32>(g_row), cast_mut(&mut *b)) {
                 // SAFETY: as in `spmm`.
-                unsafe { f32s::scatter(idx, val, g_row, b, stride) }
-            } else if let (Some(val), Some(g_row), Some(b)) = (cast::<T, f64>(val), cast(g_row), cast_mut(&mut *b)) {
+                unsafe { f32s::scatter(idx, val, |v| same(x.value(v)), g_row, b, stride) }
+            } else if let (Some(g_row), Some(b)) = (cast::<T, f64>(g_row), cast_mut(&mut *b)) {
                 // SAFETY: as in `spmm`.
-                unsafe { f64s::scatter(idx, val, g_row, b, stride) }
+                unsafe { f64s::scatter(idx, val, |v| same(x.value(v)), g_row, b, stride) }
             } else {
                 ok = false;
             }
@@ -377,6 +390,8 @@ mod avx512 {
             pub(super) mod $m {
                 use core::arch::x86_64::*;
 
+                use crate::sparse::Col;
+
                 /// Vectors held in registers per pass (at most this many × lanes columns).
                 const V: usize = 8;
 
@@ -394,22 +409,26 @@ mod avx512 {
                 /// (`stride` elements each, 64-byte aligned, stride ≥ c_row.len()
                 /// rounded up to whole vectors).
                 #[target_feature(enable = "avx512f")]
-                pub(in super::super) unsafe fn times(
-                    idx: &[u32],
-                    val: &[$t],
+                pub(in super::super) unsafe fn times<C: Col, W: Copy>(
+                    idx: &[C],
+                    val: &[W],
+                    value: impl Fn(W) -> $t + Copy,
                     b: &[$t],
                     stride: usize,
                     c_row: &mut [$t],
                 ) {
                     // SAFETY: passed on from the caller.
-                    for_blocks!(c_row.len(), $lanes, V, |j| unsafe { block::<NV>(idx, val, b, stride, c_row, j) });
+                    for_blocks!(c_row.len(), $lanes, V, |j| unsafe {
+                        block::<C, W, NV>(idx, val, value, b, stride, c_row, j)
+                    });
                 }
 
                 #[target_feature(enable = "avx512f")]
                 #[inline]
-                unsafe fn block<const NV: usize>(
-                    idx: &[u32],
-                    val: &[$t],
+                unsafe fn block<C: Col, W: Copy, const NV: usize>(
+                    idx: &[C],
+                    val: &[W],
+                    value: impl Fn(W) -> $t,
                     b: &[$t],
                     stride: usize,
                     c_row: &mut [$t],
@@ -422,8 +441,9 @@ mod avx512 {
                     unsafe {
                         let mut s: [_; NV] = core::array::from_fn(|_| $zero());
                         for (&p, &v) in idx.iter().zip(val) {
+                            let p: u32 = p.into();
                             let row = bp.add(p as usize * stride + j);
-                            let vv = $set1(v);
+                            let vv = $set1(value(v));
                             for l in 0..NV {
                                 s[l] = $fmadd(vv, $load(row.add(l * $lanes)), s[l]);
                             }
@@ -440,22 +460,26 @@ mod avx512 {
                 /// # Safety
                 /// As for [`times`], with `b` writable.
                 #[target_feature(enable = "avx512f")]
-                pub(in super::super) unsafe fn scatter(
-                    idx: &[u32],
-                    val: &[$t],
+                pub(in super::super) unsafe fn scatter<C: Col, W: Copy>(
+                    idx: &[C],
+                    val: &[W],
+                    value: impl Fn(W) -> $t + Copy,
                     g_row: &[$t],
                     b: &mut [$t],
                     stride: usize,
                 ) {
                     // SAFETY: passed on from the caller.
-                    for_blocks!(g_row.len(), $lanes, V, |j| unsafe { sblock::<NV>(idx, val, g_row, b, stride, j) });
+                    for_blocks!(g_row.len(), $lanes, V, |j| unsafe {
+                        sblock::<C, W, NV>(idx, val, value, g_row, b, stride, j)
+                    });
                 }
 
                 #[target_feature(enable = "avx512f")]
                 #[inline]
-                unsafe fn sblock<const NV: usize>(
-                    idx: &[u32],
-                    val: &[$t],
+                unsafe fn sblock<C: Col, W: Copy, const NV: usize>(
+                    idx: &[C],
+                    val: &[W],
+                    value: impl Fn(W) -> $t,
                     g_row: &[$t],
                     b: &mut [$t],
                     stride: usize,
@@ -472,8 +496,9 @@ mod avx512 {
                             $maskz_loadu(first(n.saturating_sub(at)), g.add(at.min(n)))
                         });
                         for (&p, &v) in idx.iter().zip(val) {
+                            let p: u32 = p.into();
                             let row = bp.add(p as usize * stride + j);
-                            let vv = $set1(v);
+                            let vv = $set1(value(v));
                             for l in 0..NV {
                                 let at = row.add(l * $lanes);
                                 $store(at, $fmadd(vv, gv[l], $load(at)));

@@ -16,6 +16,121 @@ use alloc::vec::Vec;
 use crate::float::Float;
 use crate::kernels::{sparse_row_scatter, sparse_row_times};
 
+/// A column index as a sparse row stores it: `u32` in [`SparseRows`], `u16`
+/// in [`PixelLists`].
+pub trait Col: Copy + Ord + Into<u32> + 'static {}
+impl Col for u32 {}
+impl Col for u16 {}
+
+/// Rows of (column, value) pairs, columns increasing within a row, whose
+/// values read as T through [`value`](Self::value): what the products with
+/// W1 take. [`SparseRows`] stores T itself; [`Picked`] reads images straight
+/// from their [`PixelLists`], a pixel byte through a table of 256 values, so
+/// that a batch or a block of evaluation images is never copied.
+pub trait NonzeroRows<T: Float> {
+    /// How a column is stored.
+    type Col: Col;
+    /// How a value is stored.
+    type Val: Copy;
+    /// Number of rows.
+    fn rows(&self) -> usize;
+    /// More than the largest column of any row (0 without entries). The
+    /// products check it against W1 once, and their unchecked loads rely on it.
+    fn width(&self) -> usize;
+    /// Row r: its columns and stored values (slices of one length).
+    fn row(&self, r: usize) -> (&[Self::Col], &[Self::Val]);
+    /// A stored value as T.
+    fn value(&self, v: Self::Val) -> T;
+}
+
+impl<T: Float> NonzeroRows<T> for SparseRows<T> {
+    type Col = u32;
+    type Val = T;
+    fn rows(&self) -> usize {
+        SparseRows::rows(self)
+    }
+    fn width(&self) -> usize {
+        SparseRows::width(self)
+    }
+    fn row(&self, r: usize) -> (&[u32], &[T]) {
+        SparseRows::row(self, r)
+    }
+    #[inline(always)]
+    fn value(&self, v: T) -> T {
+        v
+    }
+}
+
+/// Images of a [`PixelLists`] read in place, as `scale[pixel]`: either a
+/// mini-batch (images named by index, repeats allowed) or a block of
+/// consecutive images. Nothing is copied: a product reads each image's lists
+/// where they are.
+#[derive(Clone, Copy, Debug)]
+pub struct Picked<'a, T> {
+    lists: &'a PixelLists,
+    picks: Picks<'a>,
+    scale: &'a [T; 256],
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Picks<'a> {
+    Some(&'a [usize]),
+    Range { start: usize, len: usize },
+}
+
+impl<'a, T: Float> Picked<'a, T> {
+    /// Images `picks` of `lists` (each < `lists.len()`, checked).
+    pub fn new(lists: &'a PixelLists, picks: &'a [usize], scale: &'a [T; 256]) -> Self {
+        assert!(picks.iter().all(|&i| i < lists.len()), "Picked: an index past the {} images", lists.len());
+        Self { lists, picks: Picks::Some(picks), scale }
+    }
+
+    /// Images `start..start + len` of `lists` (checked).
+    pub fn range(lists: &'a PixelLists, start: usize, len: usize, scale: &'a [T; 256]) -> Self {
+        assert!(
+            start.checked_add(len).is_some_and(|end| end <= lists.len()),
+            "Picked: images {start}..{} of {}",
+            start.saturating_add(len),
+            lists.len()
+        );
+        Self { lists, picks: Picks::Range { start, len }, scale }
+    }
+
+    /// The number of nonzero pixels over the rows.
+    pub fn nnz(&self) -> usize {
+        (0..NonzeroRows::<T>::rows(self)).map(|r| NonzeroRows::<T>::row(self, r).0.len()).sum()
+    }
+}
+
+impl<T: Float> NonzeroRows<T> for Picked<'_, T> {
+    type Col = u16;
+    type Val = u8;
+    fn rows(&self) -> usize {
+        match self.picks {
+            Picks::Some(p) => p.len(),
+            Picks::Range { len, .. } => len,
+        }
+    }
+    fn width(&self) -> usize {
+        self.lists.width()
+    }
+    #[inline]
+    fn row(&self, r: usize) -> (&[u16], &[u8]) {
+        let i = match self.picks {
+            Picks::Some(p) => p[r],
+            Picks::Range { start, len } => {
+                assert!(r < len, "Picked: row {r} of {len}");
+                start + r
+            }
+        };
+        self.lists.image(i)
+    }
+    #[inline(always)]
+    fn value(&self, v: u8) -> T {
+        self.scale[v as usize]
+    }
+}
+
 /// Rows of a sparse matrix (compressed sparse rows): row r holds the pairs
 /// `(idx[q], val[q])` for q in `offsets[r]..offsets[r + 1]`, columns increasing.
 ///
@@ -176,7 +291,7 @@ pub fn spmm<T: Float>(a: &SparseRows<T>, b: &[T], n: usize, c: &mut [T]) {
     for (r, c_row) in c.chunks_exact_mut(n.max(1)).take(m).enumerate() {
         c_row.fill(T::ZERO);
         let (idx, val) = a.row(r);
-        sparse_row_times(idx, val, b, n, n, c_row);
+        sparse_row_times(idx, val, |v| v, b, n, n, c_row);
     }
 }
 
@@ -190,7 +305,7 @@ pub fn spmm_tn_add<T: Float>(a: &SparseRows<T>, g: &[T], n: usize, b: &mut [T]) 
     check_columns(a, b.len(), n, "spmm_tn_add");
     for (r, g_row) in g.chunks_exact(n.max(1)).take(m).enumerate() {
         let (idx, val) = a.row(r);
-        sparse_row_scatter(idx, val, g_row, b, n, n);
+        sparse_row_scatter(idx, val, |v| v, g_row, b, n, n);
     }
 }
 
@@ -240,6 +355,8 @@ pub struct PixelLists {
     offsets: Vec<usize>,
     cols: Vec<u16>,
     pixels: Vec<u8>,
+    /// The most pixels an image was given with: every column is below it.
+    width: usize,
 }
 
 impl PixelLists {
@@ -271,6 +388,9 @@ impl PixelLists {
             self.offsets.push(0);
         }
         let count = pixels.len().checked_div(pixel_count).unwrap_or(0);
+        if count > 0 {
+            self.width = self.width.max(pixel_count);
+        }
         for image in pixels.chunks_exact(pixel_count.max(1)).take(count) {
             for_each_nonzero(image, |j, p| {
                 self.cols.push(j as u16);
@@ -293,6 +413,11 @@ impl PixelLists {
     /// Number of images.
     pub fn len(&self) -> usize {
         self.offsets.len().saturating_sub(1)
+    }
+
+    /// More than any column of any image: the most pixels an image was given with.
+    pub fn width(&self) -> usize {
+        self.width
     }
 
     /// Whether there are no images.

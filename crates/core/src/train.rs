@@ -26,7 +26,7 @@ use crate::float::Float;
 use crate::idx::{Dataset, Images, Split};
 use crate::panel::Panel;
 use crate::rng::Rng;
-use crate::sparse::{PixelLists, SparseRows};
+use crate::sparse::{Picked, PixelLists};
 use crate::two_layer_net::{TwoLayerNet, Workspace, count_hits};
 
 /// Rows per block when measuring accuracy: bounds the scratch memory (and a
@@ -185,7 +185,7 @@ impl<T: Float> EvalJob<T> {
         let net = &self.net;
         let scale = pixel_scale::<T>();
         let w1 = Panel::from_matrix(&net.params.w1);
-        let mut bufs = EvalBuffers::new(net.input_size(), net.hidden_size(), net.output_size());
+        let mut bufs = EvalBuffers::new(net.hidden_size(), net.output_size());
         let train_hits = bufs.hits_in(net, &w1, train, 0..train.len(), &scale);
         let test_hits = bufs.hits_in(net, &w1, test, 0..test.len(), &scale);
         Evaluation {
@@ -253,13 +253,17 @@ pub fn gather<T: Float>(images: &Images, indices: impl IntoIterator<Item = usize
 
 /// The mini-batches of a run: `labels.len()` images of a split drawn with
 /// replacement (`np.random.choice`) from the run's generator, one batch after
-/// another. Each batch's indices are drawn one batch ahead, and its images'
-/// memory asked for ([`PixelLists::prefetch`]) while the batch before it
-/// trains; the generator gives the same indices in the same order as drawing
-/// each batch when it is needed, so the run is the same.
+/// another. A batch is only its images' indices: the products read the
+/// images' lists where they are ([`Picked`]). Each batch's indices are drawn
+/// one batch ahead, and its images' memory asked for
+/// ([`PixelLists::prefetch`]) while the batch before it trains; the generator
+/// gives the same indices in the same order as drawing each batch when it is
+/// needed, so the run is the same.
 #[derive(Clone, Debug)]
 pub(crate) struct Batches {
     rng: Rng,
+    /// The current batch's image indices.
+    current: Vec<usize>,
     /// The next batch's image indices, once drawn.
     next: Vec<usize>,
     drawn: bool,
@@ -267,34 +271,33 @@ pub(crate) struct Batches {
 
 impl Batches {
     pub(crate) fn new(rng: Rng, batch: usize) -> Self {
-        Self { rng, next: vec![0; batch], drawn: false }
+        Self { rng, current: vec![0; batch], next: vec![0; batch], drawn: false }
     }
 
-    /// The next batch: `x` gets its images' nonzero pixels as p / 255 and
-    /// `labels` their classes. Its images are touched first, all of them, so
-    /// that any cache misses overlap (see [`PixelLists::touch`]); then the
-    /// batch after it is drawn and its images prefetched.
-    pub(crate) fn draw<T: Float>(
-        &mut self,
-        split: &Split,
-        scale: &[T; 256],
+    /// Moves on to the next batch and returns it, read as `scale[pixel]`;
+    /// `labels` gets its images' classes. Its images are touched first, all of
+    /// them, so that any cache misses overlap (see [`PixelLists::touch`]);
+    /// then the batch after it is drawn and its images prefetched.
+    pub(crate) fn draw<'a, T: Float>(
+        &'a mut self,
+        split: &'a Split,
+        scale: &'a [T; 256],
         labels: &mut [usize],
-        x: &mut SparseRows<T>,
-    ) {
+    ) -> Picked<'a, T> {
         let lists = &split.nonzeros;
         if !self.drawn {
             self.draw_indices(split);
         }
-        core::hint::black_box(self.next.iter().fold(0u32, |s, &i| s.wrapping_add(lists.touch(i))));
-        x.clear();
-        for (l, &i) in labels.iter_mut().zip(&self.next) {
-            x.push_list(lists.image(i), scale);
+        core::mem::swap(&mut self.current, &mut self.next);
+        core::hint::black_box(self.current.iter().fold(0u32, |s, &i| s.wrapping_add(lists.touch(i))));
+        for (l, &i) in labels.iter_mut().zip(&self.current) {
             *l = usize::from(split.labels[i]);
         }
         self.draw_indices(split);
         for &i in &self.next {
             lists.prefetch(i);
         }
+        Picked::new(lists, &self.current, scale)
     }
 
     fn draw_indices(&mut self, split: &Split) {
@@ -319,7 +322,6 @@ pub struct Trainer<T: Float> {
     ws: Workspace<T>,
     batches: Batches,
     scale: [T; 256],
-    batch_x: SparseRows<T>,
     batch_labels: Vec<usize>,
     eval: EvalBuffers<T>,
     iter: usize,
@@ -355,10 +357,8 @@ impl<T: Float> Trainer<T> {
             ws: Workspace::new(b, hidden, output),
             batches: Batches::new(rng, b),
             scale: pixel_scale(),
-            // capacity for every pixel: no reallocation, whatever the images
-            batch_x: SparseRows::with_capacity(b, b * input),
             batch_labels: vec![0; b],
-            eval: EvalBuffers::new(input, hidden, output),
+            eval: EvalBuffers::new(hidden, output),
             iter: 0,
             iter_per_epoch: config.iter_per_epoch(train_size),
             train_size,
@@ -473,8 +473,8 @@ impl<T: Float> Trainer<T> {
         }
         self.check_data(data);
         let (b, i) = (self.config.batch_size, self.iter);
-        self.batches.draw(&data.train, &self.scale, &mut self.batch_labels, &mut self.batch_x);
-        self.net.forward_panel(&self.w1, &self.batch_x, &mut self.ws);
+        let x = self.batches.draw(&data.train, &self.scale, &mut self.batch_labels);
+        self.net.forward_panel(&self.w1, &x, &mut self.ws);
         let loss = self.net.batch_loss(&mut self.ws, &self.batch_labels, b).to_f64();
         if !loss.is_finite() {
             let e = Error::Diverged { iter: i, loss };
@@ -482,7 +482,7 @@ impl<T: Float> Trainer<T> {
             return Err(e);
         }
         let lr = T::from_f64(self.config.lr);
-        self.net.backward_update_panel(&mut self.w1, &self.batch_x, &self.batch_labels, &mut self.ws, lr);
+        self.net.backward_update_panel(&mut self.w1, &x, &self.batch_labels, &mut self.ws, lr);
         self.w1_synced = false;
         self.losses.push(loss);
         self.iter += 1;
@@ -621,26 +621,13 @@ impl<T: Float> Trainer<T> {
 /// Scratch for the forward pass of a block of evaluation images.
 #[derive(Clone, Debug)]
 struct EvalBuffers<T> {
-    x: SparseRows<T>,
     z1: Vec<T>,
     logits: Vec<T>,
 }
 
 impl<T: Float> EvalBuffers<T> {
-    fn new(input: usize, hidden: usize, output: usize) -> Self {
-        Self {
-            x: SparseRows::with_capacity(EVAL_BLOCK, EVAL_BLOCK * input),
-            z1: vec![T::ZERO; EVAL_BLOCK * hidden],
-            logits: vec![T::ZERO; EVAL_BLOCK * output],
-        }
-    }
-
-    /// Copies images `start..start + n` of `set` into the batch buffer (n ≤ [`EVAL_BLOCK`]).
-    fn gather(&mut self, set: Labeled<'_>, start: usize, n: usize, scale: &[T; 256]) {
-        self.x.clear();
-        for i in start..start + n {
-            self.x.push_list(set.nonzeros.image(i), scale);
-        }
+    fn new(hidden: usize, output: usize) -> Self {
+        Self { z1: vec![T::ZERO; EVAL_BLOCK * hidden], logits: vec![T::ZERO; EVAL_BLOCK * output] }
     }
 
     /// Correct predictions among images `start..start + n` of `split` (n ≤
@@ -656,8 +643,8 @@ impl<T: Float> EvalBuffers<T> {
         n: usize,
         scale: &[T; 256],
     ) -> usize {
-        self.gather(set, start, n, scale);
-        net.logits_panel(w1, &self.x, &mut self.z1, &mut self.logits);
+        let x = Picked::range(set.nonzeros, start, n, scale);
+        net.logits_panel(w1, &x, &mut self.z1, &mut self.logits);
         count_hits(&self.logits[..net.output_size() * n], net.output_size(), &set.labels[start..start + n])
     }
 
@@ -697,14 +684,14 @@ fn hits<T: Float>(
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
         if threads >= 2 && range.len() >= 4 * EVAL_BLOCK {
             let piece = range.len().div_ceil(threads);
-            let (i, h, o) = (net.input_size(), net.hidden_size(), net.output_size());
+            let (h, o) = (net.hidden_size(), net.output_size());
             let part =
                 |t: usize| (range.start + t * piece).min(range.end)..(range.start + (t + 1) * piece).min(range.end);
             return std::thread::scope(|s| {
                 let others: Vec<_> = (1..threads)
                     .map(|t| {
                         let r = part(t);
-                        s.spawn(move || EvalBuffers::new(i, h, o).hits_in(net, w1, Labeled::of(split), r, scale))
+                        s.spawn(move || EvalBuffers::new(h, o).hits_in(net, w1, Labeled::of(split), r, scale))
                     })
                     .collect();
                 let mine = bufs.hits_in(net, w1, Labeled::of(split), part(0), scale);

@@ -33,15 +33,16 @@ use crate::matrix::{Matrix, argmax};
 use crate::numerical::numerical_gradient_in;
 use crate::panel::{self, Panel};
 use crate::rng::Rng;
-use crate::sparse::{SparseRows, spmm, spmm_tn_add};
+use crate::sparse::{NonzeroRows, SparseRows, spmm, spmm_tn_add};
 
 /// A batch, dense (N, I) or as sparse rows.
 #[derive(Clone, Copy)]
-enum Input<'a, T> {
+enum Input<'a, T, X = SparseRows<T>> {
     Dense(&'a [T]),
     Sparse(&'a SparseRows<T>),
-    /// Sparse rows, with W1 from a panel instead of `params.w1`.
-    Panel(&'a SparseRows<T>, &'a Panel<T>),
+    /// Rows of nonzeros (a [`Picked`](crate::sparse::Picked) batch in the
+    /// training loop), with W1 from a panel instead of `params.w1`.
+    Panel(&'a X, &'a Panel<T>),
 }
 
 /// The four parameter tensors of a [`TwoLayerNet`], or their gradients.
@@ -253,21 +254,21 @@ impl<T: Float> TwoLayerNet<T> {
     /// a1 = x·W1 + b1 → z1 = σ(a1) → a2 = z1·W2 + b2, for x (N, I).
     /// Writes z1 (N, H) and the logits a2 (N, O) into the given buffers.
     pub fn logits(&self, x: &[T], n: usize, z1: &mut [T], a2: &mut [T]) {
-        self.logits_of(Input::Dense(x), n, z1, a2);
+        self.logits_of::<SparseRows<T>>(Input::Dense(x), n, z1, a2);
     }
 
     /// [`logits`](Self::logits) for a batch given as sparse rows (N = `x.rows()`).
     pub fn logits_sparse(&self, x: &SparseRows<T>, z1: &mut [T], a2: &mut [T]) {
-        self.logits_of(Input::Sparse(x), x.rows(), z1, a2);
+        self.logits_of::<SparseRows<T>>(Input::Sparse(x), x.rows(), z1, a2);
     }
 
     /// [`logits_sparse`](Self::logits_sparse) with W1 read from `w1` (a
     /// [`Panel`]) instead of `params.w1`: the same sums, so the same logits.
-    pub fn logits_panel(&self, w1: &Panel<T>, x: &SparseRows<T>, z1: &mut [T], a2: &mut [T]) {
+    pub fn logits_panel<X: NonzeroRows<T>>(&self, w1: &Panel<T>, x: &X, z1: &mut [T], a2: &mut [T]) {
         self.logits_of(Input::Panel(x, w1), x.rows(), z1, a2);
     }
 
-    fn logits_of(&self, x: Input<'_, T>, n: usize, z1: &mut [T], a2: &mut [T]) {
+    fn logits_of<X: NonzeroRows<T>>(&self, x: Input<'_, T, X>, n: usize, z1: &mut [T], a2: &mut [T]) {
         let (i, h, o) = (self.input_size(), self.hidden_size(), self.output_size());
         let (z1, a2) = (&mut z1[..n * h], &mut a2[..n * o]);
         match x {
@@ -295,21 +296,21 @@ impl<T: Float> TwoLayerNet<T> {
 
     /// The forward pass for x (N, I): fills `ws.z1` and `ws.y` = softmax(a2).
     pub fn forward(&self, x: &[T], n: usize, ws: &mut Workspace<T>) {
-        self.forward_of(Input::Dense(x), n, ws);
+        self.forward_of::<SparseRows<T>>(Input::Dense(x), n, ws);
     }
 
     /// [`forward`](Self::forward) for a batch given as sparse rows.
     pub fn forward_sparse(&self, x: &SparseRows<T>, ws: &mut Workspace<T>) {
-        self.forward_of(Input::Sparse(x), x.rows(), ws);
+        self.forward_of::<SparseRows<T>>(Input::Sparse(x), x.rows(), ws);
     }
 
     /// [`forward_sparse`](Self::forward_sparse) with W1 read from `w1` (a
     /// [`Panel`], the training loop's copy) instead of `params.w1`.
-    pub fn forward_panel(&self, w1: &Panel<T>, x: &SparseRows<T>, ws: &mut Workspace<T>) {
+    pub fn forward_panel<X: NonzeroRows<T>>(&self, w1: &Panel<T>, x: &X, ws: &mut Workspace<T>) {
         self.forward_of(Input::Panel(x, w1), x.rows(), ws);
     }
 
-    fn forward_of(&self, x: Input<'_, T>, n: usize, ws: &mut Workspace<T>) {
+    fn forward_of<X: NonzeroRows<T>>(&self, x: Input<'_, T, X>, n: usize, ws: &mut Workspace<T>) {
         assert!(n <= ws.n, "forward: {n} rows, workspace holds {}", ws.n);
         self.logits_of(x, n, &mut ws.z1, &mut ws.y);
         let o = self.output_size();
@@ -410,10 +411,10 @@ impl<T: Float> TwoLayerNet<T> {
     /// [`backward_update_sparse`](Self::backward_update_sparse) with W1 in
     /// `w1` (a [`Panel`], the training loop's copy), which is updated instead
     /// of `params.w1`: the same sums, in the same order.
-    pub fn backward_update_panel(
+    pub fn backward_update_panel<X: NonzeroRows<T>>(
         &mut self,
         w1: &mut Panel<T>,
-        x: &SparseRows<T>,
+        x: &X,
         labels: &[usize],
         ws: &mut Workspace<T>,
         lr: T,

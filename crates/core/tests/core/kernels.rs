@@ -243,7 +243,7 @@ fn pixel_lists_hold_each_images_nonzeros() {
 mod panel {
     use descent_core::kernels::naive;
     use descent_core::panel::{self, Panel};
-    use descent_core::sparse::{spmm, spmm_tn_add};
+    use descent_core::sparse::{NonzeroRows, Picked, PixelLists, spmm, spmm_tn_add};
     use descent_core::train::pixel_scale;
     use descent_core::{Float, Matrix, Rng, SparseRows};
 
@@ -257,18 +257,30 @@ mod panel {
     /// several): both products, through the dispatcher (AVX-512 here when the
     /// CPU has it) and the portable kernels, equal the plain sparse products
     /// bit for bit, and the naive ones up to rounding; W's padding stays 0.
+    /// Each product runs on the rows copied out ([`SparseRows`]) and on the
+    /// images read in place ([`Picked`]: a draw with repeats, out of order),
+    /// with a table of random values in place of p / 255.
     fn products_match<T: Float>(tol: f64) {
         let mut rng = Rng::new(31);
-        let scale = pixel_scale::<T>();
+        let mut scale = pixel_scale::<T>();
+        for v in scale[1..].iter_mut() {
+            *v = T::from_f64(rng.standard_normal());
+        }
         for (m, k) in [(1, 29), (7, 29), (300, 29), (7, 784), (300, 784)] {
             for n in (1..=70).filter(|&n| k == 29 || n % 7 == 1 || n == 50 || n == 52) {
-                let px: Vec<u8> =
+                let images: Vec<u8> =
                     (0..m * k).map(|_| if rng.index(5) == 0 { 1 + rng.index(255) as u8 } else { 0 }).collect();
+                let lists = PixelLists::new(&images, k);
+                // Row r of the batch is image picks[r]: repeats, out of order.
+                let picks: Vec<usize> = (0..m).map(|r| (r * 7 + 3) % m).collect();
+                let px: Vec<u8> = picks.iter().flat_map(|&i| images[i * k..(i + 1) * k].iter().copied()).collect();
                 let a: Vec<T> = px.iter().map(|&p| scale[p as usize]).collect();
                 let mut x = SparseRows::default();
                 for row in px.chunks(k) {
                     x.push_pixels(row, &scale);
                 }
+                let picked = Picked::new(&lists, &picks, &scale);
+                assert_eq!((NonzeroRows::<T>::rows(&picked), picked.nnz()), (m, x.nnz()));
                 let w = Matrix::from_vec(k, n, (0..k * n).map(|_| T::from_f64(rng.standard_normal())).collect());
                 let g: Vec<T> = (0..m * n).map(|_| T::from_f64(rng.standard_normal())).collect();
                 let p = Panel::from_matrix(&w);
@@ -280,14 +292,20 @@ mod panel {
                 spmm(&x, w.as_slice(), n, &mut plain);
                 let mut naive_c = vec![T::ZERO; m * n];
                 naive::gemm_nn(m, k, n, &a, w.as_slice(), &mut naive_c, false);
-                for portable in [false, true] {
+                for (portable, in_place) in [(false, false), (true, false), (false, true), (true, true)] {
                     let mut got = vec![T::from_f64(f64::NAN); m * n];
-                    if portable {
-                        panel::spmm_portable(&x, &p, &mut got)
-                    } else {
-                        panel::spmm(&x, &p, &mut got)
+                    match (portable, in_place) {
+                        (false, false) => panel::spmm(&x, &p, &mut got),
+                        (true, false) => panel::spmm_portable(&x, &p, &mut got),
+                        (false, true) => panel::spmm(&picked, &p, &mut got),
+                        (true, true) => panel::spmm_portable(&picked, &p, &mut got),
                     }
-                    assert_eq!(bits(&got), bits(&plain), "{} spmm m={m} k={k} n={n} portable={portable}", T::NAME);
+                    assert_eq!(
+                        bits(&got),
+                        bits(&plain),
+                        "{} spmm m={m} k={k} n={n} portable={portable} in_place={in_place}",
+                        T::NAME
+                    );
                     for (g, want) in got.iter().zip(&naive_c) {
                         assert!(
                             (g.to_f64() - want.to_f64()).abs() <= tol * (1.0 + want.to_f64().abs()),
@@ -301,20 +319,21 @@ mod panel {
                 spmm_tn_add(&x, &g, n, plain_w.as_mut_slice());
                 let mut naive_w = w.clone();
                 naive::gemm_tn(k, m, n, &a, &g, naive_w.as_mut_slice(), true);
-                for portable in [false, true] {
+                for (portable, in_place) in [(false, false), (true, false), (false, true), (true, true)] {
                     let mut q = p.clone();
                     assert_eq!(q.as_rows().as_ptr() as usize % 64, 0, "a clone's rows start on a line");
-                    if portable {
-                        panel::spmm_tn_add_portable(&x, &g, &mut q)
-                    } else {
-                        panel::spmm_tn_add(&x, &g, &mut q)
+                    match (portable, in_place) {
+                        (false, false) => panel::spmm_tn_add(&x, &g, &mut q),
+                        (true, false) => panel::spmm_tn_add_portable(&x, &g, &mut q),
+                        (false, true) => panel::spmm_tn_add(&picked, &g, &mut q),
+                        (true, true) => panel::spmm_tn_add_portable(&picked, &g, &mut q),
                     }
                     let mut got = Matrix::zeros(k, n);
                     q.store(&mut got);
                     assert_eq!(
                         bits(got.as_slice()),
                         bits(plain_w.as_slice()),
-                        "{} spmm_tn_add m={m} k={k} n={n} portable={portable}",
+                        "{} spmm_tn_add m={m} k={k} n={n} portable={portable} in_place={in_place}",
                         T::NAME
                     );
                     for (g, want) in got.as_slice().iter().zip(naive_w.as_slice()) {
@@ -367,6 +386,47 @@ mod panel {
     fn a_list_of_columns_and_pixels_of_two_lengths_is_refused() {
         let mut x = SparseRows::<f32>::default();
         x.push_list((&[1, 2][..], &[9][..]), &pixel_scale::<f32>());
+    }
+
+    #[test]
+    fn picked_images_read_the_lists_in_place() {
+        let scale = pixel_scale::<f32>();
+        let lists = PixelLists::new(&[0, 3, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0], 4);
+        assert_eq!((lists.len(), lists.width()), (3, 4));
+        let picks = [1, 1, 0, 2];
+        let x = Picked::new(&lists, &picks, &scale);
+        assert_eq!((NonzeroRows::<f32>::rows(&x), NonzeroRows::<f32>::width(&x), x.nnz()), (4, 4, 3));
+        assert_eq!(NonzeroRows::<f32>::row(&x, 0), (&[2u16][..], &[255u8][..]));
+        assert_eq!(NonzeroRows::<f32>::row(&x, 2), (&[1u16][..], &[3u8][..]));
+        assert_eq!(NonzeroRows::<f32>::row(&x, 3), (&[][..], &[][..]));
+        assert_eq!(x.value(255), 1.0);
+        let block = Picked::range(&lists, 1, 2, &scale);
+        assert_eq!(NonzeroRows::<f32>::row(&block, 0), (&[2u16][..], &[255u8][..]));
+        assert_eq!(NonzeroRows::<f32>::rows(&block), 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "Picked: an index past the 3 images")]
+    fn a_pick_past_the_images_is_refused() {
+        let lists = PixelLists::new(&[1; 12], 4);
+        let _ = Picked::new(&lists, &[0, 3], &pixel_scale::<f32>());
+    }
+
+    #[test]
+    #[should_panic(expected = "Picked: images 2..4 of 3")]
+    fn a_block_past_the_images_is_refused() {
+        let lists = PixelLists::new(&[1; 12], 4);
+        let _ = Picked::range(&lists, 2, 2, &pixel_scale::<f32>());
+    }
+
+    /// Images of more pixels than W has rows are refused by the products, as rows are.
+    #[test]
+    #[should_panic(expected = "panel::spmm: column 29 is past W's 29 rows")]
+    fn images_wider_than_the_panel_are_refused() {
+        let scale = pixel_scale::<f32>();
+        let lists = PixelLists::new(&[9; 30], 30);
+        let p = Panel::<f32>::zeros(29, 50);
+        panel::spmm(&Picked::range(&lists, 0, 1, &scale), &p, &mut [0.0; 50]);
     }
 
     #[test]

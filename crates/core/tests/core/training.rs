@@ -256,9 +256,11 @@ fn advancing_in_small_units_spreads_evaluations_and_changes_nothing() {
 }
 
 /// The training loop's step on a [`Panel`] (W1 padded to whole cache lines,
-/// AVX-512 where the CPU has it) against the plain sparse step: the same
-/// sums in the same order, so the same weights to the bit, over 40 real batches.
+/// AVX-512 where the CPU has it), reading the batch's images in place
+/// ([`Picked`]), against the plain sparse step on the images copied out: the
+/// same sums in the same order, so the same weights to the bit, over 40 real batches.
 fn panel_step_equals_the_sparse_step<T: descent_core::Float>() {
+    use descent_core::sparse::Picked;
     use descent_core::train::pixel_scale;
     use descent_core::{Matrix, Panel, Rng, SparseRows, TwoLayerNet, Workspace};
     let d = mnist();
@@ -277,11 +279,12 @@ fn panel_step_equals_the_sparse_step<T: descent_core::Float>() {
         for &i in &picks {
             x.push_list(d.train.nonzeros.image(i), &scale);
         }
+        let picked = Picked::new(&d.train.nonzeros, &picks, &scale);
         plain.forward_sparse(&x, &mut wa);
-        paneled.forward_panel(&w1, &x, &mut wb);
+        paneled.forward_panel(&w1, &picked, &mut wb);
         assert_eq!(wa.y, wb.y, "softmax outputs");
         plain.backward_update_sparse(&x, &labels, &mut wa, lr);
-        paneled.backward_update_panel(&mut w1, &x, &labels, &mut wb, lr);
+        paneled.backward_update_panel(&mut w1, &picked, &labels, &mut wb, lr);
     }
     let mut out = Matrix::zeros(784, 50);
     w1.store(&mut out);
