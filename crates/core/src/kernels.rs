@@ -348,15 +348,38 @@ fn scatter_block<T: Float, C: Col, V: Copy, const W: usize, const R: usize>(
 /// to [`sparse_row_times`].
 #[inline(always)]
 fn dense_row_times<T: Float>(k: usize, a: impl Fn(usize) -> T, b: &[T], n: usize, c_row: &mut [T], accumulate: bool) {
-    let mut idx = [0u32; NZ_CHUNK];
-    let mut val = [T::ZERO; NZ_CHUNK];
+    // A short row (the 10 outputs of dy in dy·W2ᵀ) gets a short list: the
+    // lists are zeroed on every call, and zeroing 2 KB for 10 entries cost more
+    // than the products.
+    if k <= SHORT_ROW {
+        nonzero_lists::<T, SHORT_ROW>(k, a, b, n, c_row, accumulate)
+    } else {
+        nonzero_lists::<T, NZ_CHUNK>(k, a, b, n, c_row, accumulate)
+    }
+}
+
+/// Rows of A at most this long are listed in one short list ([`dense_row_times`]).
+const SHORT_ROW: usize = 16;
+
+/// [`dense_row_times`] with lists of `CHUNK` entries on the stack.
+#[inline(always)]
+fn nonzero_lists<T: Float, const CHUNK: usize>(
+    k: usize,
+    a: impl Fn(usize) -> T,
+    b: &[T],
+    n: usize,
+    c_row: &mut [T],
+    accumulate: bool,
+) {
+    let mut idx = [0u32; CHUNK];
+    let mut val = [T::ZERO; CHUNK];
     if !accumulate {
         c_row.fill(T::ZERO);
     }
     let mut p = 0;
     while p < k {
         let mut cnt = 0;
-        while p < k && cnt < NZ_CHUNK {
+        while p < k && cnt < CHUNK {
             let v = a(p);
             idx[cnt] = p as u32;
             val[cnt] = v;

@@ -238,6 +238,7 @@ const PORTABLE_MAX: usize = 64;
 /// simd128 reads only whole aligned vectors (the extra sums are dropped).
 #[doc(hidden)]
 pub fn spmm_portable<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) {
+    let values = x.values();
     let (n, stride, wide) = (w.cols, w.stride, w.portable_cols());
     let b = w.as_rows();
     let mut sums = [T::ZERO; PORTABLE_MAX];
@@ -246,11 +247,11 @@ pub fn spmm_portable<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [
         if wide > n {
             let s = &mut sums[..wide];
             s.fill(T::ZERO);
-            sparse_row_times(idx, val, |v| x.value(v), b, stride, wide, s);
+            sparse_row_times(idx, val, move |v| X::value(values, v), b, stride, wide, s);
             c_row.copy_from_slice(&s[..n]);
         } else {
             c_row.fill(T::ZERO);
-            sparse_row_times(idx, val, |v| x.value(v), b, stride, n, c_row);
+            sparse_row_times(idx, val, move |v| X::value(values, v), b, stride, n, c_row);
         }
     }
 }
@@ -258,6 +259,7 @@ pub fn spmm_portable<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [
 /// The portable [`spmm_tn_add`], in bands of W's rows.
 #[doc(hidden)]
 pub fn spmm_tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) {
+    let values = x.values();
     let (n, stride, band, rows, wide) = (w.cols, w.stride, w.band(), w.rows, w.portable_cols());
     // As in the forward product, each row of G padded with zeros to a multiple
     // of 4 columns (so the padding of W stays 0): whole simd128 vectors only.
@@ -272,9 +274,9 @@ pub fn spmm_tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut
                 padded[..n].copy_from_slice(g_row);
                 last = r;
             }
-            sparse_row_scatter(&idx[s..e], &val[s..e], |v| x.value(v), &padded[..wide], b, stride, wide);
+            sparse_row_scatter(&idx[s..e], &val[s..e], move |v| X::value(values, v), &padded[..wide], b, stride, wide);
         } else {
-            sparse_row_scatter(&idx[s..e], &val[s..e], |v| x.value(v), g_row, b, stride, n);
+            sparse_row_scatter(&idx[s..e], &val[s..e], move |v| X::value(values, v), g_row, b, stride, n);
         }
     });
 }
@@ -323,6 +325,7 @@ mod avx512 {
 
     /// Runs [`super::spmm`]; false if T is neither f32 nor f64 (never).
     pub(super) fn spmm<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) -> bool {
+        let values = x.values();
         let (n, stride) = (w.cols, w.stride);
         let b = w.as_rows();
         for (r, c_row) in c.chunks_exact_mut(n.max(1)).take(x.rows()).enumerate() {
@@ -330,10 +333,10 @@ mod avx512 {
             if let (Some(b), Some(c_row)) = (cast::<T, f32>(b), cast_mut(c_row)) {
                 // SAFETY: AVX-512F is available (checked by the caller); every row
                 // named in idx is < w.rows (checked), so each load stays in `b`.
-                unsafe { f32s::times(idx, val, |v| same(x.value(v)), b, stride, c_row) }
+                unsafe { f32s::times(idx, val, move |v| same(X::value(values, v)), b, stride, c_row) }
             } else if let (Some(b), Some(c_row)) = (cast::<T, f64>(b), cast_mut(c_row)) {
                 // SAFETY: as above.
-                unsafe { f64s::times(idx, val, |v| same(x.value(v)), b, stride, c_row) }
+                unsafe { f64s::times(idx, val, move |v| same(X::value(values, v)), b, stride, c_row) }
             } else {
                 return false;
             }
@@ -343,6 +346,7 @@ mod avx512 {
 
     /// Runs [`super::spmm_tn_add`]; false if T is neither f32 nor f64 (never).
     pub(super) fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) -> bool {
+        let values = x.values();
         let (n, stride, band, rows) = (w.cols, w.stride, w.band(), w.rows);
         let b = w.rows_mut();
         let mut ok = true;
@@ -351,10 +355,10 @@ mod avx512 {
             let (idx, val, g_row) = (&idx[s..e], &val[s..e], &g[r * n..(r + 1) * n]);
             if let (Some(g_row), Some(b)) = (cast::<T, f32>(g_row), cast_mut(&mut *b)) {
                 // SAFETY: as in `spmm`.
-                unsafe { f32s::scatter(idx, val, |v| same(x.value(v)), g_row, b, stride) }
+                unsafe { f32s::scatter(idx, val, move |v| same(X::value(values, v)), g_row, b, stride) }
             } else if let (Some(g_row), Some(b)) = (cast::<T, f64>(g_row), cast_mut(&mut *b)) {
                 // SAFETY: as in `spmm`.
-                unsafe { f64s::scatter(idx, val, |v| same(x.value(v)), g_row, b, stride) }
+                unsafe { f64s::scatter(idx, val, move |v| same(X::value(values, v)), g_row, b, stride) }
             } else {
                 ok = false;
             }

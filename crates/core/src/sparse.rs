@@ -39,8 +39,15 @@ pub trait NonzeroRows<T: Float> {
     fn width(&self) -> usize;
     /// Row r: its columns and stored values (slices of one length).
     fn row(&self, r: usize) -> (&[Self::Col], &[Self::Val]);
+    /// What [`value`](Self::value) reads besides the stored value (the
+    /// table, for pixels), handed to the kernels by value: a pointer they keep
+    /// in a register, where one read through `&self` would be read again from
+    /// memory after every store to W1.
+    type Values: Copy;
+    /// See [`Values`](Self::Values).
+    fn values(&self) -> Self::Values;
     /// A stored value as T.
-    fn value(&self, v: Self::Val) -> T;
+    fn value(values: Self::Values, v: Self::Val) -> T;
 }
 
 impl<T: Float> NonzeroRows<T> for SparseRows<T> {
@@ -55,8 +62,10 @@ impl<T: Float> NonzeroRows<T> for SparseRows<T> {
     fn row(&self, r: usize) -> (&[u32], &[T]) {
         SparseRows::row(self, r)
     }
+    type Values = ();
+    fn values(&self) {}
     #[inline(always)]
-    fn value(&self, v: T) -> T {
+    fn value((): (), v: T) -> T {
         v
     }
 }
@@ -102,7 +111,7 @@ impl<'a, T: Float> Picked<'a, T> {
     }
 }
 
-impl<T: Float> NonzeroRows<T> for Picked<'_, T> {
+impl<'a, T: Float> NonzeroRows<T> for Picked<'a, T> {
     type Col = u16;
     type Val = u8;
     fn rows(&self) -> usize {
@@ -125,9 +134,13 @@ impl<T: Float> NonzeroRows<T> for Picked<'_, T> {
         };
         self.lists.image(i)
     }
+    type Values = &'a [T; 256];
+    fn values(&self) -> &'a [T; 256] {
+        self.scale
+    }
     #[inline(always)]
-    fn value(&self, v: u8) -> T {
-        self.scale[v as usize]
+    fn value(scale: &'a [T; 256], v: u8) -> T {
+        scale[v as usize]
     }
 }
 

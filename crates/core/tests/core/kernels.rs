@@ -399,7 +399,7 @@ mod panel {
         assert_eq!(NonzeroRows::<f32>::row(&x, 0), (&[2u16][..], &[255u8][..]));
         assert_eq!(NonzeroRows::<f32>::row(&x, 2), (&[1u16][..], &[3u8][..]));
         assert_eq!(NonzeroRows::<f32>::row(&x, 3), (&[][..], &[][..]));
-        assert_eq!(x.value(255), 1.0);
+        assert_eq!(<Picked<'_, f32> as NonzeroRows<f32>>::value(x.values(), 255), 1.0);
         let block = Picked::range(&lists, 1, 2, &scale);
         assert_eq!(NonzeroRows::<f32>::row(&block, 0), (&[2u16][..], &[255u8][..]));
         assert_eq!(NonzeroRows::<f32>::rows(&block), 2);
