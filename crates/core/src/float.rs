@@ -139,9 +139,17 @@ fn f64_exp(x: f64) -> f64 {
 /// on x86 and in wasm): x = n·ln 2 + r with |r| ≤ ln 2 / 2, eʳ by a degree-6
 /// polynomial (Taylor coefficients, error below 2e-7 relative on that
 /// interval), and 2ⁿ built in the exponent bits. Inputs are clamped to
-/// [−87.3, 88.3], where eˣ stays a normal f32; NaN stays NaN.
+/// [−87.3, 88.3], where eˣ stays a normal f32; NaN stays NaN (by a test of
+/// its own: in the relaxed-SIMD wasm build the clamp may become a relaxed
+/// min/max, which turns NaN into a bound).
 #[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
+    let e = exp_f32_clamped(x);
+    if x.is_nan() { x } else { e }
+}
+
+#[inline(always)]
+fn exp_f32_clamped(x: f32) -> f32 {
     const LOG2E: f32 = core::f32::consts::LOG2_E;
     // ln 2 split in two so that n·LN2_HI is exact for |n| < 2⁹.
     const LN2_HI: f32 = 0.693_145_75;

@@ -112,3 +112,36 @@ fn panel_products_match_naive_at_every_width() {
         }
     }
 }
+
+/// The activations' vectorised loops keep NaN as NaN in both builds (in the
+/// relaxed one a clamp may compile to a relaxed min/max, which turns NaN into
+/// a bound: a diverged run then looked like a uniform softmax, loss ln 10,
+/// instead of stopping), and stay finite and right elsewhere.
+#[wasm_bindgen_test]
+fn activations_keep_nan_in_every_lane() {
+    use descent_core::activations::{sigmoid_in_place, softmax_rows};
+    let special = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 1e38, -1e38, 0.0, 1.0, -1.0];
+    let mut v: Vec<f32> = special.iter().cycle().take(40).copied().collect();
+    let x = v.clone();
+    sigmoid_in_place(&mut v);
+    for (s, x) in v.iter().zip(&x) {
+        if x.is_nan() {
+            assert!(s.is_nan(), "σ(NaN) = {s}");
+        } else {
+            let want = 1.0 / (1.0 + (-f64::from(*x)).exp());
+            assert!((f64::from(*s) - want).abs() <= 1e-6, "σ({x}) = {s}, want {want}");
+        }
+    }
+    // 12 rows of 3: a NaN anywhere in a row makes the whole row NaN.
+    let mut rows: Vec<f32> = (0..36).map(|i| if i % 7 == 0 { f32::NAN } else { (i % 5) as f32 }).collect();
+    let before = rows.clone();
+    softmax_rows(&mut rows, 3);
+    for (r, (got, x)) in rows.chunks(3).zip(before.chunks(3)).enumerate() {
+        if x.iter().any(|v| v.is_nan()) {
+            assert!(got.iter().all(|v| v.is_nan()), "row {r}: {x:?} → {got:?}");
+        } else {
+            let sum: f32 = got.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-6 && got.iter().all(|v| v.is_finite()), "row {r}: {got:?}");
+        }
+    }
+}
