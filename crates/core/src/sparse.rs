@@ -2,10 +2,12 @@
 //!
 //! About 81% of MNIST's pixels are 0. The first layer's product x·W1 and its
 //! gradient xᵀ·dz1 only need the nonzero ones. When the data is loaded, each
-//! image becomes a list of (column, pixel) pairs ([`PixelLists`]); a training
-//! batch or a block of evaluation images is then a [`SparseRows`] of
-//! (column, p / 255) pairs copied from those lists, and the products run over
-//! the lists ([`spmm`]). No dense float copy of a batch is ever made.
+//! image becomes a list of (column, pixel) pairs ([`PixelLists`]). A training
+//! batch or a block of evaluation images is then a [`Picked`]: the images'
+//! indices, read in place through the table p ↦ p / 255, with nothing copied.
+//! [`SparseRows`] holds rows of (column, value) pairs for other sparse data
+//! (and the plain products [`spmm`] that the tests compare against). No dense
+//! float copy of a batch is ever made.
 //! The terms summed are the same as in the dense kernels (which skip zeros
 //! too); results agree to the last bit or two.
 
@@ -360,9 +362,9 @@ fn for_each_nonzero(pixels: &[u8], mut f: impl FnMut(usize, u8)) {
 
 /// Every image of a set as the list of its nonzero pixels: column as `u16`,
 /// value as `u8` (3 bytes a pixel, about 31 MB for all of MNIST against 55 MB
-/// of raw pixels). Built once when the data is loaded, so that each training
-/// batch and each evaluation copies short lists instead of scanning 784 bytes
-/// an image again and again.
+/// of raw pixels). Built once when the data is loaded; every training batch
+/// and every evaluation then reads the lists in place ([`Picked`]) instead of
+/// scanning 784 bytes an image again and again.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PixelLists {
     offsets: Vec<usize>,
@@ -447,11 +449,10 @@ impl PixelLists {
     /// Reads one byte of every cache line that image `i`'s lists occupy and
     /// returns their sum (pass it to `core::hint::black_box`). Touching the
     /// images of a batch this way first, all of them, lets their cache misses
-    /// overlap: copying the lists one image after another would wait for each
+    /// overlap: reading the lists one image after another would wait for each
     /// image's first miss in turn (a batch's images are scattered over 31 MB,
-    /// so most of them are in no cache), and that wait was most of the time a
-    /// batch took to gather. Plain loads, so it works the same in wasm, which
-    /// has no prefetch instruction.
+    /// so most of them are in no cache). Plain loads, so it works the same in
+    /// wasm, which has no prefetch instruction.
     #[inline]
     pub fn touch(&self, i: usize) -> u32 {
         const LINE: usize = 64;

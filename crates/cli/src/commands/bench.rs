@@ -17,7 +17,7 @@ pub static COMMAND: Command = Command {
     name: "bench",
     about: "milliseconds per training iteration (gather, forward, backward + update) and per full evaluation",
     notes: "The book's run (784-50-10, batch 100, lr 0.1): three rounds of 50 untimed iterations then --iters timed\n\
-            ones (the fastest round is reported), each split into gather (draw 100 indices with replacement, copy the images' nonzero pixels as p / 255), forward\n\
+            ones (the fastest round is reported), each split into gather (draw 100 indices with replacement and touch the images' pixel lists, which the products then read in place), forward\n\
             (to softmax, plus the batch loss) and back+upd (every gradient and the SGD update, fused: W1 is\n\
             updated straight from the batch without forming dW1). The evaluation is\n\
             the per-epoch accuracy over all 60000 training and 10000 test images, timed 3 times after one\n\
