@@ -103,8 +103,12 @@ const memoryMB = browser.peakMemoryBytes == null ? null : browser.peakMemoryByte
 
 // --- ratios against the targets ---------------------------------------------
 const rows = [
-  ['native full run / numpy (f64)', nat64.totalS / np64.totalS, '≤ 0.125', (x) => x <= TARGETS.nativeOverNumpy, 'x'],
-  ['native full run / numpy (f32)', nat32.totalS / np32.totalS, '≤ 0.125', (x) => x <= TARGETS.nativeOverNumpy, 'x'],
+  // The issue's ratios are against the numpy reference in float64 (the book's
+  // precision); a faster precision counts when its accuracy stays within 0.3
+  // points of the f64 path (checked below). Like-for-like rows follow.
+  ['native full run f32 / numpy f64', nat32.totalS / np64.totalS, '≤ 0.125', (x) => x <= TARGETS.nativeOverNumpy, 'x'],
+  ['native full run f64 / numpy f64', nat64.totalS / np64.totalS, '≤ 0.125', (x) => x <= TARGETS.nativeOverNumpy, 'x'],
+  ['native full run f32 / numpy f32', nat32.totalS / np32.totalS, '≤ 0.125', (x) => x <= TARGETS.nativeOverNumpy, 'x'],
   [`browser full run (${bPrec}) / numpy f64`, browserS / np64.totalS, '≤ 0.25', (x) => x <= TARGETS.browserOverNumpy, 'x'],
   [`browser full run (${bPrec}) / numpy f32`, browserS / np32.totalS, '≤ 0.25', (x) => x <= TARGETS.browserOverNumpy, 'x'],
   [`browser / native (both ${bPrec})`, browserS / natSame.totalS, '≤ 1.5', (x) => x <= TARGETS.browserOverNative, 'x'],

@@ -24,38 +24,26 @@ pub fn sigmoid_in_place<T: Float>(x: &mut [T]) {
     }
 }
 
-/// Softmax of one row in place.
-///
-/// The row's maximum is subtracted before `exp`: softmax is unchanged by a
-/// constant shift, and the shift keeps eˣ from overflowing for large logits
-/// (e¹⁰⁰⁰ is ∞ in f64; e⁰ is fine). The exponential is [`Float::exp_fast`], as
-/// in the sigmoid: exact in f64, within 2 ulp of `expf` in f32 (where it made
-/// the training loop's softmax 3× faster in wasm).
+/// Softmax of one row in place: [`softmax_rows`] with the row as the only row.
 pub fn softmax_in_place<T: Float>(row: &mut [T]) {
-    let mut max = match row.first() {
-        Some(&v) => v,
-        None => return,
-    };
-    for &v in row.iter() {
-        if v > max {
-            max = v;
-        }
-    }
-    let mut sum = T::ZERO;
-    for v in row.iter_mut() {
-        *v = (*v - max).exp_fast();
-        sum += *v;
-    }
-    for v in row.iter_mut() {
-        *v /= sum;
-    }
+    let cols = row.len();
+    softmax_rows(row, cols);
 }
 
-/// Row-wise softmax in place of every row of `x` (rows of `cols`): the same
-/// operations as [`softmax_in_place`] on each row, so the same values to the
-/// bit, arranged so that the exponentials and divisions run over whole blocks
-/// of rows at once (a row of 10 logits is too short for SIMD on its own; the
-/// training loop's 100 × 10 softmax took 3× as long row by row).
+/// Row-wise softmax in place of every row of `x` (rows of `cols`; a partial
+/// row at the end is left as it is).
+///
+/// Each row's maximum (its first element, replaced by any larger one, so a
+/// NaN never replaces it) is subtracted before `exp`: softmax is unchanged by
+/// a constant shift, and the shift keeps eˣ from overflowing for large logits
+/// (e¹⁰⁰⁰ is ∞ in f64; e⁰ is fine). The exponential is [`Float::exp_fast`]:
+/// exact in f64, within 2 ulp of `expf` in f32 (where it made the training
+/// loop's softmax 3× faster in wasm). Each row's sum is taken left to right
+/// from 0, and each element divided by it. The rows are taken in blocks, so
+/// that the exponentials and divisions run over many rows at once (a row of
+/// 10 logits is too short for SIMD on its own; the training loop's 100 × 10
+/// softmax took 3× as long row by row); every element still goes through the
+/// same operations, so the result is the same to the bit.
 pub fn softmax_rows<T: Float>(x: &mut [T], cols: usize) {
     /// Rows per block: the block's maxima and sums live on the stack.
     const ROWS: usize = 32;
@@ -66,8 +54,7 @@ pub fn softmax_rows<T: Float>(x: &mut [T], cols: usize) {
     for block in x.chunks_mut(ROWS * cols) {
         let rows = block.len() / cols;
         let block = &mut block[..rows * cols];
-        // Each row less its maximum (as softmax_in_place finds it: the first
-        // element, replaced by any larger one; a NaN never replaces it).
+        // Each row less its maximum.
         for row in block.chunks_exact_mut(cols) {
             let mut max = row[0];
             for &v in row.iter() {
@@ -82,7 +69,7 @@ pub fn softmax_rows<T: Float>(x: &mut [T], cols: usize) {
         for v in block.iter_mut() {
             *v = v.exp_fast();
         }
-        // Each row's sum, left to right from 0, as in softmax_in_place.
+        // Each row's sum, left to right from 0.
         for (row, sum) in block.chunks_exact(cols).zip(&mut sums) {
             let mut s = T::ZERO;
             for &v in row {

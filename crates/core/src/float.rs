@@ -135,6 +135,17 @@ fn f64_exp(x: f64) -> f64 {
     Float::exp(x)
 }
 
+/// `v` as U when T is U (asserted): how code generic over T reaches a kernel
+/// written for f32 or f64 once it has checked which T it has.
+/// (Used by the relaxed-SIMD wasm kernels and the AVX-512 ones only.)
+#[cfg(any(all(target_arch = "wasm32", target_feature = "relaxed-simd"), all(feature = "std", target_arch = "x86_64")))]
+#[inline(always)]
+pub(crate) fn same_type_value<T: Copy + 'static, U: Copy + 'static>(v: T) -> U {
+    assert!(core::any::TypeId::of::<T>() == core::any::TypeId::of::<U>(), "same_type_value: different types");
+    // SAFETY: T and U are the same type.
+    unsafe { core::mem::transmute_copy(&v) }
+}
+
 /// eˣ in f32 without branches or calls, so that a loop of it vectorises (SIMD
 /// on x86 and in wasm): x = n·ln 2 + r with |r| ≤ ln 2 / 2, eʳ by a degree-6
 /// polynomial (Taylor coefficients, error below 2e-7 relative on that

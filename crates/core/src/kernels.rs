@@ -53,13 +53,7 @@ mod relaxed {
 
     use crate::sparse::Col;
 
-    /// `v` as f32: only called with T = f32 (checked).
-    #[inline(always)]
-    fn f32_of<T: Copy + 'static>(v: T) -> f32 {
-        assert!(core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>());
-        // SAFETY: T is f32.
-        unsafe { core::mem::transmute_copy(&v) }
-    }
+    use crate::float::same_type_value as f32_of;
 
     #[inline(always)]
     pub(super) fn add_block<T: Copy + 'static, C: Col, V: Copy, const W: usize, const R: usize>(

@@ -200,6 +200,14 @@ fn for_band_segments<T: Float, X: NonzeroRows<T>>(
     }
 }
 
+/// The closure a kernel reads `x`'s stored values through: its table (or
+/// nothing) captured by value, so that it stays in a register.
+#[inline(always)]
+fn value_of<T: Float, X: NonzeroRows<T>>(x: &X) -> impl Fn(X::Val) -> T + Copy {
+    let values = x.values();
+    move |v| X::value(values, v)
+}
+
 fn check<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, other: usize, what: &str) {
     let m = x.rows();
     assert!(m.checked_mul(w.cols).is_some_and(|need| other >= need), "{what}: {other} elements, needs {m}×{}", w.cols);
@@ -238,7 +246,7 @@ const PORTABLE_MAX: usize = 64;
 /// simd128 reads only whole aligned vectors (the extra sums are dropped).
 #[doc(hidden)]
 pub fn spmm_portable<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) {
-    let values = x.values();
+    let value = value_of(x);
     let (n, stride, wide) = (w.cols, w.stride, w.portable_cols());
     let b = w.as_rows();
     let mut sums = [T::ZERO; PORTABLE_MAX];
@@ -247,11 +255,11 @@ pub fn spmm_portable<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [
         if wide > n {
             let s = &mut sums[..wide];
             s.fill(T::ZERO);
-            sparse_row_times(idx, val, move |v| X::value(values, v), b, stride, wide, s);
+            sparse_row_times(idx, val, value, b, stride, wide, s);
             c_row.copy_from_slice(&s[..n]);
         } else {
             c_row.fill(T::ZERO);
-            sparse_row_times(idx, val, move |v| X::value(values, v), b, stride, n, c_row);
+            sparse_row_times(idx, val, value, b, stride, n, c_row);
         }
     }
 }
@@ -259,7 +267,7 @@ pub fn spmm_portable<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [
 /// The portable [`spmm_tn_add`], in bands of W's rows.
 #[doc(hidden)]
 pub fn spmm_tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) {
-    let values = x.values();
+    let value = value_of(x);
     let (n, stride, band, rows, wide) = (w.cols, w.stride, w.band(), w.rows, w.portable_cols());
     // As in the forward product, each row of G padded with zeros to a multiple
     // of 4 columns (so the padding of W stays 0): whole simd128 vectors only.
@@ -274,9 +282,9 @@ pub fn spmm_tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut
                 padded[..n].copy_from_slice(g_row);
                 last = r;
             }
-            sparse_row_scatter(&idx[s..e], &val[s..e], move |v| X::value(values, v), &padded[..wide], b, stride, wide);
+            sparse_row_scatter(&idx[s..e], &val[s..e], value, &padded[..wide], b, stride, wide);
         } else {
-            sparse_row_scatter(&idx[s..e], &val[s..e], move |v| X::value(values, v), g_row, b, stride, n);
+            sparse_row_scatter(&idx[s..e], &val[s..e], value, g_row, b, stride, n);
         }
     });
 }
@@ -286,8 +294,8 @@ pub fn spmm_tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut
 mod avx512 {
     use core::any::TypeId;
 
-    use super::{Panel, for_band_segments};
-    use crate::float::Float;
+    use super::{Panel, for_band_segments, value_of};
+    use crate::float::{Float, same_type_value as same};
     use crate::sparse::NonzeroRows;
 
     /// Whether this CPU runs AVX-512F (and the `DESCENT_NO_AVX512` variable is
@@ -315,17 +323,9 @@ mod avx512 {
         (TypeId::of::<T>() == TypeId::of::<U>()).then(|| unsafe { &mut *(s as *mut [T] as *mut [U]) })
     }
 
-    /// `v` as U, for T = U (checked by the callers, through `cast` of W's rows).
-    #[inline(always)]
-    fn same<T: Copy + 'static, U: Copy + 'static>(v: T) -> U {
-        assert!(TypeId::of::<T>() == TypeId::of::<U>());
-        // SAFETY: T and U are the same type.
-        unsafe { core::mem::transmute_copy(&v) }
-    }
-
     /// Runs [`super::spmm`]; false if T is neither f32 nor f64 (never).
     pub(super) fn spmm<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) -> bool {
-        let values = x.values();
+        let value = value_of(x);
         let (n, stride) = (w.cols, w.stride);
         let b = w.as_rows();
         for (r, c_row) in c.chunks_exact_mut(n.max(1)).take(x.rows()).enumerate() {
@@ -333,10 +333,10 @@ mod avx512 {
             if let (Some(b), Some(c_row)) = (cast::<T, f32>(b), cast_mut(c_row)) {
                 // SAFETY: AVX-512F is available (checked by the caller); every row
                 // named in idx is < w.rows (checked), so each load stays in `b`.
-                unsafe { f32s::times(idx, val, move |v| same(X::value(values, v)), b, stride, c_row) }
+                unsafe { f32s::times(idx, val, move |v| same(value(v)), b, stride, c_row) }
             } else if let (Some(b), Some(c_row)) = (cast::<T, f64>(b), cast_mut(c_row)) {
                 // SAFETY: as above.
-                unsafe { f64s::times(idx, val, move |v| same(X::value(values, v)), b, stride, c_row) }
+                unsafe { f64s::times(idx, val, move |v| same(value(v)), b, stride, c_row) }
             } else {
                 return false;
             }
@@ -346,7 +346,7 @@ mod avx512 {
 
     /// Runs [`super::spmm_tn_add`]; false if T is neither f32 nor f64 (never).
     pub(super) fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) -> bool {
-        let values = x.values();
+        let value = value_of(x);
         let (n, stride, band, rows) = (w.cols, w.stride, w.band(), w.rows);
         let b = w.rows_mut();
         let mut ok = true;
@@ -355,10 +355,10 @@ mod avx512 {
             let (idx, val, g_row) = (&idx[s..e], &val[s..e], &g[r * n..(r + 1) * n]);
             if let (Some(g_row), Some(b)) = (cast::<T, f32>(g_row), cast_mut(&mut *b)) {
                 // SAFETY: as in `spmm`.
-                unsafe { f32s::scatter(idx, val, move |v| same(X::value(values, v)), g_row, b, stride) }
+                unsafe { f32s::scatter(idx, val, move |v| same(value(v)), g_row, b, stride) }
             } else if let (Some(g_row), Some(b)) = (cast::<T, f64>(g_row), cast_mut(&mut *b)) {
                 // SAFETY: as in `spmm`.
-                unsafe { f64s::scatter(idx, val, move |v| same(X::value(values, v)), g_row, b, stride) }
+                unsafe { f64s::scatter(idx, val, move |v| same(value(v)), g_row, b, stride) }
             } else {
                 ok = false;
             }

@@ -24,20 +24,34 @@ pub trait Col: Copy + Ord + Into<u32> + 'static {}
 impl Col for u32 {}
 impl Col for u16 {}
 
+mod sealed {
+    /// Only this crate's row types implement [`NonzeroRows`](super::NonzeroRows):
+    /// the AVX-512 kernels trust what it reports.
+    pub trait Sealed {}
+    impl<T> Sealed for super::SparseRows<T> {}
+    impl<T> Sealed for super::Picked<'_, T> {}
+}
+
 /// Rows of (column, value) pairs, columns increasing within a row, whose
 /// values read as T through [`value`](Self::value): what the products with
 /// W1 take. [`SparseRows`] stores T itself; [`Picked`] reads images straight
 /// from their [`PixelLists`], a pixel byte through a table of 256 values, so
 /// that a batch or a block of evaluation images is never copied.
-pub trait NonzeroRows<T: Float> {
+///
+/// Sealed: the products read W1 without bounds checks (AVX-512) on the word of
+/// [`width`](Self::width), so only this crate's two types, which keep it
+/// true, implement it.
+pub trait NonzeroRows<T: Float>: sealed::Sealed {
     /// How a column is stored.
     type Col: Col;
     /// How a value is stored.
     type Val: Copy;
     /// Number of rows.
     fn rows(&self) -> usize;
-    /// More than the largest column of any row (0 without entries). The
-    /// products check it against W1 once, and their unchecked loads rely on it.
+    /// An upper bound on the columns: every column of every row is below it
+    /// (the largest column + 1 for [`SparseRows`], the image size for
+    /// [`Picked`]). The products check it against W1's rows once, and their
+    /// unchecked loads rely on it.
     fn width(&self) -> usize;
     /// Row r: its columns and stored values (slices of one length).
     fn row(&self, r: usize) -> (&[Self::Col], &[Self::Val]);
@@ -76,14 +90,14 @@ impl<T: Float> NonzeroRows<T> for SparseRows<T> {
 /// mini-batch (images named by index, repeats allowed) or a block of
 /// consecutive images. Nothing is copied: a product reads each image's lists
 /// where they are.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Picked<'a, T> {
     lists: &'a PixelLists,
     picks: Picks<'a>,
     scale: &'a [T; 256],
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 enum Picks<'a> {
     Some(&'a [usize]),
     Range { start: usize, len: usize },
@@ -110,6 +124,18 @@ impl<'a, T: Float> Picked<'a, T> {
     /// The number of nonzero pixels over the rows.
     pub fn nnz(&self) -> usize {
         (0..NonzeroRows::<T>::rows(self)).map(|r| NonzeroRows::<T>::row(self, r).0.len()).sum()
+    }
+}
+
+/// The rows it names, not the lists and table it reads (31 MB for MNIST).
+impl<T> core::fmt::Debug for Picked<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut d = f.debug_struct("Picked");
+        match self.picks {
+            Picks::Some(p) => d.field("images", &p),
+            Picks::Range { start, len } => d.field("images", &(start..start + len)),
+        };
+        d.field("of", &self.lists.len()).finish()
     }
 }
 
@@ -269,6 +295,9 @@ impl<T: Float> SparseRows<T> {
     /// every row r of `self` holding v ≠ 0 in column j, r increasing
     /// (a counting sort; `out` keeps its memory between calls).
     pub fn transpose_into(&self, cols: usize, out: &mut SparseRows<T>) {
+        // Checked before `out` changes: a panic half way would leave it
+        // claiming a width its stale entries exceed.
+        assert!(self.width() <= cols, "transpose_into: column {} past {cols} columns", self.width().saturating_sub(1));
         out.offsets.clear();
         out.offsets.resize(cols + 1, 0);
         out.width = if self.nnz() > 0 { self.rows() as u32 } else { 0 };

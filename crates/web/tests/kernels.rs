@@ -120,8 +120,9 @@ fn panel_products_match_naive_at_every_width() {
 #[wasm_bindgen_test]
 fn activations_keep_nan_in_every_lane() {
     use descent_core::activations::{sigmoid_in_place, softmax_rows};
-    let special = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 1e38, -1e38, 0.0, 1.0, -1.0];
-    let mut v: Vec<f32> = special.iter().cycle().take(40).copied().collect();
+    // 7 values (prime to the 4 lanes of a vector), so NaN visits every lane.
+    let special = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 1e38, -1e38, 1.0, -1.0];
+    let mut v: Vec<f32> = special.iter().cycle().take(43).copied().collect();
     let x = v.clone();
     sigmoid_in_place(&mut v);
     for (s, x) in v.iter().zip(&x) {

@@ -271,8 +271,8 @@ mod panel {
                 let images: Vec<u8> =
                     (0..m * k).map(|_| if rng.index(5) == 0 { 1 + rng.index(255) as u8 } else { 0 }).collect();
                 let lists = PixelLists::new(&images, k);
-                // Row r of the batch is image picks[r]: repeats, out of order.
-                let picks: Vec<usize> = (0..m).map(|r| (r * 7 + 3) % m).collect();
+                // Row r of the batch is image picks[r]: drawn with replacement, as batches are.
+                let picks: Vec<usize> = (0..m).map(|_| rng.index(m)).collect();
                 let px: Vec<u8> = picks.iter().flat_map(|&i| images[i * k..(i + 1) * k].iter().copied()).collect();
                 let a: Vec<T> = px.iter().map(|&p| scale[p as usize]).collect();
                 let mut x = SparseRows::default();
@@ -379,6 +379,24 @@ mod panel {
         // Columns out of order: the width is the row's largest, not its last.
         x.push_list((&[5, 0][..], &[1, 1][..]), &scale);
         assert_eq!(x.width(), 6);
+    }
+
+    /// Refused before `out` changes, so a caught panic leaves no rows claiming a width they exceed.
+    #[test]
+    fn a_transpose_narrower_than_the_rows_is_refused() {
+        let scale = pixel_scale::<f32>();
+        let mut x = SparseRows::<f32>::default();
+        x.push_list((&[0, 6][..], &[1, 2][..]), &scale);
+        let mut t = SparseRows::default();
+        x.transpose_into(7, &mut t);
+        let before = (t.rows(), t.width(), t.nnz());
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| x.transpose_into(4, &mut t)));
+        let message = caught.expect_err("a transpose into 4 columns of a row with column 6");
+        assert_eq!(
+            message.downcast_ref::<String>().map(String::as_str),
+            Some("transpose_into: column 6 past 4 columns")
+        );
+        assert_eq!((t.rows(), t.width(), t.nnz()), before, "out is as it was");
     }
 
     #[test]
