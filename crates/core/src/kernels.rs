@@ -406,22 +406,58 @@ fn small_n<T: Float>(
     if m < ROWS || k < 8 {
         return false;
     }
+    // A width that is not whole vectors (the output layer's 10) is computed
+    // as the next multiple of 4, B's rows padded with zeros in a copy on the
+    // stack (for k ≤ PAD_K): whole-vector loads and multiply-adds, the extra
+    // columns dropped. The columns kept get the same operations.
     macro_rules! go {
-        ($($w:literal)*) => {
+        ($($w:literal => $wp:literal),*) => {
             match n {
-                $($w => small_rows::<T, $w>(m, k, &a, b, c, accumulate),)*
+                $($w => {
+                    if $w != $wp && k <= 64 {
+                        padded_rows::<T, $w, $wp, { 64 * $wp }>(m, k, &a, b, c, accumulate)
+                    } else if $w != $wp && k <= PAD_K {
+                        padded_rows::<T, $w, $wp, { PAD_K * $wp }>(m, k, &a, b, c, accumulate)
+                    } else {
+                        small_rows::<T, $w, $w>(m, k, &a, b, c, accumulate)
+                    }
+                })*
                 _ => return false,
             }
         };
     }
-    go!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+    go!(1 => 4, 2 => 4, 3 => 4, 4 => 4, 5 => 8, 6 => 8, 7 => 8, 8 => 8, 9 => 12, 10 => 12, 11 => 12, 12 => 12,
+        13 => 16, 14 => 16, 15 => 16, 16 => 16);
     true
 }
 
-/// [`small_n`] for n = N: row blocks of [`ROWS`]; the last block overlaps the
-/// one before it when m is not a multiple (the shared rows are recomputed, and stored once).
+/// Most rows of B that [`small_n`] pads on the stack (the batch of 100 in dW2 = z1ᵀ·dy).
+const PAD_K: usize = 128;
+
+/// [`small_rows`] on a copy of B (k ≤ LEN / NP rows of N) whose rows are
+/// padded with zeros to NP columns, in a stack buffer of LEN elements.
 #[inline(always)]
-fn small_rows<T: Float, const N: usize>(
+fn padded_rows<T: Float, const N: usize, const NP: usize, const LEN: usize>(
+    m: usize,
+    k: usize,
+    a: &impl Fn(usize, usize) -> T,
+    b: &[T],
+    c: &mut [T],
+    accumulate: bool,
+) {
+    let mut padded = [T::ZERO; LEN];
+    for (dst, src) in padded.chunks_exact_mut(NP).zip(b.chunks_exact(N)).take(k) {
+        dst[..N].copy_from_slice(src);
+    }
+    small_rows::<T, N, NP>(m, k, a, &padded[..k * NP], c, accumulate)
+}
+
+/// [`small_n`] for n = N, B's rows NP ≥ N apart (the columns past N zeros):
+/// row blocks of [`ROWS`], NP sums a row; the last block overlaps the one
+/// before it when m is not a multiple (the shared rows are recomputed, and
+/// stored once).
+#[inline(always)]
+fn small_rows<T: Float, const N: usize, const NP: usize>(
     m: usize,
     k: usize,
     a: &impl Fn(usize, usize) -> T,
@@ -432,12 +468,12 @@ fn small_rows<T: Float, const N: usize>(
     let mut i0 = 0;
     while i0 < m {
         let i = i0.min(m - ROWS);
-        let mut s = [[T::ZERO; N]; ROWS];
+        let mut s = [[T::ZERO; NP]; ROWS];
         for p in 0..k {
-            let b_row: &[T; N] = b[p * N..p * N + N].try_into().unwrap();
+            let b_row: &[T; NP] = b[p * NP..p * NP + NP].try_into().unwrap();
             for r in 0..ROWS {
                 let v = a(i + r, p);
-                for l in 0..N {
+                for l in 0..NP {
                     s[r][l] = v.mul_add(b_row[l], s[r][l]);
                 }
             }
@@ -445,7 +481,7 @@ fn small_rows<T: Float, const N: usize>(
         // Rows before i0 belong to the previous block (already stored).
         for (r, s) in s.iter().enumerate().skip(i0 - i) {
             let c_row = &mut c[(i + r) * N..(i + r + 1) * N];
-            for (c, &s) in c_row.iter_mut().zip(s) {
+            for (c, &s) in c_row.iter_mut().zip(&s[..N]) {
                 *c = if accumulate { *c + s } else { s };
             }
         }

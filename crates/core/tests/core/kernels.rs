@@ -492,3 +492,40 @@ mod panel {
         assert_eq!(out, bigger);
     }
 }
+
+/// The narrow products (n ≤ 16: the output layer's 10 columns), whose B is
+/// padded to whole vectors on the stack when k ≤ 128: every element is the
+/// chain of multiply-adds a[i, 0]·b[0, j], a[i, 1]·b[1, j], … from 0, bit for
+/// bit, padded or not (k past 128), in f32 and f64.
+#[test]
+fn narrow_products_are_the_plain_chain_of_multiply_adds() {
+    use descent_core::Float;
+    fn check<T: Float>() {
+        let mut rng = Rng::new(8);
+        for m in [4, 7, 100] {
+            for k in [8, 50, 64, 65, 100, 128, 129] {
+                for n in 1..=16 {
+                    let a: Vec<T> = (0..m * k).map(|_| T::from_f64(rng.standard_normal())).collect();
+                    let b: Vec<T> = (0..k * n).map(|_| T::from_f64(rng.standard_normal())).collect();
+                    // A·B, and Aᵀ·B with A stored transposed
+                    let at: Vec<T> = (0..k * m).map(|q| a[(q % m) * k + q / m]).collect();
+                    let mut want = vec![T::ZERO; m * n];
+                    for i in 0..m {
+                        for j in 0..n {
+                            want[i * n + j] = (0..k).fold(T::ZERO, |s, p| a[i * k + p].mul_add(b[p * n + j], s));
+                        }
+                    }
+                    let bits = |v: &[T]| v.iter().map(|x| x.to_f64().to_bits()).collect::<Vec<_>>();
+                    let mut got = vec![T::from_f64(f64::NAN); m * n];
+                    kernels::gemm_nn(m, k, n, &a, &b, &mut got, false);
+                    assert_eq!(bits(&got), bits(&want), "{} gemm_nn m={m} k={k} n={n}", T::NAME);
+                    let mut got = vec![T::from_f64(f64::NAN); m * n];
+                    kernels::gemm_tn(m, k, n, &at, &b, &mut got, false);
+                    assert_eq!(bits(&got), bits(&want), "{} gemm_tn m={m} k={k} n={n}", T::NAME);
+                }
+            }
+        }
+    }
+    check::<f32>();
+    check::<f64>();
+}
