@@ -340,6 +340,13 @@ fn scatter_block<T: Float, C: Col, V: Copy, const W: usize, const R: usize>(
 /// of a(·) on the stack, [`NZ_CHUNK`] at a time (branch-free: each value is
 /// written, and the cursor advances only past a nonzero), and hands each list
 /// to [`sparse_row_times`].
+/// c_row ← a_row·B for one dense row of A (its zeros skipped) and B (a_row.len()
+/// rows of n): one row of [`gemm_nn`], the same sums in the same order.
+pub(crate) fn row_times<T: Float>(a_row: &[T], b: &[T], n: usize, c_row: &mut [T]) {
+    check("row_times", 1, a_row.len(), n, a_row.len(), b.len(), c_row.len());
+    dense_row_times(a_row.len(), |p| a_row[p], b, n, c_row, false);
+}
+
 #[inline(always)]
 fn dense_row_times<T: Float>(k: usize, a: impl Fn(usize) -> T, b: &[T], n: usize, c_row: &mut [T], accumulate: bool) {
     // A short row (the 10 outputs of dy in dy·W2ᵀ) gets a short list: the

@@ -27,7 +27,7 @@ use alloc::vec::Vec;
 
 use crate::activations::{sigmoid_in_place, softmax_rows};
 use crate::float::{Float, pairwise_sum};
-use crate::kernels::{gemm_nn, gemm_tn};
+use crate::kernels::{gemm_nn, gemm_tn, row_times};
 use crate::losses::CEE_DELTA;
 use crate::matrix::{Matrix, argmax};
 use crate::numerical::numerical_gradient_in;
@@ -114,8 +114,12 @@ pub struct Workspace<T> {
     logs: Vec<T>,
     /// xᵀ of a sparse batch.
     xt: SparseRows<T>,
-    /// W2ᵀ, (O, H).
+    /// W2ᵀ, (O, H) with each row padded with zeros to `hp` columns.
     w2t: Vec<T>,
+    /// H rounded up to whole vectors of 4 (H itself past 64).
+    hp: usize,
+    /// One row of da1, `hp` wide.
+    da1: Vec<T>,
     /// The small gradients of the fused step (W2, b1, b2; its W1 is empty).
     g: Params<T>,
 }
@@ -131,7 +135,9 @@ impl<T: Float> Workspace<T> {
             dz1: vec![T::ZERO; n * hidden],
             logs: vec![T::ZERO; n],
             xt: SparseRows::default(),
-            w2t: vec![T::ZERO; hidden * output],
+            w2t: vec![T::ZERO; padded(hidden) * output],
+            hp: padded(hidden),
+            da1: vec![T::ZERO; padded(hidden)],
             g: Params::zeros(0, hidden, output),
         }
     }
@@ -376,22 +382,30 @@ impl<T: Float> TwoLayerNet<T> {
         // dW2 = z1ᵀ·dy (H, O); db2 = Σₙ dy
         gemm_tn(h, n, o, z1, dy, g_w2.as_mut_slice(), false);
         column_sums(dy, o, g_b2);
-        // da1 = dy·W2ᵀ (N, H); dz1 = (1 − z1) z1 ⊙ da1
-        // As dy·(W2ᵀ) with W2ᵀ copied out (H·O elements): the row kernel then keeps a
-        // whole row of da1 in registers, where A·Bᵀ would take N·H dot products of length O.
+        // da1 = dy·W2ᵀ (N, H); dz1 = (1 − z1) z1 ⊙ da1; db1 = Σₙ dz1, row by row.
+        // As dy·(W2ᵀ) with W2ᵀ copied out, each of its rows padded with zeros to
+        // whole vectors (hp columns): a row of da1 is then one register pass of
+        // whole vectors over that row of dy's nonzeros (52 columns for the book's
+        // 50, where 50 took a pass of 48 and two scalars), with the sums of
+        // gemm_nn(dy, W2ᵀ) in the same order; where A·Bᵀ would take N·H dot
+        // products of length O. dz1 and the column sums of db1 follow in the
+        // same pass over the row.
+        let hp = ws.hp;
         let w2 = self.params.w2.as_slice();
         for (i, row) in w2.chunks_exact(o).enumerate() {
             for (j, &v) in row.iter().enumerate() {
-                ws.w2t[j * h + i] = v;
+                ws.w2t[j * hp + i] = v;
             }
         }
-        let dz1 = &mut ws.dz1[..n * h];
-        gemm_nn(n, o, h, dy, &ws.w2t, dz1, false);
-        for (d, &z) in dz1.iter_mut().zip(z1) {
-            *d *= (T::ONE - z) * z;
+        g_b1.fill(T::ZERO);
+        let (dy, w2t, da1) = (&ws.dy[..n * o], &ws.w2t[..o * hp], &mut ws.da1[..hp]);
+        for ((dy_row, z_row), d_row) in dy.chunks_exact(o).zip(z1.chunks_exact(h)).zip(ws.dz1.chunks_exact_mut(h)) {
+            row_times(dy_row, w2t, hp, da1);
+            for (((d, &a), &z), b) in d_row.iter_mut().zip(&da1[..h]).zip(z_row).zip(g_b1.iter_mut()) {
+                *d = a * ((T::ONE - z) * z);
+                *b += *d;
+            }
         }
-        // db1 = Σₙ dz1
-        column_sums(dz1, h, g_b1);
     }
 
     /// Backpropagation and the SGD update in one go, after
@@ -449,6 +463,13 @@ impl<T: Float> TwoLayerNet<T> {
             }
         }
     }
+}
+
+/// `hidden` rounded up to whole vectors of 4 when that stays within 64
+/// columns (the row kernels' widest single pass), else `hidden`.
+fn padded(hidden: usize) -> usize {
+    let p = hidden.div_ceil(4) * 4;
+    if p <= 64 { p } else { hidden }
 }
 
 /// out[j] = Σᵢ m[i, j], rows added in order (numpy's `sum(axis=0)`).
