@@ -336,10 +336,6 @@ fn scatter_block<T: Float, C: Col, V: Copy, const W: usize, const R: usize>(
     }
 }
 
-/// c_row (+)= Σ_p a(p) · B[p, ..] over p < k where a(p) ≠ 0: lists the nonzeros
-/// of a(·) on the stack, [`NZ_CHUNK`] at a time (branch-free: each value is
-/// written, and the cursor advances only past a nonzero), and hands each list
-/// to [`sparse_row_times`].
 /// c_row ← a_row·B for one dense row of A (its zeros skipped) and B (a_row.len()
 /// rows of n): one row of [`gemm_nn`], the same sums in the same order.
 pub(crate) fn row_times<T: Float>(a_row: &[T], b: &[T], n: usize, c_row: &mut [T]) {
@@ -347,6 +343,22 @@ pub(crate) fn row_times<T: Float>(a_row: &[T], b: &[T], n: usize, c_row: &mut [T
     dense_row_times(a_row.len(), |p| a_row[p], b, n, c_row, false);
 }
 
+/// Widest row the portable kernels pad to whole simd128 vectors (their
+/// scratch rows live on the stack).
+pub(crate) const PORTABLE_MAX: usize = 64;
+
+/// `n` columns rounded up to whole simd128 vectors of 4, or `n` itself when
+/// that is wider than [`PORTABLE_MAX`]: how wide the portable kernels run a
+/// row whose padding holds zeros (52 for the hidden layer's 50).
+pub(crate) fn whole_vectors(n: usize) -> usize {
+    let wide = n.div_ceil(4) * 4;
+    if wide <= PORTABLE_MAX { wide } else { n }
+}
+
+/// c_row (+)= Σ_p a(p) · B[p, ..] over p < k where a(p) ≠ 0: lists the nonzeros
+/// of a(·) on the stack, [`NZ_CHUNK`] at a time (branch-free: each value is
+/// written, and the cursor advances only past a nonzero), and hands each list
+/// to [`sparse_row_times`].
 #[inline(always)]
 fn dense_row_times<T: Float>(k: usize, a: impl Fn(usize) -> T, b: &[T], n: usize, c_row: &mut [T], accumulate: bool) {
     // A short row (the 10 outputs of dy in dy·W2ᵀ) gets a short list: the
@@ -421,9 +433,7 @@ fn small_n<T: Float>(
         ($($w:literal => $wp:literal),*) => {
             match n {
                 $($w => {
-                    if $w != $wp && k <= 64 {
-                        padded_rows::<T, $w, $wp, { 64 * $wp }>(m, k, &a, b, c, accumulate)
-                    } else if $w != $wp && k <= PAD_K {
+                    if $w != $wp && k <= PAD_K {
                         padded_rows::<T, $w, $wp, { PAD_K * $wp }>(m, k, &a, b, c, accumulate)
                     } else {
                         small_rows::<T, $w, $w>(m, k, &a, b, c, accumulate)

@@ -29,7 +29,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::float::Float;
-use crate::kernels::{sparse_row_scatter, sparse_row_times};
+use crate::kernels::{PORTABLE_MAX, sparse_row_scatter, sparse_row_times, whole_vectors};
 use crate::matrix::Matrix;
 use crate::sparse::{Col, NonzeroRows};
 
@@ -123,12 +123,10 @@ impl<T: Float> Panel<T> {
         &mut self.data[s..s + len]
     }
 
-    /// Columns the portable kernels compute: `cols` rounded up to whole simd128
-    /// vectors of 4 (within the padding), or `cols` itself when that is wider
-    /// than the kernels' row scratch ([`PORTABLE_MAX`]).
+    /// Columns the portable kernels compute: [`whole_vectors`] of `cols`
+    /// (within the padding, which a whole line always holds).
     fn portable_cols(&self) -> usize {
-        let wide = (self.cols.div_ceil(4) * 4).min(self.stride);
-        if wide <= PORTABLE_MAX { wide } else { self.cols }
+        whole_vectors(self.cols).min(self.stride)
     }
 
     /// Rows per band: the rows split evenly into as few bands as keep each
@@ -238,9 +236,6 @@ pub fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>
     }
     spmm_tn_add_portable(x, g, w);
 }
-
-/// Widest row the portable kernels pad to whole vectors (their scratch on the stack).
-const PORTABLE_MAX: usize = 64;
 
 /// The portable [`spmm`]: whole rows, each row's columns padded to 4 so that
 /// simd128 reads only whole aligned vectors (the extra sums are dropped).

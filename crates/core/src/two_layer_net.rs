@@ -27,7 +27,7 @@ use alloc::vec::Vec;
 
 use crate::activations::{sigmoid_in_place, softmax_rows};
 use crate::float::{Float, pairwise_sum};
-use crate::kernels::{gemm_nn, gemm_tn, row_times};
+use crate::kernels::{gemm_nn, gemm_tn, row_times, whole_vectors};
 use crate::losses::CEE_DELTA;
 use crate::matrix::{Matrix, argmax};
 use crate::numerical::numerical_gradient_in;
@@ -114,11 +114,9 @@ pub struct Workspace<T> {
     logs: Vec<T>,
     /// xᵀ of a sparse batch.
     xt: SparseRows<T>,
-    /// W2ᵀ, (O, H) with each row padded with zeros to `hp` columns.
+    /// W2ᵀ, (O, H) with each row padded with zeros to `whole_vectors(H)` columns.
     w2t: Vec<T>,
-    /// H rounded up to whole vectors of 4 (H itself past 64).
-    hp: usize,
-    /// One row of da1, `hp` wide.
+    /// One row of da1, `whole_vectors(H)` wide.
     da1: Vec<T>,
     /// The small gradients of the fused step (W2, b1, b2; its W1 is empty).
     g: Params<T>,
@@ -135,9 +133,8 @@ impl<T: Float> Workspace<T> {
             dz1: vec![T::ZERO; n * hidden],
             logs: vec![T::ZERO; n],
             xt: SparseRows::default(),
-            w2t: vec![T::ZERO; padded(hidden) * output],
-            hp: padded(hidden),
-            da1: vec![T::ZERO; padded(hidden)],
+            w2t: vec![T::ZERO; whole_vectors(hidden) * output],
+            da1: vec![T::ZERO; whole_vectors(hidden)],
             g: Params::zeros(0, hidden, output),
         }
     }
@@ -390,7 +387,7 @@ impl<T: Float> TwoLayerNet<T> {
         // gemm_nn(dy, W2ᵀ) in the same order; where A·Bᵀ would take N·H dot
         // products of length O. dz1 and the column sums of db1 follow in the
         // same pass over the row.
-        let hp = ws.hp;
+        let hp = whole_vectors(h);
         let w2 = self.params.w2.as_slice();
         for (i, row) in w2.chunks_exact(o).enumerate() {
             for (j, &v) in row.iter().enumerate() {
@@ -463,13 +460,6 @@ impl<T: Float> TwoLayerNet<T> {
             }
         }
     }
-}
-
-/// `hidden` rounded up to whole vectors of 4 when that stays within 64
-/// columns (the row kernels' widest single pass), else `hidden`.
-fn padded(hidden: usize) -> usize {
-    let p = hidden.div_ceil(4) * 4;
-    if p <= 64 { p } else { hidden }
 }
 
 /// out[j] = Σᵢ m[i, j], rows added in order (numpy's `sum(axis=0)`).
