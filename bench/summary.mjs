@@ -89,6 +89,8 @@ const np64 = numpy('float64');
 const np32 = numpy('float32');
 const nat64 = native('f64');
 const nat32 = native('f32');
+// One training thread (older result folders lack it).
+const nat32one = optional(() => native('f32-1thread'));
 const browser = JSON.parse(read('browser.json'));
 if (!browser.ok) throw new Error(`browser.json: the browser run failed: ${browser.error}`);
 const descentBench = optional(() => JSON.parse(read('descent-bench.json')));
@@ -109,9 +111,11 @@ const rows = [
   ['native full run f32 / numpy f64', nat32.totalS / np64.totalS, '≤ 0.125', (x) => x <= TARGETS.nativeOverNumpy, 'x'],
   ['native full run f64 / numpy f64', nat64.totalS / np64.totalS, '≤ 0.125', (x) => x <= TARGETS.nativeOverNumpy, 'x'],
   ['native full run f32 / numpy f32', nat32.totalS / np32.totalS, '≤ 0.125', (x) => x <= TARGETS.nativeOverNumpy, 'x'],
+  ['native f32, 1 training thread / numpy f64', nat32one ? nat32one.totalS / np64.totalS : null, '≤ 0.125', (x) => x <= TARGETS.nativeOverNumpy, 'x'],
   [`browser full run (${bPrec}) / numpy f64`, browserS / np64.totalS, '≤ 0.25', (x) => x <= TARGETS.browserOverNumpy, 'x'],
   [`browser full run (${bPrec}) / numpy f32`, browserS / np32.totalS, '≤ 0.25', (x) => x <= TARGETS.browserOverNumpy, 'x'],
   [`browser / native (both ${bPrec})`, browserS / natSame.totalS, '≤ 1.5', (x) => x <= TARGETS.browserOverNative, 'x'],
+  ['browser / native f32, 1 training thread', nat32one ? browserS / nat32one.totalS : null, '≤ 1.5', (x) => x <= TARGETS.browserOverNative, 'x'],
   ['browser / native f64', browserS / nat64.totalS, '≤ 1.5', (x) => x <= TARGETS.browserOverNative, 'x'],
   ['wasm ms/iter (elapsedMs/iter, evals incl.)', browser.msPerIter, '≤ 0.25 (aim)', (x) => x <= TARGETS.wasmMsPerIter, 'ms'],
   ['wasm ms/iter, training alone (estimate)', browser.trainingOnly?.msPerIter ?? null, '≤ 0.25 (aim)', (x) => x <= TARGETS.wasmMsPerIter, 'ms'],
@@ -186,6 +190,7 @@ runRow('numpy reference f64', np64, 'numpy float64', runsNote('numpy float64'));
 runRow('numpy reference f32', np32, 'numpy float32', runsNote('numpy float32'));
 runRow('descent native f64', nat64, 'descent train f64', runsNote('descent train f64'));
 runRow('descent native f32', nat32, 'descent train f32', runsNote('descent train f32'));
+if (nat32one) runRow('descent native f32, 1 thread', nat32one, 'descent train f32-1thread', runsNote('descent train f32-1thread'));
 runRow(
   `browser (page + worker) ${bPrec}`,
   { totalS: browserS, msPerIter: browser.msPerIter, evaluations: browser.evaluations, trainAcc: browser.trainAcc, testAcc: browser.testAcc },
@@ -196,6 +201,7 @@ out.push(
   'time: the training loop with its evaluations (numpy "time total", descent elapsed_s); browser: click on Start → done message.',
 );
 out.push('ms/iter: evaluations excluded (numpy, native); browser: the worker\'s elapsedMs / iterations, evaluations included.');
+out.push('native: 2 training threads (the CLI\'s default here) unless marked 1 thread; the page trains on one.');
 out.push('');
 out.push(pad('measure', 46) + lpad('value', 12) + '  ' + pad('target', 14) + 'met');
 for (const r of rows) {
@@ -221,19 +227,19 @@ if (descentBench) {
   out.push('descent bench (native, ms per iteration, fastest of 3 rounds; gather / forward / backward + update; full evaluation):');
   for (const r of descentBench.results) {
     out.push(
-      `  ${r.precision}: ${f(r.ms_per_iter)} = ${f(r.gather_ms)} / ${f(r.forward_ms)} / ${f(r.backward_update_ms)}; ` +
+      `  ${r.precision}, ${r.threads ?? 1} thread${(r.threads ?? 1) > 1 ? 's' : ''}: ${f(r.ms_per_iter)} = ${f(r.gather_ms)} / ${f(r.forward_ms)} / ${f(r.backward_update_ms)}; ` +
         `evaluation ${f(r.eval_ms, 1)} ms   (load ${loadAt('descent bench')})`,
     );
   }
 }
 const wi = browser.wasmIteration;
 if (wi && wi.perIterMs != null) {
-  const nat = descentBench?.results?.find((r) => r.precision === bPrec);
+  const nat = descentBench?.results?.find((r) => r.precision === bPrec && (r.threads ?? 1) === 1);
   out.push('');
   out.push(`one iteration in wasm (${browser.kernel?.name ?? '?'}, Chromium, nothing else running; Trainer.benchIterations, fastest of 3 rounds):`);
   out.push(
     `  ${bPrec}: ${f(wi.perIterMs)} = ${f(wi.gatherMs)} / ${f(wi.forwardMs)} / ${f(wi.backwardUpdateMs)}` +
-      (nat ? `   (${f(wi.perIterMs / nat.ms_per_iter, 2)} × native ${f(nat.ms_per_iter)})` : ''),
+      (nat ? `   (${f(wi.perIterMs / nat.ms_per_iter, 2)} × native ${f(nat.ms_per_iter)}, one thread)` : ''),
   );
 } else if (wi) {
   out.push('');
@@ -279,7 +285,7 @@ writeFileSync(
       env,
       steps,
       targets: TARGETS,
-      runs: { numpyF64: np64, numpyF32: np32, nativeF64: nat64, nativeF32: nat32 },
+      runs: { numpyF64: np64, numpyF32: np32, nativeF64: nat64, nativeF32: nat32, nativeF32OneThread: nat32one },
       browser,
       ratios: rows,
       accuracy,

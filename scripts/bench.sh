@@ -151,12 +151,19 @@ numpy_run() {
   keep "numpy $1" "$f" "$(sed -n 's/.*time total \([0-9.]*\)s.*/\1/p' "$f")" "$OUT/numpy-$1.txt"
 }
 
+# native_run PRECISION RUN [THREADS]: the CLI's default is 2 training threads on
+# this machine; THREADS=1 names the file and the step "... 1 thread".
 native_run() {
-  local f="$OUT/runs/native-$1.$2.jsonl"
-  "$DESCENT" train --json --precision "$1" --iters "$ITERS" --data "$DATA" >"$f"
+  local name=$1 args=(--precision "$1")
+  if [ -n "${3:-}" ]; then
+    name="$1-${3}thread"
+    args+=(--threads "$3")
+  fi
+  local f="$OUT/runs/native-$name.$2.jsonl"
+  "$DESCENT" train --json "${args[@]}" --iters "$ITERS" --data "$DATA" >"$f"
   tail -n 2 "$f"
-  keep "descent train $1" "$f" "$(tail -n 1 "$f" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).elapsed_s))')" \
-    "$OUT/native-$1.jsonl"
+  keep "descent train $name" "$f" "$(tail -n 1 "$f" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).elapsed_s))')" \
+    "$OUT/native-$name.jsonl"
 }
 
 browser_run() {
@@ -172,6 +179,7 @@ for r in $(seq "$repeat"); do
   step "numpy float32$suffix" numpy_run float32 "$r"
   step "descent train f64$suffix" native_run f64 "$r"
   step "descent train f32$suffix" native_run f32 "$r"
+  step "descent train f32-1thread$suffix" native_run f32 "$r" 1
   if [ "$r" -lt "$repeat" ]; then step "browser$suffix" browser_run "$r"; fi
 done
 

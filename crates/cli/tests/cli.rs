@@ -346,6 +346,42 @@ mod train {
         }
     }
 
+    /// One training thread or two (a helper for the products while no
+    /// evaluation runs): the same evaluations and the same final accuracy, to
+    /// the last digit, in f32 and f64.
+    #[test]
+    fn two_threads_print_what_one_does() {
+        for precision in ["f32", "f64"] {
+            let run = |threads: &str| {
+                json_lines(descent_data(&[
+                    "train",
+                    "--iters",
+                    "1300",
+                    "--json",
+                    "--precision",
+                    precision,
+                    "--threads",
+                    threads,
+                ]))
+            };
+            let (one, two) = (run("1"), run("2"));
+            assert_eq!(one.len(), 4, "{one:?}");
+            assert_eq!(one[..3], two[..3], "{precision}: the evaluations");
+            for k in ["train_acc", "test_acc"] {
+                assert_eq!(one[3][k], two[3][k], "{precision}: final {k}");
+            }
+            assert_eq!((one[3]["threads"].as_u64(), two[3]["threads"].as_u64()), (Some(1), Some(2)));
+        }
+    }
+
+    #[test]
+    fn threads_other_than_1_or_2_are_a_usage_error() {
+        for bad in ["0", "3", "two"] {
+            let e = fails(descent_data(&["train", "--threads", bad]), 2);
+            assert!(e.contains("--threads"), "{bad}: {e}");
+        }
+    }
+
     /// A larger step learns much faster: lr 1 reaches ≥ 0.85 in 300 iterations (measured 0.9062).
     #[test]
     fn a_larger_learning_rate_learns_faster() {
@@ -435,11 +471,13 @@ mod tools {
     #[test]
     fn bench_reports_every_part() {
         let j = json(descent_data(&["bench", "--iters", "20", "--precision", "f32", "--json"]));
-        let r = &j["results"][0];
-        assert_eq!(r["precision"], "f32");
-        for k in ["ms_per_iter", "gather_ms", "forward_ms", "backward_update_ms", "eval_ms"] {
-            assert!(f(&r[k]).is_finite(), "{k}");
+        for (r, threads) in j["results"].as_array().unwrap().iter().zip([1, 2]) {
+            assert_eq!((&r["precision"], r["threads"].as_u64()), (&serde_json::json!("f32"), Some(threads)));
+            for k in ["ms_per_iter", "gather_ms", "forward_ms", "backward_update_ms", "eval_ms"] {
+                assert!(f(&r[k]).is_finite(), "{k}");
+            }
+            assert_eq!(r["eval_images"], 70000);
         }
-        assert_eq!(r["eval_images"], 70000);
+        assert_eq!(j["results"].as_array().unwrap().len(), 2);
     }
 }

@@ -7,6 +7,7 @@ use alloc::vec;
 
 use crate::float::Float;
 use crate::idx::Dataset;
+use crate::pair::Pair;
 use crate::panel::Panel;
 use crate::rng::Rng;
 use crate::train::{Batches, TrainConfig, pixel_scale};
@@ -30,11 +31,14 @@ pub struct IterationTimes {
 /// Times `iters` iterations of the book's run (the default [`TrainConfig`]:
 /// 784-50-10, batch 100, lr 0.1, seed 42) after `warmup` untimed ones, exactly
 /// as [`crate::Trainer`] runs them, in precision T. `now_ms` is a clock in
-/// milliseconds. `data` must hold a batch of training images (panics otherwise).
+/// milliseconds; `pair` runs the halves of the two big products, as
+/// [`crate::Trainer::set_pair`] has them run. `data` must hold a batch of
+/// training images (panics otherwise).
 pub fn time_iterations<T: Float>(
     data: &Dataset,
     warmup: usize,
     iters: usize,
+    pair: &dyn Pair,
     mut now_ms: impl FnMut() -> f64,
 ) -> IterationTimes {
     let c = TrainConfig::default();
@@ -59,10 +63,10 @@ pub fn time_iterations<T: Float>(
         let t0 = now_ms();
         let x = batches.draw(&data.train, &scale, &mut labels);
         let t1 = now_ms();
-        net.forward_panel(&w1, &x, &mut ws);
+        net.forward_panel_pair(&w1, &x, &mut ws, pair);
         core::hint::black_box(net.batch_loss(&mut ws, &labels, b));
         let t2 = now_ms();
-        net.backward_update_panel(&mut w1, &x, &labels, &mut ws, lr);
+        net.backward_update_panel_pair(&mut w1, &x, &labels, &mut ws, lr, pair);
         let t3 = now_ms();
         for (p, d) in parts.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2]) {
             *p += d;

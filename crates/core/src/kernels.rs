@@ -95,6 +95,7 @@ mod relaxed {
     }
 
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn scatter_block<T: Copy + 'static, C: Col, V: Copy, const W: usize, const R: usize>(
         j: usize,
         idx: &[C],
@@ -102,6 +103,7 @@ mod relaxed {
         value: impl Fn(V) -> T,
         g_row: &[f32],
         b: &mut [f32],
+        first: usize,
         n: usize,
     ) {
         let g = &g_row[j..j + W + R];
@@ -111,7 +113,7 @@ mod relaxed {
         });
         for (&p, &v) in idx.iter().zip(val) {
             let (p, v): (u32, f32) = (p.into(), f32_of(value(v)));
-            let row = &mut b[p as usize * n + j..][..W + R];
+            let row = &mut b[(p as usize - first) * n + j..][..W + R];
             let vv = f32x4_splat(v);
             for l in 0..W / 4 {
                 let x = &mut row[4 * l..4 * l + 4];
@@ -278,13 +280,18 @@ pub(crate) fn sparse_row_times<T: Float, C: Col, V: Copy, F: Fn(V) -> T + Copy>(
 /// the rows of B (k rows of `stride` elements, the first n used) that the
 /// nonzeros of a row of A name. Summed over the rows of A, this is
 /// B ← B + Aᵀ·G without forming Aᵀ or the product.
+///
+/// `b` may be a slice of B's rows that starts at row `first` (every column in
+/// `idx` then ≥ `first`), so that two threads can update two halves of B.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn sparse_row_scatter<T: Float, C: Col, V: Copy, F: Fn(V) -> T + Copy>(
     idx: &[C],
     val: &[V],
     value: F,
     g_row: &[T],
     b: &mut [T],
+    first: usize,
     stride: usize,
     n: usize,
 ) {
@@ -294,20 +301,23 @@ pub(crate) fn sparse_row_scatter<T: Float, C: Col, V: Copy, F: Fn(V) -> T + Copy
         value: F,
         g_row: &'a [T],
         b: &'a mut [T],
+        first: usize,
         stride: usize,
     }
     impl<T: Float, C: Col, V: Copy, F: Fn(V) -> T + Copy> Block for Scatter<'_, T, C, V, F> {
         #[inline(always)]
         fn run<const W: usize, const R: usize>(&mut self, j: usize) {
-            scatter_block::<T, C, V, W, R>(j, self.idx, self.val, self.value, self.g_row, self.b, self.stride);
+            let s = &mut *self;
+            scatter_block::<T, C, V, W, R>(j, s.idx, s.val, s.value, s.g_row, s.b, s.first, s.stride);
         }
     }
-    for_blocks(n, &mut Scatter { idx, val, value, g_row, b, stride });
+    for_blocks(n, &mut Scatter { idx, val, value, g_row, b, first, stride });
 }
 
-/// b[idx[q] * n + j ..][..W + R] += val[q] · g_row[j..j + W + R] for every q,
-/// the W + R values of g_row held in registers.
+/// b[(idx[q] − first) * n + j ..][..W + R] += val[q] · g_row[j..j + W + R] for
+/// every q, the W + R values of g_row held in registers.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn scatter_block<T: Float, C: Col, V: Copy, const W: usize, const R: usize>(
     j: usize,
     idx: &[C],
@@ -315,17 +325,18 @@ fn scatter_block<T: Float, C: Col, V: Copy, const W: usize, const R: usize>(
     value: impl Fn(V) -> T,
     g_row: &[T],
     b: &mut [T],
+    first: usize,
     n: usize,
 ) {
     #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
     if let (Some(g_row), Some(b)) = (same_type(g_row), same_type_mut(b)) {
-        return relaxed::scatter_block::<T, C, V, W, R>(j, idx, val, value, g_row, b, n);
+        return relaxed::scatter_block::<T, C, V, W, R>(j, idx, val, value, g_row, b, first, n);
     }
     let g: [T; W] = g_row[j..j + W].try_into().unwrap();
     let gr: [T; R] = g_row[j + W..j + W + R].try_into().unwrap();
     for (&p, &v) in idx.iter().zip(val) {
         let (p, v): (u32, T) = (p.into(), value(v));
-        let row = &mut b[p as usize * n + j..][..W + R];
+        let row = &mut b[(p as usize - first) * n + j..][..W + R];
         let (main, rest) = row.split_at_mut(W);
         for l in 0..W {
             main[l] = v.mul_add(g[l], main[l]);

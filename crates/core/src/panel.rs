@@ -31,6 +31,7 @@ use alloc::vec::Vec;
 use crate::float::Float;
 use crate::kernels::{PORTABLE_MAX, sparse_row_scatter, sparse_row_times, whole_vectors};
 use crate::matrix::Matrix;
+use crate::pair::Pair;
 use crate::sparse::{Col, NonzeroRows};
 
 /// Most bytes of W1 visited by all the rows of a batch before the next band:
@@ -123,6 +124,24 @@ impl<T: Float> Panel<T> {
         &mut self.data[s..s + len]
     }
 
+    /// Rows `first..end` as one job's share of the update.
+    fn rows_of(&mut self, first: usize, end: usize) -> RowsMut<'_, T> {
+        let (cols, stride, band) = (self.cols, self.stride, self.band());
+        let s = self.start + first * stride;
+        RowsMut { b: &mut self.data[s..s + (end - first) * stride], first, end, cols, stride, band }
+    }
+
+    /// The two halves of the rows (the first half rounded down), each handed once.
+    fn halves(&mut self) -> (Once<'_, T>, Once<'_, T>) {
+        let (rows, cols, stride, band) = (self.rows, self.cols, self.stride, self.band());
+        let mid = rows / 2;
+        let (a, b) = self.data[self.start..self.start + rows * stride].split_at_mut(mid * stride);
+        (
+            Once(Some(RowsMut { b: a, first: 0, end: mid, cols, stride, band })),
+            Once(Some(RowsMut { b, first: mid, end: rows, cols, stride, band })),
+        )
+    }
+
     /// Columns the portable kernels compute: [`whole_vectors`] of `cols`
     /// (within the padding, which a whole line always holds).
     fn portable_cols(&self) -> usize {
@@ -166,14 +185,14 @@ fn lower_bound<C: Col>(idx: &[C], x: u32) -> usize {
 }
 
 /// Calls `f(r, s, e)` for every row r of `x` and every band of `band` rows of
-/// W (of `rows` in all), band after band, with `s..e` the range of row r's
+/// W within rows `lo..hi`, band after band, with `s..e` the range of row r's
 /// entries whose column lies in the band. Rows go in chunks of 256 (all bands
 /// for one chunk, then the next), so the entries reaching any one row of W
 /// still come in the order of x's rows.
 #[inline(always)]
 fn for_band_segments<T: Float, X: NonzeroRows<T>>(
     x: &X,
-    rows: usize,
+    (lo, hi): (usize, usize),
     band: usize,
     mut f: impl FnMut(usize, usize, usize),
 ) {
@@ -182,18 +201,20 @@ fn for_band_segments<T: Float, X: NonzeroRows<T>>(
     let mut cur = [0u32; CHUNK];
     for r0 in (0..m).step_by(CHUNK) {
         let r1 = (r0 + CHUNK).min(m);
-        cur[..r1 - r0].fill(0);
-        let mut lo = 0;
-        while lo < rows {
-            let hi = (lo + band).min(rows);
+        for (r, c) in (r0..r1).zip(&mut cur) {
+            *c = if lo == 0 { 0 } else { lower_bound(x.row(r).0, lo as u32) as u32 };
+        }
+        let mut b0 = lo;
+        while b0 < hi {
+            let b1 = (b0 + band).min(hi);
             for r in r0..r1 {
                 let idx = x.row(r).0;
                 let s = cur[r - r0] as usize;
-                let e = if hi >= rows { idx.len() } else { s + lower_bound(&idx[s..], hi as u32) };
+                let e = if b1 >= x.width() { idx.len() } else { s + lower_bound(&idx[s..], b1 as u32) };
                 f(r, s, e);
                 cur[r - r0] = e as u32;
             }
-            lo = hi;
+            b0 = b1;
         }
     }
 }
@@ -230,11 +251,65 @@ pub fn spmm<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) {
 /// to each element in the same order.
 pub fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) {
     check(x, w, g.len(), "panel::spmm_tn_add");
-    #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if avx512::available() && avx512::spmm_tn_add(x, g, w) {
-        return;
+    let all = w.rows;
+    tn_add_rows(x, g, w.rows_of(0, all));
+}
+
+/// [`spmm_tn_add`] as two jobs of `pair`, one for each half of W's rows: each
+/// element of W still gets its terms in the same order, so the result is the
+/// same to the bit, on one thread or two.
+pub fn spmm_tn_add_pair<T: Float, X: NonzeroRows<T> + Sync>(x: &X, g: &[T], w: &mut Panel<T>, pair: &dyn Pair) {
+    check(x, w, g.len(), "panel::spmm_tn_add_pair");
+    let (mut lo, mut hi) = w.halves();
+    pair.join(&mut || tn_add_rows(x, g, lo.take()), &mut || tn_add_rows(x, g, hi.take()));
+}
+
+/// [`spmm_tn_add_pair`] with the portable kernels (for tests: the dispatcher
+/// picks AVX-512 where the CPU has it).
+#[doc(hidden)]
+pub fn spmm_tn_add_pair_portable<T: Float, X: NonzeroRows<T> + Sync>(
+    x: &X,
+    g: &[T],
+    w: &mut Panel<T>,
+    pair: &dyn Pair,
+) {
+    check(x, w, g.len(), "panel::spmm_tn_add_pair_portable");
+    let (mut lo, mut hi) = w.halves();
+    pair.join(&mut || tn_add_portable(x, g, lo.take()), &mut || tn_add_portable(x, g, hi.take()));
+}
+
+/// Rows `first..end` of a panel, writable: what one job of the update owns.
+struct RowsMut<'a, T> {
+    b: &'a mut [T],
+    first: usize,
+    end: usize,
+    cols: usize,
+    stride: usize,
+    band: usize,
+}
+
+/// A [`RowsMut`] handed once to a job that may run on another thread (an
+/// `FnMut` cannot move out what it captured).
+struct Once<'a, T>(Option<RowsMut<'a, T>>);
+
+impl<'a, T> Once<'a, T> {
+    fn take(&mut self) -> RowsMut<'a, T> {
+        self.0.take().expect("a job runs once")
     }
-    spmm_tn_add_portable(x, g, w);
+}
+
+/// Checks done, the update of the rows in `w` (every column of `x` that
+/// falls inside them).
+fn tn_add_rows<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: RowsMut<'_, T>) {
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if avx512::available() {
+        let w = match avx512::spmm_tn_add(x, g, w) {
+            Ok(()) => return,
+            Err(w) => w,
+        };
+        return tn_add_portable(x, g, w);
+    }
+    tn_add_portable(x, g, w);
 }
 
 /// The portable [`spmm`]: whole rows, each row's columns padded to 4 so that
@@ -262,14 +337,20 @@ pub fn spmm_portable<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [
 /// The portable [`spmm_tn_add`], in bands of W's rows.
 #[doc(hidden)]
 pub fn spmm_tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) {
+    check(x, w, g.len(), "panel::spmm_tn_add_portable");
+    let all = w.rows;
+    tn_add_portable(x, g, w.rows_of(0, all));
+}
+
+fn tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: RowsMut<'_, T>) {
     let value = value_of(x);
-    let (n, stride, band, rows, wide) = (w.cols, w.stride, w.band(), w.rows, w.portable_cols());
+    let RowsMut { b, first, end, cols: n, stride, band } = w;
+    let wide = whole_vectors(n).min(stride);
     // As in the forward product, each row of G padded with zeros to a multiple
     // of 4 columns (so the padding of W stays 0): whole simd128 vectors only.
     let mut padded = [T::ZERO; PORTABLE_MAX];
-    let b = w.rows_mut();
     let mut last = usize::MAX;
-    for_band_segments(x, rows, band, |r, s, e| {
+    for_band_segments(x, (first, end), band, |r, s, e| {
         let (idx, val) = x.row(r);
         let g_row = &g[r * n..(r + 1) * n];
         if wide > n {
@@ -277,9 +358,9 @@ pub fn spmm_tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut
                 padded[..n].copy_from_slice(g_row);
                 last = r;
             }
-            sparse_row_scatter(&idx[s..e], &val[s..e], value, &padded[..wide], b, stride, wide);
+            sparse_row_scatter(&idx[s..e], &val[s..e], value, &padded[..wide], b, first, stride, wide);
         } else {
-            sparse_row_scatter(&idx[s..e], &val[s..e], value, g_row, b, stride, n);
+            sparse_row_scatter(&idx[s..e], &val[s..e], value, g_row, b, first, stride, n);
         }
     });
 }
@@ -289,7 +370,7 @@ pub fn spmm_tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut
 mod avx512 {
     use core::any::TypeId;
 
-    use super::{Panel, for_band_segments, value_of};
+    use super::{Panel, RowsMut, for_band_segments, value_of};
     use crate::float::{Float, same_type_value as same};
     use crate::sparse::NonzeroRows;
 
@@ -339,26 +420,31 @@ mod avx512 {
         true
     }
 
-    /// Runs [`super::spmm_tn_add`]; false if T is neither f32 nor f64 (never).
-    pub(super) fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) -> bool {
+    /// Runs the update of the rows in `w`; hands `w` back if T is neither
+    /// f32 nor f64 (never).
+    pub(super) fn spmm_tn_add<'a, T: Float, X: NonzeroRows<T>>(
+        x: &X,
+        g: &[T],
+        w: RowsMut<'a, T>,
+    ) -> Result<(), RowsMut<'a, T>> {
+        if cast::<T, f32>(g).is_none() && cast::<T, f64>(g).is_none() {
+            return Err(w);
+        }
         let value = value_of(x);
-        let (n, stride, band, rows) = (w.cols, w.stride, w.band(), w.rows);
-        let b = w.rows_mut();
-        let mut ok = true;
-        for_band_segments(x, rows, band, |r, s, e| {
+        let RowsMut { b, first, end, cols: n, stride, band } = w;
+        for_band_segments(x, (first, end), band, |r, s, e| {
             let (idx, val) = x.row(r);
             let (idx, val, g_row) = (&idx[s..e], &val[s..e], &g[r * n..(r + 1) * n]);
             if let (Some(g_row), Some(b)) = (cast::<T, f32>(g_row), cast_mut(&mut *b)) {
-                // SAFETY: as in `spmm`.
-                unsafe { f32s::scatter(idx, val, move |v| same(value(v)), g_row, b, stride) }
+                // SAFETY: as in `spmm`, and every column in idx[s..e] lies in
+                // first..end, the rows `b` holds (for_band_segments).
+                unsafe { f32s::scatter(idx, val, move |v| same(value(v)), g_row, b, first, stride) }
             } else if let (Some(g_row), Some(b)) = (cast::<T, f64>(g_row), cast_mut(&mut *b)) {
-                // SAFETY: as in `spmm`.
-                unsafe { f64s::scatter(idx, val, move |v| same(value(v)), g_row, b, stride) }
-            } else {
-                ok = false;
+                // SAFETY: as above.
+                unsafe { f64s::scatter(idx, val, move |v| same(value(v)), g_row, b, first, stride) }
             }
         });
-        ok
+        Ok(())
     }
 
     /// Runs `$call` (an expression of the block's first column `$j`, with `NV`
@@ -454,10 +540,11 @@ mod avx512 {
                     }
                 }
 
-                /// b[idx[q] * stride ..][..g_row.len()] += val[q] · g_row for every q.
+                /// b[(idx[q] − first) * stride ..][..g_row.len()] += val[q] · g_row for every q.
                 ///
                 /// # Safety
-                /// As for [`times`], with `b` writable.
+                /// As for [`times`], with `b` writable, holding W's rows from
+                /// row `first` on, and every idx[q] at least `first`.
                 #[target_feature(enable = "avx512f")]
                 pub(in super::super) unsafe fn scatter<C: Col, W: Copy>(
                     idx: &[C],
@@ -465,22 +552,25 @@ mod avx512 {
                     value: impl Fn(W) -> $t + Copy,
                     g_row: &[$t],
                     b: &mut [$t],
+                    row0: usize,
                     stride: usize,
                 ) {
                     // SAFETY: passed on from the caller.
                     for_blocks!(g_row.len(), $lanes, V, |j| unsafe {
-                        sblock::<C, W, NV>(idx, val, value, g_row, b, stride, j)
+                        sblock::<C, W, NV>(idx, val, value, g_row, b, row0, stride, j)
                     });
                 }
 
                 #[target_feature(enable = "avx512f")]
                 #[inline]
+                #[allow(clippy::too_many_arguments)]
                 unsafe fn sblock<C: Col, W: Copy, const NV: usize>(
                     idx: &[C],
                     val: &[W],
                     value: impl Fn(W) -> $t,
                     g_row: &[$t],
                     b: &mut [$t],
+                    row0: usize,
                     stride: usize,
                     j: usize,
                 ) {
@@ -496,7 +586,7 @@ mod avx512 {
                         });
                         for (&p, &v) in idx.iter().zip(val) {
                             let p: u32 = p.into();
-                            let row = bp.add(p as usize * stride + j);
+                            let row = bp.add((p as usize - row0) * stride + j);
                             let vv = $set1(value(v));
                             for l in 0..NV {
                                 let at = row.add(l * $lanes);

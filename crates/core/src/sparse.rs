@@ -121,6 +121,22 @@ impl<'a, T: Float> Picked<'a, T> {
         Self { lists, picks: Picks::Range { start, len }, scale }
     }
 
+    /// Rows `..m` and rows `m..` (`m` ≤ the rows, checked): two halves of a
+    /// batch for two threads.
+    pub fn split_at(&self, m: usize) -> (Self, Self) {
+        let (a, b) = match self.picks {
+            Picks::Some(p) => {
+                let (a, b) = p.split_at(m);
+                (Picks::Some(a), Picks::Some(b))
+            }
+            Picks::Range { start, len } => {
+                assert!(m <= len, "Picked::split_at: row {m} of {len}");
+                (Picks::Range { start, len: m }, Picks::Range { start: start + m, len: len - m })
+            }
+        };
+        (Self { picks: a, ..*self }, Self { picks: b, ..*self })
+    }
+
     /// The number of nonzero pixels over the rows.
     pub fn nnz(&self) -> usize {
         (0..NonzeroRows::<T>::rows(self)).map(|r| NonzeroRows::<T>::row(self, r).0.len()).sum()
@@ -349,7 +365,7 @@ pub fn spmm_tn_add<T: Float>(a: &SparseRows<T>, g: &[T], n: usize, b: &mut [T]) 
     check_columns(a, b.len(), n, "spmm_tn_add");
     for (r, g_row) in g.chunks_exact(n.max(1)).take(m).enumerate() {
         let (idx, val) = a.row(r);
-        sparse_row_scatter(idx, val, |v| v, g_row, b, n, n);
+        sparse_row_scatter(idx, val, |v| v, g_row, b, 0, n, n);
     }
 }
 

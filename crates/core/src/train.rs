@@ -17,6 +17,7 @@
 //!   second forward pass after the update to get it, which costs a third more
 //!   work and shifts the curve by one step.
 
+use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::ops::Range;
@@ -24,6 +25,7 @@ use core::ops::Range;
 use crate::error::{ConfigError, Error};
 use crate::float::Float;
 use crate::idx::{Dataset, Images, Split};
+use crate::pair::{OneThread, Pair};
 use crate::panel::Panel;
 use crate::rng::Rng;
 use crate::sparse::{Picked, PixelLists};
@@ -186,8 +188,8 @@ impl<T: Float> EvalJob<T> {
         let scale = pixel_scale::<T>();
         let w1 = Panel::from_matrix(&net.params.w1);
         let mut bufs = EvalBuffers::new(net.hidden_size(), net.output_size());
-        let train_hits = bufs.hits_in(net, &w1, train, 0..train.len(), &scale);
-        let test_hits = bufs.hits_in(net, &w1, test, 0..test.len(), &scale);
+        let train_hits = bufs.hits_in(net, &w1, train, 0..train.len(), &scale, &OneThread);
+        let test_hits = bufs.hits_in(net, &w1, test, 0..test.len(), &scale, &OneThread);
         Evaluation {
             iter: self.iter,
             epoch: self.epoch,
@@ -332,6 +334,18 @@ pub struct Trainer<T: Float> {
     evals: Vec<Evaluation>,
     pending: Option<PendingEval>,
     diverged: Option<Error>,
+    /// Who runs the halves of each iteration's two big products.
+    pair: Shared,
+}
+
+/// The [`Pair`] a trainer hands its iterations' jobs to.
+#[derive(Clone)]
+struct Shared(Arc<dyn Pair + Send + Sync>);
+
+impl core::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Pair({} threads)", self.0.threads())
+    }
 }
 
 /// An evaluation under way: how far it got through train then test images.
@@ -369,6 +383,7 @@ impl<T: Float> Trainer<T> {
             evals: Vec::with_capacity(config.evaluations(train_size).min(1 << 12)),
             pending: None,
             diverged: None,
+            pair: Shared(Arc::new(OneThread)),
             w1: Panel::from_matrix(&net.params.w1),
             w1_synced: true,
             net,
@@ -413,6 +428,18 @@ impl<T: Float> Trainer<T> {
             loss: p.loss,
         });
         Ok(DetachedStep { iter, loss, job, finished })
+    }
+
+    /// Runs the halves of each iteration's two big products on `pair` from
+    /// now on ([`OneThread`] until this is called). The results are the same
+    /// to the bit whichever runs them.
+    pub fn set_pair(&mut self, pair: Arc<dyn Pair + Send + Sync>) {
+        self.pair = Shared(pair);
+    }
+
+    /// How many threads each iteration runs on (see [`set_pair`](Self::set_pair)).
+    pub fn threads(&self) -> usize {
+        self.pair.0.threads()
     }
 
     /// Adds an evaluation made by [`EvalJob::run`] to the history.
@@ -474,7 +501,8 @@ impl<T: Float> Trainer<T> {
         self.check_data(data);
         let (b, i) = (self.config.batch_size, self.iter);
         let x = self.batches.draw(&data.train, &self.scale, &mut self.batch_labels);
-        self.net.forward_panel(&self.w1, &x, &mut self.ws);
+        let pair = &*self.pair.0;
+        self.net.forward_panel_pair(&self.w1, &x, &mut self.ws, pair);
         let loss = self.net.batch_loss(&mut self.ws, &self.batch_labels, b).to_f64();
         if !loss.is_finite() {
             let e = Error::Diverged { iter: i, loss };
@@ -482,7 +510,7 @@ impl<T: Float> Trainer<T> {
             return Err(e);
         }
         let lr = T::from_f64(self.config.lr);
-        self.net.backward_update_panel(&mut self.w1, &x, &self.batch_labels, &mut self.ws, lr);
+        self.net.backward_update_panel_pair(&mut self.w1, &x, &self.batch_labels, &mut self.ws, lr, pair);
         self.w1_synced = false;
         self.losses.push(loss);
         self.iter += 1;
@@ -499,8 +527,9 @@ impl<T: Float> Trainer<T> {
         let train_len = data.train.len();
         let (train_from, test_from) = (p.pos.min(train_len), p.pos.saturating_sub(train_len));
         let (net, w1) = (&self.net, &self.w1);
-        p.train_hits += hits(net, w1, &data.train, train_from..train_len, &self.scale, &mut self.eval);
-        p.test_hits += hits(net, w1, &data.test, test_from..data.test.len(), &self.scale, &mut self.eval);
+        let pair = &*self.pair.0;
+        p.train_hits += hits(net, w1, &data.train, train_from..train_len, &self.scale, &mut self.eval, pair);
+        p.test_hits += hits(net, w1, &data.test, test_from..data.test.len(), &self.scale, &mut self.eval, pair);
         p.pos = train_len + data.test.len();
         self.complete(data)
     }
@@ -512,7 +541,7 @@ impl<T: Float> Trainer<T> {
         let train_len = data.train.len();
         let (split, start) = if pos < train_len { (&data.train, pos) } else { (&data.test, pos - train_len) };
         let n = EVAL_BLOCK.min(split.len() - start);
-        let hits = self.eval.hits(&self.net, &self.w1, Labeled::of(split), start, n, &self.scale);
+        let hits = self.eval.hits(&self.net, &self.w1, Labeled::of(split), start, n, &self.scale, &*self.pair.0);
         let p = self.pending.as_mut().expect("pending evaluation");
         if pos < train_len {
             p.train_hits += hits;
@@ -552,7 +581,7 @@ impl<T: Float> Trainer<T> {
         if count == 0 {
             return 0.0;
         }
-        hits(&self.net, &self.w1, split, 0..count, &self.scale, &mut self.eval) as f64 / count as f64
+        hits(&self.net, &self.w1, split, 0..count, &self.scale, &mut self.eval, &*self.pair.0) as f64 / count as f64
     }
 
     /// Iterations completed.
@@ -634,6 +663,7 @@ impl<T: Float> EvalBuffers<T> {
     /// [`EVAL_BLOCK`]), W1 read from `w1` (a [`Panel`] of `net`'s W1): every
     /// evaluation, inline or not, goes through the training loop's kernels, so
     /// all of them round alike in every build.
+    #[allow(clippy::too_many_arguments)]
     fn hits(
         &mut self,
         net: &TwoLayerNet<T>,
@@ -642,10 +672,24 @@ impl<T: Float> EvalBuffers<T> {
         start: usize,
         n: usize,
         scale: &[T; 256],
+        pair: &dyn Pair,
     ) -> usize {
+        let (h, o) = (net.hidden_size(), net.output_size());
+        // Two halves of the block, one per job of `pair`: hit counts are
+        // integers, so their sum is the count on one thread.
         let x = Picked::range(set.nonzeros, start, n, scale);
-        net.logits_panel(w1, &x, &mut self.z1, &mut self.logits);
-        count_hits(&self.logits[..net.output_size() * n], net.output_size(), &set.labels[start..start + n])
+        let m = n / 2;
+        let (xa, xb) = x.split_at(m);
+        let (za, zb) = self.z1[..n * h].split_at_mut(m * h);
+        let (la, lb) = self.logits[..n * o].split_at_mut(m * o);
+        let (ta, tb) = set.labels[start..start + n].split_at(m);
+        let count = |x: &Picked<'_, T>, z1: &mut [T], logits: &mut [T], labels: &[u8]| {
+            net.logits_panel(w1, x, z1, logits);
+            count_hits(logits, o, labels)
+        };
+        let (mut ha, mut hb) = (0, 0);
+        pair.join(&mut || ha = count(&xa, za, la, ta), &mut || hb = count(&xb, zb, lb, tb));
+        ha + hb
     }
 
     /// Correct predictions among images `range` of `split`, block by block.
@@ -656,12 +700,13 @@ impl<T: Float> EvalBuffers<T> {
         set: Labeled<'_>,
         range: Range<usize>,
         scale: &[T; 256],
+        pair: &dyn Pair,
     ) -> usize {
         let mut total = 0;
         let mut start = range.start;
         while start < range.end {
             let n = EVAL_BLOCK.min(range.end - start);
-            total += self.hits(net, w1, set, start, n, scale);
+            total += self.hits(net, w1, set, start, n, scale, pair);
             start += n;
         }
         total
@@ -670,7 +715,8 @@ impl<T: Float> EvalBuffers<T> {
 
 /// Correct predictions among images `range` of `split`. With the `std` feature
 /// and more than one core, the range is cut into one contiguous piece per core
-/// (each extra thread with buffers of its own).
+/// (each extra thread with buffers of its own); otherwise each block is cut in
+/// two for `pair`.
 fn hits<T: Float>(
     net: &TwoLayerNet<T>,
     w1: &Panel<T>,
@@ -678,6 +724,7 @@ fn hits<T: Float>(
     range: Range<usize>,
     scale: &[T; 256],
     bufs: &mut EvalBuffers<T>,
+    pair: &dyn Pair,
 ) -> usize {
     #[cfg(feature = "std")]
     {
@@ -691,13 +738,15 @@ fn hits<T: Float>(
                 let others: Vec<_> = (1..threads)
                     .map(|t| {
                         let r = part(t);
-                        s.spawn(move || EvalBuffers::new(h, o).hits_in(net, w1, Labeled::of(split), r, scale))
+                        s.spawn(move || {
+                            EvalBuffers::new(h, o).hits_in(net, w1, Labeled::of(split), r, scale, &OneThread)
+                        })
                     })
                     .collect();
-                let mine = bufs.hits_in(net, w1, Labeled::of(split), part(0), scale);
+                let mine = bufs.hits_in(net, w1, Labeled::of(split), part(0), scale, &OneThread);
                 mine + others.into_iter().map(|t| t.join().expect("an evaluation thread panicked")).sum::<usize>()
             });
         }
     }
-    bufs.hits_in(net, w1, Labeled::of(split), range, scale)
+    bufs.hits_in(net, w1, Labeled::of(split), range, scale, pair)
 }

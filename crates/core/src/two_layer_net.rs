@@ -31,9 +31,10 @@ use crate::kernels::{gemm_nn, gemm_tn, row_times, whole_vectors};
 use crate::losses::CEE_DELTA;
 use crate::matrix::{Matrix, argmax};
 use crate::numerical::numerical_gradient_in;
+use crate::pair::Pair;
 use crate::panel::{self, Panel};
 use crate::rng::Rng;
-use crate::sparse::{NonzeroRows, SparseRows, spmm, spmm_tn_add};
+use crate::sparse::{NonzeroRows, Picked, SparseRows, spmm, spmm_tn_add};
 
 /// A batch, dense (N, I) or as sparse rows.
 #[derive(Clone, Copy)]
@@ -313,6 +314,24 @@ impl<T: Float> TwoLayerNet<T> {
         self.forward_of(Input::Panel(x, w1), x.rows(), ws);
     }
 
+    /// [`forward_panel`](Self::forward_panel) as two jobs of `pair`, the
+    /// first half of the batch's images and the rest: every row goes through
+    /// the same operations as in one pass over the batch, so `ws` ends the
+    /// same to the bit, on one thread or two.
+    pub fn forward_panel_pair(&self, w1: &Panel<T>, x: &Picked<'_, T>, ws: &mut Workspace<T>, pair: &dyn Pair) {
+        let (n, h, o) = (x.rows(), self.hidden_size(), self.output_size());
+        assert!(n <= ws.n, "forward: {n} rows, workspace holds {}", ws.n);
+        let m = n / 2;
+        let (xa, xb) = x.split_at(m);
+        let (za, zb) = ws.z1[..n * h].split_at_mut(m * h);
+        let (ya, yb) = ws.y[..n * o].split_at_mut(m * o);
+        let half = |x: &Picked<'_, T>, z1: &mut [T], y: &mut [T]| {
+            self.logits_of(Input::Panel(x, w1), x.rows(), z1, y);
+            softmax_rows(y, o);
+        };
+        pair.join(&mut || half(&xa, za, ya), &mut || half(&xb, zb, yb));
+    }
+
     fn forward_of<X: NonzeroRows<T>>(&self, x: Input<'_, T, X>, n: usize, ws: &mut Workspace<T>) {
         assert!(n <= ws.n, "forward: {n} rows, workspace holds {}", ws.n);
         self.logits_of(x, n, &mut ws.z1, &mut ws.y);
@@ -434,6 +453,24 @@ impl<T: Float> TwoLayerNet<T> {
         assert_eq!((w1.rows(), w1.cols()), (self.input_size(), h), "backward_update_panel: W1 panel of another shape");
         self.update_head(n, labels, ws, lr);
         panel::spmm_tn_add(x, &ws.dz1[..n * h], w1);
+    }
+
+    /// [`backward_update_panel`](Self::backward_update_panel) with the update
+    /// of W1 as two jobs of `pair`, one for each half of its rows: the same
+    /// bits, on one thread or two.
+    pub fn backward_update_panel_pair<X: NonzeroRows<T> + Sync>(
+        &mut self,
+        w1: &mut Panel<T>,
+        x: &X,
+        labels: &[usize],
+        ws: &mut Workspace<T>,
+        lr: T,
+        pair: &dyn Pair,
+    ) {
+        let (n, h) = (x.rows(), self.hidden_size());
+        assert_eq!((w1.rows(), w1.cols()), (self.input_size(), h), "backward_update_panel: W1 panel of another shape");
+        self.update_head(n, labels, ws, lr);
+        panel::spmm_tn_add_pair(x, &ws.dz1[..n * h], w1, pair);
     }
 
     /// Every gradient but dW1, then the update of W2, b2 and b1; leaves −η·dz1 in `ws.dz1`.

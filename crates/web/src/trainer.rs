@@ -295,9 +295,9 @@ impl Trainer {
         let clock = Clock::new();
         let now = || clock.now();
         let t = if self.config.f64 {
-            time_iterations::<f64>(data, 20, iters as usize, now)
+            time_iterations::<f64>(data, 20, iters as usize, &descent_core::OneThread, now)
         } else {
-            time_iterations::<f32>(data, 20, iters as usize, now)
+            time_iterations::<f32>(data, 20, iters as usize, &descent_core::OneThread, now)
         };
         Ok(obj(&[
             ("iters", num(t.iters as f64)),

@@ -242,6 +242,7 @@ fn pixel_lists_hold_each_images_nonzeros() {
 /// and the naive references.
 mod panel {
     use descent_core::kernels::naive;
+    use descent_core::pair::Scoped;
     use descent_core::panel::{self, Panel};
     use descent_core::sparse::{NonzeroRows, Picked, PixelLists, spmm, spmm_tn_add};
     use descent_core::train::pixel_scale;
@@ -319,7 +320,11 @@ mod panel {
                 spmm_tn_add(&x, &g, n, plain_w.as_mut_slice());
                 let mut naive_w = w.clone();
                 naive::gemm_tn(k, m, n, &a, &g, naive_w.as_mut_slice(), true);
-                for (portable, in_place) in [(false, false), (true, false), (false, true), (true, true)] {
+                // The last four: W's rows in two halves, each updated by its own
+                // thread (a W of 29 rows splits at 14, inside the one band).
+                let two = [(false, false), (true, false), (false, true), (true, true)];
+                for (k2, (portable, in_place)) in two.into_iter().chain(two).enumerate() {
+                    let pair = k2 >= 4;
                     let mut q = p.clone();
                     assert_eq!(q.as_rows().as_ptr() as usize % 64, 0, "a clone's rows start on a line");
                     match (portable, in_place) {
@@ -328,12 +333,22 @@ mod panel {
                         (false, true) => panel::spmm_tn_add(&picked, &g, &mut q),
                         (true, true) => panel::spmm_tn_add_portable(&picked, &g, &mut q),
                     }
+                    if pair {
+                        // Undo the one-thread update above and redo it on two threads.
+                        q = p.clone();
+                        match (portable, in_place) {
+                            (false, false) => panel::spmm_tn_add_pair(&x, &g, &mut q, &Scoped),
+                            (true, false) => panel::spmm_tn_add_pair_portable(&x, &g, &mut q, &Scoped),
+                            (false, true) => panel::spmm_tn_add_pair(&picked, &g, &mut q, &Scoped),
+                            (true, true) => panel::spmm_tn_add_pair_portable(&picked, &g, &mut q, &Scoped),
+                        }
+                    }
                     let mut got = Matrix::zeros(k, n);
                     q.store(&mut got);
                     assert_eq!(
                         bits(got.as_slice()),
                         bits(plain_w.as_slice()),
-                        "{} spmm_tn_add m={m} k={k} n={n} portable={portable} in_place={in_place}",
+                        "{} spmm_tn_add m={m} k={k} n={n} portable={portable} in_place={in_place} pair={pair}",
                         T::NAME
                     );
                     for (g, want) in got.as_slice().iter().zip(naive_w.as_slice()) {

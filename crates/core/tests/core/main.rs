@@ -4,6 +4,7 @@ mod book;
 mod errors;
 mod gradients;
 mod kernels;
+mod pair;
 mod training;
 
 /// Asserts two slices agree within `tol` (absolute or relative, whichever is

@@ -255,11 +255,60 @@ fn advancing_in_small_units_spreads_evaluations_and_changes_nothing() {
     assert_eq!(adv.net(), run.net());
 }
 
+/// A run whose iterations split their products over two threads
+/// ([`Scoped`]) equals the run on one: losses, evaluations and weights, to
+/// the bit, in f32 and f64.
+fn two_threads_equal_one<T: descent_core::Float>() {
+    use descent_core::pair::{Helper, Scoped};
+    use descent_core::{OneThread, Pair};
+    use std::sync::Arc;
+    let config = short(700);
+    let mut one = Trainer::<T>::new(config.clone(), mnist()).unwrap();
+    one.run(mnist(), 700, |_| {}).unwrap();
+    // A new thread per join; the helper thread; the helper switched on and off
+    // every 50 iterations (as `descent train` does around its evaluations),
+    // with `advance` (evaluations in blocks, each cut in two for the pair).
+    let helper: Arc<dyn Pair + Send + Sync> = Arc::new(Helper::new());
+    for mode in 0..3 {
+        let mut two = Trainer::<T>::new(config.clone(), mnist()).unwrap();
+        match mode {
+            0 => two.set_pair(Arc::new(Scoped)),
+            _ => two.set_pair(helper.clone()),
+        }
+        assert_eq!((one.threads(), two.threads()), (1, 2));
+        if mode < 2 {
+            two.run(mnist(), 700, |_| {}).unwrap();
+        } else {
+            let mut k = 0;
+            while !two.is_done() {
+                two.set_pair(if k % 2 == 0 { helper.clone() } else { Arc::new(OneThread) });
+                two.advance(mnist(), 50, |_| {}).unwrap();
+                k += 1;
+            }
+        }
+        assert_eq!(two.losses(), one.losses(), "mode {mode}");
+        assert_eq!(two.evals(), one.evals(), "mode {mode}");
+        assert_eq!(two.evals().len(), 2);
+        assert_eq!(two.net(), one.net(), "mode {mode}");
+    }
+}
+
+#[test]
+fn two_threads_equal_one_f32() {
+    two_threads_equal_one::<f32>();
+}
+
+#[test]
+fn two_threads_equal_one_f64() {
+    two_threads_equal_one::<f64>();
+}
+
 /// The training loop's step on a [`Panel`] (W1 padded to whole cache lines,
 /// AVX-512 where the CPU has it), reading the batch's images in place
 /// ([`Picked`]), against the plain sparse step on the images copied out: the
 /// same sums in the same order, so the same weights to the bit, over 40 real batches.
 fn panel_step_equals_the_sparse_step<T: descent_core::Float>() {
+    use descent_core::pair::Scoped;
     use descent_core::sparse::Picked;
     use descent_core::train::pixel_scale;
     use descent_core::{Matrix, Panel, Rng, SparseRows, TwoLayerNet, Workspace};
@@ -283,8 +332,16 @@ fn panel_step_equals_the_sparse_step<T: descent_core::Float>() {
         plain.forward_sparse(&x, &mut wa);
         paneled.forward_panel(&w1, &picked, &mut wb);
         assert_eq!(wa.y, wb.y, "softmax outputs");
+        // The same step as two jobs on two threads: the same bits.
+        let mut wc = Workspace::new(100, 50, 10);
+        let (mut paired, mut w1c) = (paneled.clone(), w1.clone());
+        paired.forward_panel_pair(&w1c, &picked, &mut wc, &Scoped);
+        assert_eq!((&wb.y, &wb.z1), (&wc.y, &wc.z1), "softmax outputs and z1 on two threads");
         plain.backward_update_sparse(&x, &labels, &mut wa, lr);
         paneled.backward_update_panel(&mut w1, &picked, &labels, &mut wb, lr);
+        paired.backward_update_panel_pair(&mut w1c, &picked, &labels, &mut wc, lr, &Scoped);
+        assert_eq!(w1c.as_rows(), w1.as_rows(), "W1 updated on two threads");
+        assert_eq!(paired.params, paneled.params, "the head updated after a step on two threads");
     }
     let mut out = Matrix::zeros(784, 50);
     w1.store(&mut out);
