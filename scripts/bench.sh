@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every speed figure of descent in one command (after scripts/setup.sh):
 # builds the release CLI and page, then runs one after another on this machine
-#   the numpy reference (float64, float32), `descent train --json` (f64, f32),
+#   the numpy reference (float64, float32), `descent train --json` (f64, f32, and
+#   f32 on one training thread),
 #   `descent bench --json`, the kernel benchmark and the browser benchmark,
 # and prints a summary (ratios against numpy and the targets, accuracies).
 # Everything lands in target/bench/ (summary.json holds all the figures).

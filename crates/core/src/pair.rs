@@ -5,8 +5,9 @@
 //! threads are Web Workers that only the page can start). An iteration splits
 //! its two big products into two halves that write disjoint memory (the
 //! forward pass by images, the update of W1 by its rows) and hands them to a
-//! [`Pair`], which runs them one after the other ([`OneThread`]) or on two
-//! threads (the wasm crate's helper worker; [`Scoped`] natively). Every
+//! [`Pair`], which runs them one after the other ([`OneThread`], what the
+//! page's one wasm thread uses) or on two threads ([`Helper`], a persistent
+//! helper thread, natively; [`Scoped`], a thread a call, for tests). Every
 //! element is computed by the same operations in the same order either way,
 //! so a run gives the same bits on one thread or two (tested).
 
@@ -66,6 +67,10 @@ impl Pair for Scoped {
 /// then parks. A job the helper has not taken by the time `b` is done is
 /// taken back and run by the caller, so a helper whose core is busy elsewhere
 /// never makes the caller wait for it to be scheduled.
+///
+/// One join at a time: a join that finds the helper busy with another
+/// caller's job runs both of its jobs itself. A panic in either job reaches
+/// the caller once both jobs are over (the helper thread survives it).
 #[cfg(feature = "std")]
 pub struct Helper {
     shared: std::sync::Arc<Handoff>,
@@ -75,14 +80,18 @@ pub struct Helper {
 #[cfg(feature = "std")]
 struct Handoff {
     state: core::sync::atomic::AtomicU32,
+    /// Held by the caller of a join from posting to the end of the wait.
+    claimed: core::sync::atomic::AtomicBool,
     job: core::cell::UnsafeCell<Option<*mut (dyn FnMut() + Send + 'static)>>,
+    /// A panic of the last job on the helper, for the caller to resume.
+    panic: std::sync::Mutex<Option<Box<dyn core::any::Any + Send>>>,
     /// The helper, to unpark it.
     helper: std::sync::OnceLock<std::thread::Thread>,
 }
 
-// SAFETY: `job` is written by the poster only while the state is IDLE or
-// ASLEEP, and read by the helper only after it moved POSTED to TAKEN
-// (acquire/release on `state`); the job itself is `Send`.
+// SAFETY: `job` is written only by the caller holding `claimed`, while the
+// state is IDLE or ASLEEP, and read by the helper only after it moved POSTED
+// to TAKEN (acquire/release on `state`); the job itself is `Send`.
 #[cfg(feature = "std")]
 unsafe impl Sync for Handoff {}
 // SAFETY: as above.
@@ -91,24 +100,33 @@ unsafe impl Send for Handoff {}
 
 #[cfg(feature = "std")]
 mod state {
+    /// No job; the helper spins.
     pub const IDLE: u32 = 0;
+    /// No job; the helper is parked (unpark it).
     pub const ASLEEP: u32 = 1;
+    /// A job waits in the slot.
     pub const POSTED: u32 = 2;
-    pub const TAKEN: u32 = 4;
-    pub const QUIT: u32 = 5;
-    /// Checks after a job before the helper parks.
-    pub const SPINS: u32 = 200_000;
+    /// The helper runs the job.
+    pub const TAKEN: u32 = 3;
+    /// The helper is to stop.
+    pub const QUIT: u32 = 4;
+    /// Checks after a job before the helper parks: about a millisecond.
+    pub const SPINS: u32 = 20_000;
+    /// Checks by a waiting caller between yields of its time slice.
+    pub const WAIT_SPINS: u32 = 1 << 16;
 }
 
 #[cfg(feature = "std")]
 impl Helper {
     /// Starts the helper thread.
     pub fn new() -> Self {
-        use core::sync::atomic::Ordering::{AcqRel, Acquire, Release};
+        use core::sync::atomic::Ordering::{AcqRel, Acquire};
         use state::*;
         let shared = std::sync::Arc::new(Handoff {
             state: core::sync::atomic::AtomicU32::new(IDLE),
+            claimed: core::sync::atomic::AtomicBool::new(false),
             job: core::cell::UnsafeCell::new(None),
+            panic: std::sync::Mutex::new(None),
             helper: std::sync::OnceLock::new(),
         });
         let s = shared.clone();
@@ -140,12 +158,19 @@ impl Helper {
                             }
                         }
                     }
-                    // SAFETY: TAKEN: the job is in the slot and its poster waits.
+                    // SAFETY: TAKEN: the job is in the slot, and its poster does not
+                    // return (or unwind) before the state leaves TAKEN.
                     if let Some(job) = unsafe { (*s.job.get()).take() } {
-                        // SAFETY: the job outlives this call.
-                        unsafe { (*job)() };
+                        // SAFETY: as above: the job outlives this call.
+                        let run = std::panic::AssertUnwindSafe(|| unsafe { (*job)() });
+                        if let Err(p) = std::panic::catch_unwind(run) {
+                            *s.panic.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
+                        }
                     }
-                    s.state.store(IDLE, Release);
+                    // Done; unless told to quit meanwhile.
+                    if s.state.compare_exchange(TAKEN, IDLE, AcqRel, Acquire).is_err() {
+                        return;
+                    }
                 }
             })
             .expect("descent: could not start the helper thread");
@@ -183,36 +208,54 @@ impl Drop for Helper {
 #[cfg(feature = "std")]
 impl Pair for Helper {
     fn join(&self, a: &mut (dyn FnMut() + Send), b: &mut (dyn FnMut() + Send)) {
-        use core::sync::atomic::Ordering::{AcqRel, Acquire};
+        use core::sync::atomic::Ordering::{AcqRel, Acquire, Release};
         use state::*;
+        use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
         let s = &*self.shared;
-        let job: *mut (dyn FnMut() + Send + '_) = a;
-        // SAFETY: only the lifetime is erased; this function does not return
-        // before the helper is done with the job.
-        let job: *mut (dyn FnMut() + Send + 'static) = unsafe { core::mem::transmute(job) };
-        // SAFETY: the state is IDLE or ASLEEP: the helper does not read the slot.
-        unsafe { *s.job.get() = Some(job) };
-        let was = s.state.swap(POSTED, AcqRel);
-        if let (ASLEEP, Some(t)) = (was, s.helper.get()) {
-            t.unpark();
-        }
-        b();
-        if s.state.compare_exchange(POSTED, IDLE, AcqRel, Acquire).is_ok() {
-            // SAFETY: never taken: nobody else reads the slot.
-            let job = unsafe { (*s.job.get()).take() };
-            if let Some(job) = job {
-                // SAFETY: `a` itself, still borrowed here.
-                unsafe { (*job)() };
-            }
+        // One join at a time: a second caller (another thread, or a job
+        // joining again) runs its jobs itself.
+        if s.claimed.compare_exchange(false, true, Acquire, Acquire).is_err() {
+            a();
+            b();
             return;
         }
-        let mut panicked = false;
-        while s.state.load(Acquire) == TAKEN {
-            core::hint::spin_loop();
-            panicked |= self.thread.as_ref().is_some_and(|t| t.is_finished());
-            if panicked {
-                panic!("descent: the helper thread stopped in the middle of a job");
+        let job: *mut (dyn FnMut() + Send + '_) = a;
+        // SAFETY: only the lifetime is erased; this function neither returns
+        // nor unwinds before the helper is done with the job (below).
+        let job: *mut (dyn FnMut() + Send + 'static) = unsafe { core::mem::transmute(job) };
+        // SAFETY: `claimed` is ours and the state is IDLE or ASLEEP: the helper
+        // does not read the slot.
+        unsafe { *s.job.get() = Some(job) };
+        if let (ASLEEP, Some(t)) = (s.state.swap(POSTED, AcqRel), s.helper.get()) {
+            t.unpark();
+        }
+        // A panic in `b` waits for `a` too, before it goes on up.
+        let mine = catch_unwind(AssertUnwindSafe(b));
+        let theirs = if s.state.compare_exchange(POSTED, IDLE, AcqRel, Acquire).is_ok() {
+            // Never taken: run it here.
+            // SAFETY: the helper never took it, and it cannot now.
+            let job = unsafe { (*s.job.get()).take() };
+            // SAFETY: `a` itself, still borrowed here.
+            catch_unwind(AssertUnwindSafe(|| job.map(|j| unsafe { (*j)() }).unwrap_or(())))
+        } else {
+            let mut spins = 0u32;
+            while s.state.load(Acquire) == TAKEN {
+                spins = spins.wrapping_add(1);
+                if spins.is_multiple_of(WAIT_SPINS) {
+                    // The helper may be waiting for a core: give up this one.
+                    std::thread::yield_now();
+                } else {
+                    core::hint::spin_loop();
+                }
             }
+            match s.panic.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                Some(p) => Err(p),
+                None => Ok(()),
+            }
+        };
+        s.claimed.store(false, Release);
+        if let Err(p) = mine.and(theirs) {
+            resume_unwind(p);
         }
     }
 

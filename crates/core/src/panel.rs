@@ -188,7 +188,10 @@ fn lower_bound<C: Col>(idx: &[C], x: u32) -> usize {
 /// W within rows `lo..hi`, band after band, with `s..e` the range of row r's
 /// entries whose column lies in the band. Rows go in chunks of 256 (all bands
 /// for one chunk, then the next), so the entries reaching any one row of W
-/// still come in the order of x's rows.
+/// still come in the order of x's rows. The segments come from binary
+/// searches, so they need rows whose columns strictly increase
+/// ([`NonzeroRows::increasing`]); other rows are taken whole, in one band
+/// (the callers then pass all of W's rows).
 #[inline(always)]
 fn for_band_segments<T: Float, X: NonzeroRows<T>>(
     x: &X,
@@ -196,6 +199,7 @@ fn for_band_segments<T: Float, X: NonzeroRows<T>>(
     band: usize,
     mut f: impl FnMut(usize, usize, usize),
 ) {
+    let band = if x.increasing() { band } else { hi - lo };
     const CHUNK: usize = 256;
     let m = x.rows();
     let mut cur = [0u32; CHUNK];
@@ -258,8 +262,15 @@ pub fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>
 /// [`spmm_tn_add`] as two jobs of `pair`, one for each half of W's rows: each
 /// element of W still gets its terms in the same order, so the result is the
 /// same to the bit, on one thread or two.
+///
+/// Rows of `x` whose columns do not strictly increase are updated on this
+/// thread alone (the split finds each half's entries by binary search).
 pub fn spmm_tn_add_pair<T: Float, X: NonzeroRows<T> + Sync>(x: &X, g: &[T], w: &mut Panel<T>, pair: &dyn Pair) {
     check(x, w, g.len(), "panel::spmm_tn_add_pair");
+    if !x.increasing() {
+        let all = w.rows;
+        return tn_add_rows(x, g, w.rows_of(0, all));
+    }
     let (mut lo, mut hi) = w.halves();
     pair.join(&mut || tn_add_rows(x, g, lo.take()), &mut || tn_add_rows(x, g, hi.take()));
 }
@@ -274,6 +285,10 @@ pub fn spmm_tn_add_pair_portable<T: Float, X: NonzeroRows<T> + Sync>(
     pair: &dyn Pair,
 ) {
     check(x, w, g.len(), "panel::spmm_tn_add_pair_portable");
+    if !x.increasing() {
+        let all = w.rows;
+        return tn_add_portable(x, g, w.rows_of(0, all));
+    }
     let (mut lo, mut hi) = w.halves();
     pair.join(&mut || tn_add_portable(x, g, lo.take()), &mut || tn_add_portable(x, g, hi.take()));
 }

@@ -55,6 +55,11 @@ pub trait NonzeroRows<T: Float>: sealed::Sealed {
     fn width(&self) -> usize;
     /// Row r: its columns and stored values (slices of one length).
     fn row(&self, r: usize) -> (&[Self::Col], &[Self::Val]);
+    /// Whether every row's columns strictly increase. The products that split
+    /// W's rows between two threads rely on it (each thread finds its rows'
+    /// entries by binary search, and writes only the rows it owns); rows in
+    /// another order are updated on one thread.
+    fn increasing(&self) -> bool;
     /// What [`value`](Self::value) reads besides the stored value (the
     /// table, for pixels), handed to the kernels by value: a pointer they keep
     /// in a register, where one read through `&self` would be read again from
@@ -77,6 +82,9 @@ impl<T: Float> NonzeroRows<T> for SparseRows<T> {
     }
     fn row(&self, r: usize) -> (&[u32], &[T]) {
         SparseRows::row(self, r)
+    }
+    fn increasing(&self) -> bool {
+        !self.unsorted
     }
     type Values = ();
     fn values(&self) {}
@@ -167,6 +175,10 @@ impl<'a, T: Float> NonzeroRows<T> for Picked<'a, T> {
     fn width(&self) -> usize {
         self.lists.width()
     }
+    /// Always: an image's list is built in pixel order.
+    fn increasing(&self) -> bool {
+        true
+    }
     #[inline]
     fn row(&self, r: usize) -> (&[u16], &[u8]) {
         let i = match self.picks {
@@ -202,6 +214,9 @@ pub struct SparseRows<T> {
     next: Vec<u32>,
     /// One past the largest column of any row (0 when there are no entries).
     width: u32,
+    /// Whether some row's columns do not strictly increase ([`push_list`](Self::push_list)
+    /// takes them in any order).
+    unsorted: bool,
 }
 
 impl<T: Float> Default for SparseRows<T> {
@@ -215,13 +230,14 @@ impl<T: Float> SparseRows<T> {
     pub fn with_capacity(rows: usize, nnz: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
-        Self { offsets, idx: vec![0; nnz], val: vec![T::ZERO; nnz], next: Vec::new(), width: 0 }
+        Self { offsets, idx: vec![0; nnz], val: vec![T::ZERO; nnz], next: Vec::new(), width: 0, unsorted: false }
     }
 
     /// Removes every row, keeping the memory.
     pub fn clear(&mut self) {
         self.offsets.truncate(1);
         self.width = 0;
+        self.unsorted = false;
     }
 
     /// One past the largest column of any row (0 without entries): what a
@@ -232,11 +248,15 @@ impl<T: Float> SparseRows<T> {
 
     /// Ends the row whose entries run up to `end`. The width takes the row's
     /// largest column, whatever the order: the panel kernels' bounds rest on it.
+    /// A row whose columns do not strictly increase is noted: the products
+    /// that split W's rows between two threads rely on the order.
     fn end_row(&mut self, end: usize) {
         let start = self.nnz();
-        if let Some(&max) = self.idx[start..end].iter().max() {
+        let row = &self.idx[start..end];
+        if let Some(&max) = row.iter().max() {
             self.width = self.width.max(max + 1);
         }
+        self.unsorted |= row.windows(2).any(|w| w[0] >= w[1]);
         self.offsets.push(end as u32);
     }
 
@@ -317,6 +337,7 @@ impl<T: Float> SparseRows<T> {
         out.offsets.clear();
         out.offsets.resize(cols + 1, 0);
         out.width = if self.nnz() > 0 { self.rows() as u32 } else { 0 };
+        out.unsorted = false;
         for &j in &self.idx[..self.nnz()] {
             out.offsets[j as usize + 1] += 1;
         }

@@ -396,6 +396,38 @@ mod panel {
         assert_eq!(x.width(), 6);
     }
 
+    /// Rows whose columns are not in increasing order (`push_list` takes any
+    /// order): the update split over two threads by W's rows runs on one
+    /// thread instead, with the same result as the unsplit update.
+    #[test]
+    fn unsorted_rows_are_updated_whole() {
+        use descent_core::pair::Scoped;
+        let scale = pixel_scale::<f32>();
+        let mut x = SparseRows::<f32>::default();
+        x.push_list((&[700, 5][..], &[9, 200][..]), &scale);
+        x.push_list((&[5, 700, 3][..], &[1, 2, 255][..]), &scale);
+        x.push_list((&[3, 5, 700][..], &[7, 8, 9][..]), &scale);
+        assert!(!NonzeroRows::<f32>::increasing(&x));
+        let w = Matrix::from_vec(784, 50, (0..784 * 50).map(|i| (i % 97) as f32 * 0.01).collect());
+        let g: Vec<f32> = (0..3 * 50).map(|i| (i % 13) as f32 - 6.0).collect();
+        let mut plain = w.clone();
+        spmm_tn_add(&x, &g, 50, plain.as_mut_slice());
+        for portable in [false, true] {
+            let mut q = Panel::from_matrix(&w);
+            if portable {
+                panel::spmm_tn_add_pair_portable(&x, &g, &mut q, &Scoped);
+            } else {
+                panel::spmm_tn_add_pair(&x, &g, &mut q, &Scoped);
+            }
+            let mut got = Matrix::zeros(784, 50);
+            q.store(&mut got);
+            assert_eq!(bits(got.as_slice()), bits(plain.as_slice()), "portable={portable}");
+        }
+        x.clear();
+        x.push_list((&[3, 5, 700][..], &[7, 8, 9][..]), &scale);
+        assert!(NonzeroRows::<f32>::increasing(&x), "clear forgets the order of the old rows");
+    }
+
     /// Refused before `out` changes, so a caught panic leaves no rows claiming a width they exceed.
     #[test]
     fn a_transpose_narrower_than_the_rows_is_refused() {

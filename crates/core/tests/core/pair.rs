@@ -51,8 +51,8 @@ fn the_helper_parks_and_wakes() {
     assert_eq!(count.load(Ordering::SeqCst), 220);
 }
 
-/// A job that panics on the helper thread: the caller panics too (it does not
-/// wait forever), and dropping the helper afterwards returns.
+/// A job that panics on the helper thread: the caller panics with its
+/// message once both jobs are over, and the helper goes on serving.
 #[test]
 fn a_panic_on_the_helper_reaches_the_caller() {
     let helper = Helper::new();
@@ -71,6 +71,54 @@ fn a_panic_on_the_helper_reaches_the_caller() {
             },
         )
     }));
+    let message = r.expect_err("the caller panics");
+    assert_eq!(message.downcast_ref::<&str>(), Some(&"a job failing on purpose"));
+    both_jobs_run_every_time(&helper);
+}
+
+/// A panic in the caller's own job waits for the helper's job to end before
+/// it goes on up (the helper's job borrows the caller's frame), and dropping
+/// the helper afterwards returns.
+#[test]
+fn a_panic_in_the_callers_job_waits_for_the_helpers() {
+    let helper = Helper::new();
+    let done = AtomicUsize::new(0);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        helper.join(
+            &mut || {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                done.store(1, Ordering::SeqCst);
+            },
+            &mut || panic!("the caller's job failing on purpose"),
+        )
+    }));
     assert!(r.is_err(), "the caller panics");
+    assert_eq!(done.load(Ordering::SeqCst), 1, "after the helper's job ended");
     drop(helper);
+}
+
+/// Two threads joining on one helper at once: a join that finds it busy runs
+/// its jobs itself; every job of every join runs exactly once.
+#[test]
+fn joins_from_two_threads_at_once_each_run_both_jobs() {
+    let helper = std::sync::Arc::new(Helper::new());
+    let count = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            let (helper, count) = (&helper, &count);
+            s.spawn(move || {
+                for _ in 0..50_000 {
+                    helper.join(
+                        &mut || {
+                            count.fetch_add(1, Ordering::Relaxed);
+                        },
+                        &mut || {
+                            count.fetch_add(1000, Ordering::Relaxed);
+                        },
+                    );
+                }
+            });
+        }
+    });
+    assert_eq!(count.load(Ordering::Relaxed), 2 * 50_000 * 1001);
 }

@@ -256,7 +256,7 @@ fn advancing_in_small_units_spreads_evaluations_and_changes_nothing() {
 }
 
 /// A run whose iterations split their products over two threads
-/// ([`Scoped`]) equals the run on one: losses, evaluations and weights, to
+/// ([`Scoped`], then [`Helper`]) equals the run on one: losses, evaluations and weights, to
 /// the bit, in f32 and f64.
 fn two_threads_equal_one<T: descent_core::Float>() {
     use descent_core::pair::{Helper, Scoped};
