@@ -267,12 +267,7 @@ pub fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>
 /// thread alone (the split finds each half's entries by binary search).
 pub fn spmm_tn_add_pair<T: Float, X: NonzeroRows<T> + Sync>(x: &X, g: &[T], w: &mut Panel<T>, pair: &dyn Pair) {
     check(x, w, g.len(), "panel::spmm_tn_add_pair");
-    if !x.increasing() {
-        let all = w.rows;
-        return tn_add_rows(x, g, w.rows_of(0, all));
-    }
-    let (mut lo, mut hi) = w.halves();
-    pair.join(&mut || tn_add_rows(x, g, lo.take()), &mut || tn_add_rows(x, g, hi.take()));
+    tn_add_halves(x, g, w, pair, tn_add_rows);
 }
 
 /// [`spmm_tn_add_pair`] with the portable kernels (for tests: the dispatcher
@@ -285,12 +280,25 @@ pub fn spmm_tn_add_pair_portable<T: Float, X: NonzeroRows<T> + Sync>(
     pair: &dyn Pair,
 ) {
     check(x, w, g.len(), "panel::spmm_tn_add_pair_portable");
+    tn_add_halves(x, g, w, pair, tn_add_portable);
+}
+
+/// `update` on each half of W's rows, one per job of `pair`; on all of them
+/// here when x's columns are not increasing (the halves are found by binary
+/// search).
+fn tn_add_halves<T: Float, X: NonzeroRows<T> + Sync>(
+    x: &X,
+    g: &[T],
+    w: &mut Panel<T>,
+    pair: &dyn Pair,
+    update: fn(&X, &[T], RowsMut<'_, T>),
+) {
     if !x.increasing() {
         let all = w.rows;
-        return tn_add_portable(x, g, w.rows_of(0, all));
+        return update(x, g, w.rows_of(0, all));
     }
     let (mut lo, mut hi) = w.halves();
-    pair.join(&mut || tn_add_portable(x, g, lo.take()), &mut || tn_add_portable(x, g, hi.take()));
+    pair.join(&mut || update(x, g, lo.take()), &mut || update(x, g, hi.take()));
 }
 
 /// Rows `first..end` of a panel, writable: what one job of the update owns.

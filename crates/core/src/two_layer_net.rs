@@ -31,7 +31,7 @@ use crate::kernels::{gemm_nn, gemm_tn, row_times, whole_vectors};
 use crate::losses::CEE_DELTA;
 use crate::matrix::{Matrix, argmax};
 use crate::numerical::numerical_gradient_in;
-use crate::pair::Pair;
+use crate::pair::{OneThread, Pair};
 use crate::panel::{self, Panel};
 use crate::rng::Rng;
 use crate::sparse::{NonzeroRows, Picked, SparseRows, spmm, spmm_tn_add};
@@ -441,7 +441,7 @@ impl<T: Float> TwoLayerNet<T> {
     /// [`backward_update_sparse`](Self::backward_update_sparse) with W1 in
     /// `w1` (a [`Panel`], the training loop's copy), which is updated instead
     /// of `params.w1`: the same sums, in the same order.
-    pub fn backward_update_panel<X: NonzeroRows<T>>(
+    pub fn backward_update_panel<X: NonzeroRows<T> + Sync>(
         &mut self,
         w1: &mut Panel<T>,
         x: &X,
@@ -449,10 +449,7 @@ impl<T: Float> TwoLayerNet<T> {
         ws: &mut Workspace<T>,
         lr: T,
     ) {
-        let (n, h) = (x.rows(), self.hidden_size());
-        assert_eq!((w1.rows(), w1.cols()), (self.input_size(), h), "backward_update_panel: W1 panel of another shape");
-        self.update_head(n, labels, ws, lr);
-        panel::spmm_tn_add(x, &ws.dz1[..n * h], w1);
+        self.backward_update_panel_pair(w1, x, labels, ws, lr, &OneThread);
     }
 
     /// [`backward_update_panel`](Self::backward_update_panel) with the update
