@@ -674,21 +674,13 @@ impl<T: Float> EvalBuffers<T> {
         scale: &[T; 256],
         pair: &dyn Pair,
     ) -> usize {
-        let (h, o) = (net.hidden_size(), net.output_size());
         // Two halves of the block, one per job of `pair`: hit counts are
         // integers, so their sum is the count on one thread.
         let x = Picked::range(set.nonzeros, start, n, scale);
-        let m = n / 2;
-        let (xa, xb) = x.split_at(m);
-        let (za, zb) = self.z1[..n * h].split_at_mut(m * h);
-        let (la, lb) = self.logits[..n * o].split_at_mut(m * o);
-        let (ta, tb) = set.labels[start..start + n].split_at(m);
-        let count = |x: &Picked<'_, T>, z1: &mut [T], logits: &mut [T], labels: &[u8]| {
-            net.logits_panel(w1, x, z1, logits);
-            count_hits(logits, o, labels)
-        };
-        let (mut ha, mut hb) = (0, 0);
-        pair.join(&mut || ha = count(&xa, za, la, ta), &mut || hb = count(&xb, zb, lb, tb));
+        let (o, labels) = (net.output_size(), &set.labels[start..start + n]);
+        let (ha, hb) = net.logits_panel_pair(w1, &x, &mut self.z1, &mut self.logits, pair, |rows, logits| {
+            count_hits(logits, o, &labels[rows])
+        });
         ha + hb
     }
 

@@ -24,6 +24,7 @@
 
 use alloc::vec;
 use alloc::vec::Vec;
+use core::ops::Range;
 
 use crate::activations::{sigmoid_in_place, softmax_rows};
 use crate::float::{Float, pairwise_sum};
@@ -319,17 +320,38 @@ impl<T: Float> TwoLayerNet<T> {
     /// the same operations as in one pass over the batch, so `ws` ends the
     /// same to the bit, on one thread or two.
     pub fn forward_panel_pair(&self, w1: &Panel<T>, x: &Picked<'_, T>, ws: &mut Workspace<T>, pair: &dyn Pair) {
-        let (n, h, o) = (x.rows(), self.hidden_size(), self.output_size());
+        let n = x.rows();
         assert!(n <= ws.n, "forward: {n} rows, workspace holds {}", ws.n);
+        let o = self.output_size();
+        self.logits_panel_pair(w1, x, &mut ws.z1, &mut ws.y, pair, |_, y| softmax_rows(y, o));
+    }
+
+    /// [`logits_panel`](Self::logits_panel) as two jobs of `pair`, one for
+    /// each half of x's images (the first `rows / 2`, then the rest), each
+    /// job then calling `then` with its rows of x and its logits; returns the
+    /// two results. Every row goes through the same operations as in one
+    /// pass, so the logits are the same to the bit, on one thread or two.
+    pub(crate) fn logits_panel_pair<R: Default + Send>(
+        &self,
+        w1: &Panel<T>,
+        x: &Picked<'_, T>,
+        z1: &mut [T],
+        a2: &mut [T],
+        pair: &dyn Pair,
+        then: impl Fn(Range<usize>, &mut [T]) -> R + Sync,
+    ) -> (R, R) {
+        let (n, h, o) = (x.rows(), self.hidden_size(), self.output_size());
         let m = n / 2;
         let (xa, xb) = x.split_at(m);
-        let (za, zb) = ws.z1[..n * h].split_at_mut(m * h);
-        let (ya, yb) = ws.y[..n * o].split_at_mut(m * o);
-        let half = |x: &Picked<'_, T>, z1: &mut [T], y: &mut [T]| {
-            self.logits_of(Input::Panel(x, w1), x.rows(), z1, y);
-            softmax_rows(y, o);
+        let (za, zb) = z1[..n * h].split_at_mut(m * h);
+        let (la, lb) = a2[..n * o].split_at_mut(m * o);
+        let half = |x: &Picked<'_, T>, z1: &mut [T], a2: &mut [T], rows: Range<usize>| {
+            self.logits_of(Input::Panel(x, w1), x.rows(), z1, a2);
+            then(rows, a2)
         };
-        pair.join(&mut || half(&xa, za, ya), &mut || half(&xb, zb, yb));
+        let (mut ra, mut rb) = (R::default(), R::default());
+        pair.join(&mut || ra = half(&xa, za, la, 0..m), &mut || rb = half(&xb, zb, lb, m..n));
+        (ra, rb)
     }
 
     fn forward_of<X: NonzeroRows<T>>(&self, x: Input<'_, T, X>, n: usize, ws: &mut Workspace<T>) {

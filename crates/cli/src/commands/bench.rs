@@ -81,14 +81,16 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     TrainConfig::default()
         .validate(loaded.data.train.len())
         .map_err(|e| CliError::failed(format!("cannot bench on this data: {e}")))?;
-    let figures: Vec<Figures> =
-        names
-            .iter()
-            .flat_map(|&n| threads.iter().map(move |&t| (n, t)))
-            .map(|(n, t)| {
-                if n == "f32" { measure::<f32>(&loaded.data, iters, t) } else { measure::<f64>(&loaded.data, iters, t) }
-            })
-            .collect();
+    let figures: Vec<Figures> = names
+        .iter()
+        .flat_map(|&n| {
+            if n == "f32" {
+                measure::<f32>(&loaded.data, iters, threads)
+            } else {
+                measure::<f64>(&loaded.data, iters, threads)
+            }
+        })
+        .collect();
     if args.switch("json") {
         print_json(&to_json(&figures, iters, &loaded.data))
     } else {
@@ -139,16 +141,22 @@ fn to_text(figures: &[Figures], iters: usize, data: &Dataset) -> String {
 }
 
 /// Times the book's iteration part by part (the core's own measurement, with
-/// this process's clock), then a full evaluation, in T. `data` must hold at
+/// this process's clock) on each of `threads` training threads, then a full
+/// evaluation (once: it does not depend on them), in T. `data` must hold at
 /// least a batch of training images (checked by the caller).
-fn measure<T: Float>(data: &Dataset, iters: usize, threads: usize) -> Figures {
+fn measure<T: Float>(data: &Dataset, iters: usize, threads: &[usize]) -> Vec<Figures> {
     let clock = Instant::now();
-    let pair: Box<dyn Pair> = if threads >= 2 { Box::new(Helper::new()) } else { Box::new(OneThread) };
-    // The fastest of ROUNDS rounds: this is a shared machine, and a slow spell only ever adds time.
-    let t = (0..ROUNDS)
-        .map(|_| time_iterations::<T>(data, WARMUP, iters, &*pair, || clock.elapsed().as_secs_f64() * 1e3))
-        .min_by(|a, b| a.per_iter.total_cmp(&b.per_iter))
-        .expect("ROUNDS ≥ 1");
+    let times: Vec<_> = threads
+        .iter()
+        .map(|&n| {
+            let pair: Box<dyn Pair> = if n >= 2 { Box::new(Helper::new()) } else { Box::new(OneThread) };
+            // The fastest of ROUNDS rounds: this is a shared machine, and a slow spell only ever adds time.
+            (0..ROUNDS)
+                .map(|_| time_iterations::<T>(data, WARMUP, iters, &*pair, || clock.elapsed().as_secs_f64() * 1e3))
+                .min_by(|a, b| a.per_iter.total_cmp(&b.per_iter))
+                .expect("ROUNDS ≥ 1")
+        })
+        .collect();
     let mut trainer =
         Trainer::<T>::new(TrainConfig::default(), data).expect("config validated against this data by the caller");
     std::hint::black_box(trainer.evaluate(data));
@@ -157,5 +165,15 @@ fn measure<T: Float>(data: &Dataset, iters: usize, threads: usize) -> Figures {
         std::hint::black_box(trainer.evaluate(data));
     }
     let eval = start.elapsed().as_secs_f64() * 1e3 / f64::from(EVAL_REPEATS);
-    Figures { name: T::NAME, threads, per_iter: t.per_iter, parts: [t.gather, t.forward, t.backward_update], eval }
+    threads
+        .iter()
+        .zip(times)
+        .map(|(&threads, t)| Figures {
+            name: T::NAME,
+            threads,
+            per_iter: t.per_iter,
+            parts: [t.gather, t.forward, t.backward_update],
+            eval,
+        })
+        .collect()
 }

@@ -139,7 +139,6 @@ fn train<T: Float>(config: TrainConfig, loaded: &Loaded, opts: &Options) -> Resu
         print(&header::<T>(trainer.config(), loaded))?;
     }
     let timing = run_loop(&mut trainer, data, opts.json, opts.threads)?;
-    trainer.set_pair(Arc::new(OneThread));
     let (train_acc, test_acc) = trainer.evaluate(data);
     let iters = trainer.iter();
     let elapsed = timing.elapsed.as_secs_f64();
@@ -269,6 +268,8 @@ fn run_loop<T: Float>(
             Ok(())
         };
         let result = iterate(trainer, &mut progress);
+        // Training is over: the helper thread ends with this function.
+        trainer.set_pair(one);
         training = start.elapsed();
         drop(jobs);
         // The evaluations still running, whatever stopped the loop: none is lost.
