@@ -18,15 +18,14 @@
 # It reports and never judges a time: it exits non-zero only when a step fails.
 # Run it on a machine doing nothing else: the steps never run in parallel, and
 # the load average when each step began is printed and kept beside its figures.
-# The numpy reference is found in $DESCENT_SHARED/reference, else in the
-# shared/ folder beside this repository.
+# The numpy reference is bench/numpy_two_layer_net.py (the book's experiment in
+# numpy, timed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
-SHARED=${DESCENT_SHARED:-$(dirname "$ROOT")/shared}
-REF=$SHARED/reference/numpy_two_layer_net.py
+REF=$ROOT/bench/numpy_two_layer_net.py
 DATA=$ROOT/data/mnist
 OUT=$ROOT/target/bench
 DESCENT=$ROOT/target/release/descent
@@ -50,7 +49,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-[ -f "$REF" ] || die "$REF is missing: set DESCENT_SHARED to the folder holding reference/numpy_two_layer_net.py"
+[ -f "$REF" ] || die "$REF is missing: restore it from git"
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   [ -f "$DATA/$f" ] || die "$DATA/$f is missing: run scripts/setup.sh first"
 done

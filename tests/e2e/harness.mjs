@@ -1,5 +1,5 @@
 // Shared set-up for the browser tests: the release build in dist/, Debian
-// Chromium driven by playwright-core (see /work/shared/TOOLCHAIN.md), page helpers.
+// Chromium driven by playwright-core (Debian chromium; see docs/ARCHITECTURE.md), page helpers.
 
 import assert from 'node:assert/strict';
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
