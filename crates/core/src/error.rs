@@ -4,6 +4,8 @@
 
 use core::fmt;
 
+use crate::budget::{Bytes, MEMORY_BUDGET, Work};
+
 /// Which of the four MNIST files a data error is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
@@ -82,6 +84,18 @@ pub enum IdxError {
         /// Bytes given.
         found: usize,
     },
+    /// An image file whose header gives images 0 rows or 0 columns.
+    NoPixels {
+        /// Rows per image in the header.
+        rows: usize,
+        /// Columns per image in the header.
+        cols: usize,
+    },
+    /// The header promises more bytes than the memory budget allows for all the data.
+    OverBudget {
+        /// Bytes the header promises (header included).
+        expected: usize,
+    },
 }
 
 impl fmt::Display for IdxError {
@@ -109,6 +123,18 @@ impl fmt::Display for IdxError {
                 "{found} bytes, but the header promises {expected}: {} unexpected bytes at the end; the file is corrupt",
                 found - expected
             ),
+            IdxError::NoPixels { rows, cols } => write!(
+                f,
+                "the header gives images of {rows}×{cols} pixels, but an image needs at least 1 row and 1 column \
+                 (MNIST's are 28×28): the file is corrupt or not an image file"
+            ),
+            IdxError::OverBudget { expected } => write!(
+                f,
+                "the header promises {expected} bytes ({}), more than descent's memory budget of {} for all its \
+                 data and work: this is not an MNIST file (the largest, train-images-idx3-ubyte, is 47040016 bytes)",
+                Bytes(expected),
+                Bytes(MEMORY_BUDGET)
+            ),
         }
     }
 }
@@ -134,6 +160,8 @@ pub enum ConfigError {
     ItersZero,
     /// The init std is negative, NaN or infinite.
     InitStd(f64),
+    /// The run would need more memory than [`MEMORY_BUDGET`]: the estimate, part by part.
+    OverBudget(crate::train::TrainMemory),
 }
 
 impl ConfigError {
@@ -145,6 +173,7 @@ impl ConfigError {
             ConfigError::HiddenZero => "hidden",
             ConfigError::ItersZero => "iters",
             ConfigError::InitStd(_) => "weight_init_std",
+            ConfigError::OverBudget(m) => m.field(),
         }
     }
 }
@@ -158,13 +187,16 @@ impl fmt::Display for ConfigError {
             ConfigError::BatchZero => f.write_str("the batch size must be at least 1 (the book uses 100)"),
             ConfigError::BatchTooLarge { batch_size, train_size } => write!(
                 f,
-                "the batch size {batch_size} is larger than the training set ({train_size} images): use at most {train_size}"
+                "the batch size {batch_size} is larger than the training set ({train_size} images in {}): \
+                 use at most {train_size}",
+                crate::Part::TrainImages
             ),
             ConfigError::HiddenZero => f.write_str("the hidden layer needs at least 1 unit (the book uses 50)"),
             ConfigError::ItersZero => f.write_str("the number of iterations must be at least 1 (the book runs 10000)"),
             ConfigError::InitStd(s) => {
                 write!(f, "the weight init std must be a finite number ≥ 0 (the book uses 0.01), got {s}")
             }
+            ConfigError::OverBudget(m) => m.fmt(f),
         }
     }
 }
@@ -218,6 +250,19 @@ pub enum Error {
         /// The most supported.
         max: usize,
     },
+    /// A split holds no images: training needs at least 1 training image (and a
+    /// batch of them), the accuracy at least 1 test image.
+    NoImages {
+        /// The image file (its label file is empty too).
+        part: Part,
+    },
+    /// A computation would need more memory than [`MEMORY_BUDGET`].
+    OverBudget {
+        /// The estimate, in bytes.
+        needed: usize,
+        /// What it was for.
+        work: Work,
+    },
     /// A training config is impossible.
     Config(ConfigError),
     /// The loss became NaN or infinite: the run stopped.
@@ -244,7 +289,28 @@ impl fmt::Display for Error {
             ),
             Error::ImageSizeMismatch { expected, found, part } => write!(
                 f,
-                "{part}: images have {found} pixels but the network takes {expected}: use 28×28 images (MNIST, Fashion-MNIST, KMNIST)"
+                "{part}: images have {found} pixels but those of {} have {expected}, which the network takes: \
+                 the training and test images must be one size (28×28 for MNIST, Fashion-MNIST, KMNIST)",
+                if *part == Part::TestImages { Part::TrainImages } else { Part::TestImages }
+            ),
+            Error::NoImages { part } => match part {
+                Part::TestImages | Part::TestLabels => write!(
+                    f,
+                    "{part} holds 0 images: descent needs at least 1 test image to measure the accuracy \
+                     (MNIST's test set has 10000); use a test file with images"
+                ),
+                _ => write!(
+                    f,
+                    "{part} holds 0 images: descent needs at least 1 training image, and at least a batch of them \
+                     (100 by default; MNIST's training set has 60000); use a training file with images"
+                ),
+            },
+            Error::OverBudget { needed, work } => write!(
+                f,
+                "{work} needs about {}, more than descent's memory budget of {}: {}",
+                Bytes(*needed),
+                Bytes(MEMORY_BUDGET),
+                work.advice()
             ),
             Error::ImageTooLarge { part, pixels, max } => write!(
                 f,

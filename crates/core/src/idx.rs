@@ -7,6 +7,7 @@
 
 use alloc::vec::Vec;
 
+use crate::budget::{MEMORY_BUDGET, Work, sum};
 use crate::error::{Error, IdxError, Part};
 use crate::sparse::PixelLists;
 
@@ -29,9 +30,9 @@ pub struct Images {
 }
 
 impl Images {
-    /// Pixels per image.
+    /// Pixels per image (saturating: a hostile header cannot wrap it to a small number).
     pub fn pixel_count(&self) -> usize {
-        self.rows * self.cols
+        self.rows.saturating_mul(self.cols)
     }
 
     /// Image `i`'s pixels.
@@ -45,8 +46,10 @@ fn be_u32(b: &[u8], at: usize) -> u32 {
     u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
-/// Checks an IDX header and length; returns the dimensions and the data section.
-pub fn parse_idx(bytes: &[u8], expected_dims: u8) -> Result<(Vec<usize>, &[u8]), IdxError> {
+/// Checks an IDX header (magic, dimension count and, for image files of 3
+/// dimensions, that an image has at least one pixel); returns the dimensions,
+/// the header's length and the total length the header promises (saturating).
+fn read_header(bytes: &[u8], expected_dims: u8) -> Result<(Vec<usize>, usize, usize), IdxError> {
     let expected = 0x0800 | expected_dims as u32;
     if bytes.len() < 4 {
         return Err(IdxError::TooShort { len: bytes.len(), needed: 4 + 4 * expected_dims as usize });
@@ -64,14 +67,42 @@ pub fn parse_idx(bytes: &[u8], expected_dims: u8) -> Result<(Vec<usize>, &[u8]),
         return Err(IdxError::TooShort { len: bytes.len(), needed: header });
     }
     let shape: Vec<usize> = (0..dims as usize).map(|d| be_u32(bytes, 4 + 4 * d) as usize).collect();
+    // Images of 0 rows or 0 columns hold no pixel: nothing downstream can use them
+    // (they used to pass every check and crash the training loop).
+    if dims == 3 && (shape[1] == 0 || shape[2] == 0) {
+        return Err(IdxError::NoPixels { rows: shape[1], cols: shape[2] });
+    }
     // Saturate instead of overflowing on a hostile header (4 × 0xffffffff): it then reads as truncated.
     let body = shape.iter().fold(1usize, |acc, &d| acc.saturating_mul(d));
-    let expected_len = header.saturating_add(body);
+    Ok((shape, header, header.saturating_add(body)))
+}
+
+/// Checks an IDX header and length; returns the dimensions and the data section.
+/// Image files (3 dimensions) must also have images of at least one pixel.
+pub fn parse_idx(bytes: &[u8], expected_dims: u8) -> Result<(Vec<usize>, &[u8]), IdxError> {
+    let (shape, header, expected_len) = read_header(bytes, expected_dims)?;
     match bytes.len().cmp(&expected_len) {
         core::cmp::Ordering::Less => Err(IdxError::Truncated { expected: expected_len, found: bytes.len() }),
         core::cmp::Ordering::Greater => Err(IdxError::Oversized { expected: expected_len, found: bytes.len() }),
         core::cmp::Ordering::Equal => Ok((shape, &bytes[header..])),
     }
+}
+
+/// Bytes in the header of an IDX file of `dims` dimensions (16 for images, 8 for labels).
+pub fn header_len(dims: u8) -> usize {
+    4 + 4 * dims as usize
+}
+
+/// The whole length (header included) that an IDX header promises, checked as
+/// [`parse_idx`] checks it, and refused when it alone exceeds the memory budget:
+/// how a reader knows how much to read before reading it. `header` holds at
+/// least [`header_len`] bytes (fewer: [`IdxError::TooShort`]).
+pub fn promised_len(header: &[u8], expected_dims: u8) -> Result<usize, IdxError> {
+    let (_, _, expected) = read_header(header, expected_dims)?;
+    if expected > MEMORY_BUDGET {
+        return Err(IdxError::OverBudget { expected });
+    }
+    Ok(expected)
 }
 
 /// Parses an IDX image file (magic 0x00000803: count × rows × cols bytes).
@@ -134,7 +165,8 @@ impl Dataset {
     pub const CLASSES: usize = 10;
 
     /// Parses and cross-checks the four IDX files (raw, not gzip): each file's
-    /// header and length, image/label counts, labels below 10, and that train
+    /// header and length, images of at least one pixel, image/label counts,
+    /// labels below 10, at least 1 training and 1 test image, and that train
     /// and test images have one size.
     pub fn from_idx(
         train_images: &[u8],
@@ -180,6 +212,32 @@ impl Dataset {
         Ok(Self { train, test, classes: Self::CLASSES })
     }
 
+    /// Refuses, before a byte of data is read, four files whose headers promise
+    /// (`promised`, in [`Part::ALL`] order, as [`promised_len`] gives them) a data
+    /// set larger than the memory budget: the files' bytes, plus up to 3 bytes a
+    /// pixel and 8 an image for the pixel lists ([`PixelLists`]).
+    pub fn check_promised(promised: [usize; 4]) -> Result<(), Error> {
+        let needed = sum(&[
+            sum(&promised),
+            promised[0].saturating_mul(3),
+            promised[2].saturating_mul(3),
+            promised[1].saturating_mul(8),
+            promised[3].saturating_mul(8),
+        ]);
+        if needed <= MEMORY_BUDGET {
+            return Ok(());
+        }
+        let (i, &largest_bytes) = promised.iter().enumerate().max_by_key(|&(_, b)| *b).expect("four files");
+        Err(Error::OverBudget { needed, work: Work::Data { largest: Part::ALL[i], largest_bytes } })
+    }
+
+    /// Bytes this data set holds: pixels, labels and pixel lists (what a
+    /// [`crate::Trainer`] counts against the budget besides its own buffers).
+    pub fn memory_bytes(&self) -> usize {
+        let split = |s: &Split| sum(&[s.images.pixels.capacity(), s.labels.capacity(), s.nonzeros.memory_bytes()]);
+        split(&self.train).saturating_add(split(&self.test))
+    }
+
     fn split(ip: Part, images: Images, lp: Part, labels: Vec<u8>) -> Result<Split, Error> {
         if images.count != labels.len() {
             return Err(Error::CountMismatch { images: ip, image_count: images.count, label_count: labels.len() });
@@ -189,6 +247,9 @@ impl Dataset {
         }
         if images.pixel_count() > PixelLists::MAX_PIXELS {
             return Err(Error::ImageTooLarge { part: ip, pixels: images.pixel_count(), max: PixelLists::MAX_PIXELS });
+        }
+        if images.count == 0 {
+            return Err(Error::NoImages { part: ip });
         }
         let nonzeros = PixelLists::new(&images.pixels, images.pixel_count());
         Ok(Split { images, labels, nonzeros })

@@ -28,6 +28,8 @@
 //!   values match the book to the last digit. MNIST training may run in `f32`.
 //! - **Errors where input enters.** IDX bytes and configs return [`Error`]s that
 //!   say what is wrong and what to do; kernels `assert!` their shapes once.
+//! - **One memory budget.** Every size a person picks is estimated and refused
+//!   before allocating when it would exceed [`MEMORY_BUDGET`] (2 GiB): see [`budget`].
 //!
 //! Builds with `--no-default-features` for `wasm32-unknown-unknown` (then
 //! `exp` and `ln` come from `libm`).
@@ -38,6 +40,7 @@ extern crate alloc;
 
 pub mod activations;
 pub mod bench;
+pub mod budget;
 pub mod error;
 pub mod float;
 pub mod idx;
@@ -54,6 +57,7 @@ pub mod train;
 pub mod two_layer_net;
 
 pub use activations::{sigmoid, sigmoid_grad, softmax};
+pub use budget::MEMORY_BUDGET;
 pub use error::{ConfigError, Error, IdxError, Part};
 pub use float::Float;
 pub use idx::{Dataset, Images, Split};
@@ -65,5 +69,7 @@ pub use panel::Panel;
 pub use rng::Rng;
 pub use simple_net::SimpleNet;
 pub use sparse::{PixelLists, SparseRows};
-pub use train::{DetachedStep, EvalJob, Evaluation, Labeled, Step, TrainConfig, Trainer};
+pub use train::{
+    DetachedStep, EvalJob, Evaluation, Labeled, NotLearning, Step, TrainConfig, TrainMemory, Trainer, not_learning,
+};
 pub use two_layer_net::{Params, TwoLayerNet, Workspace};

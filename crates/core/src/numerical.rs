@@ -6,6 +6,8 @@
 
 use alloc::vec::Vec;
 
+use crate::budget::{MEMORY_BUDGET, Work, product, sum};
+use crate::error::Error;
 use crate::float::Float;
 
 /// The step of every numerical derivative here: 1e-4 (the book's choice; far
@@ -71,8 +73,27 @@ pub struct Descent<T> {
     pub history: Vec<Vec<T>>,
 }
 
-/// x ← x − η ∇f(x), `step_num` times, with ∇f taken numerically.
-pub fn gradient_descent<T: Float>(mut f: impl FnMut(&[T]) -> T, init_x: &[T], lr: T, step_num: usize) -> Descent<T> {
+/// Bytes the path of [`gradient_descent`] takes: `steps` points of `coords`
+/// coordinates of `float_bytes` bytes each, plus 48 bytes a point (its `Vec`
+/// and the allocator's share).
+pub fn path_bytes(coords: usize, steps: usize, float_bytes: usize) -> usize {
+    product(&[steps, sum(&[product(&[coords, float_bytes]), 48])])
+}
+
+/// x ← x − η ∇f(x), `step_num` times, with ∇f taken numerically. The path is
+/// kept ([`Descent::history`]), so a path larger than the memory budget
+/// ([`path_bytes`] > [`MEMORY_BUDGET`]) is refused with
+/// [`Error::OverBudget`] before anything is allocated.
+pub fn gradient_descent<T: Float>(
+    mut f: impl FnMut(&[T]) -> T,
+    init_x: &[T],
+    lr: T,
+    step_num: usize,
+) -> Result<Descent<T>, Error> {
+    let needed = path_bytes(init_x.len(), step_num, core::mem::size_of::<T>());
+    if needed > MEMORY_BUDGET {
+        return Err(Error::OverBudget { needed, work: Work::Path { steps: step_num, coords: init_x.len() } });
+    }
     let mut x = init_x.to_vec();
     let mut history = Vec::with_capacity(step_num);
     for _ in 0..step_num {
@@ -82,7 +103,7 @@ pub fn gradient_descent<T: Float>(mut f: impl FnMut(&[T]) -> T, init_x: &[T], lr
             *xi -= lr * gi;
         }
     }
-    Descent { x, history }
+    Ok(Descent { x, history })
 }
 
 /// The chapter's f(x) = 0.01x² + 0.1x (`function_1`).

@@ -444,6 +444,11 @@ impl PixelLists {
     /// Most pixels an image may have: columns are stored as `u16`.
     pub const MAX_PIXELS: usize = 1 << 16;
 
+    /// Bytes the lists hold (what they count against the memory budget).
+    pub fn memory_bytes(&self) -> usize {
+        self.offsets.capacity() * core::mem::size_of::<usize>() + self.cols.capacity() * 2 + self.pixels.capacity()
+    }
+
     /// The lists of `count` images of `pixel_count` pixels each, stored back to back.
     /// Panics if `pixel_count` exceeds [`Self::MAX_PIXELS`] (checked where data enters).
     pub fn new(pixels: &[u8], pixel_count: usize) -> Self {

@@ -22,6 +22,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::ops::Range;
 
+use crate::budget::{Bytes, MEMORY_BUDGET, product, sum};
 use crate::error::{ConfigError, Error};
 use crate::float::Float;
 use crate::idx::{Dataset, Images, Split};
@@ -91,6 +92,200 @@ impl TrainConfig {
     pub fn evaluations(&self, train_size: usize) -> usize {
         self.iters.div_ceil(self.iter_per_epoch(train_size))
     }
+
+    /// The memory a [`Trainer`] with this config allocates, part by part, for
+    /// images of `input` pixels, `output` classes, floats of `float_bytes`
+    /// bytes (4 or 8) and a data set of `data_bytes` bytes
+    /// ([`Dataset::memory_bytes`]; 0 to estimate before the data is read).
+    /// See [`TrainMemory`] for what each part counts.
+    pub fn memory(&self, input: usize, output: usize, float_bytes: usize, data_bytes: usize) -> TrainMemory {
+        let (h, b, fb) = (self.hidden, self.batch_size, float_bytes);
+        let params = sum(&[product(&[input, h]), h, product(&[h, output]), output]);
+        // W1 in the training loop's layout: rows padded to 64-byte lines, one line of slack.
+        let line = 64 / fb.max(1);
+        let panel = product(&[input.saturating_add(1), h.div_ceil(line).saturating_mul(line)]);
+        let weights = product(&[sum(&[product(&[params, TrainMemory::WEIGHT_COPIES]), panel]), fb]);
+        let per_row = sum(&[product(&[2, h]), product(&[2, output]), 1]);
+        let batch = sum(&[
+            product(&[b, per_row, fb]),
+            product(&[b, 3, core::mem::size_of::<usize>()]),
+            product(&[crate::kernels::whole_vectors(h), output.saturating_add(1), fb]),
+        ]);
+        let evaluation = product(&[TrainMemory::EVAL_BUFFERS, EVAL_BLOCK, h.saturating_add(output), fb]);
+        let history = product(&[self.iters, core::mem::size_of::<f64>()]);
+        TrainMemory {
+            input,
+            hidden: h,
+            batch_size: b,
+            iters: self.iters,
+            float_bytes: fb,
+            data: data_bytes,
+            weights,
+            batch,
+            evaluation,
+            history,
+        }
+    }
+
+    /// [`memory`](Self::memory), refused with [`ConfigError::OverBudget`] when
+    /// its total exceeds [`MEMORY_BUDGET`]. [`Trainer::new`] calls it before
+    /// allocating anything.
+    pub fn check_memory(
+        &self,
+        input: usize,
+        output: usize,
+        float_bytes: usize,
+        data_bytes: usize,
+    ) -> Result<TrainMemory, ConfigError> {
+        let m = self.memory(input, output, float_bytes, data_bytes);
+        if m.total() > MEMORY_BUDGET { Err(ConfigError::OverBudget(m)) } else { Ok(m) }
+    }
+}
+
+/// What a training run's memory goes to, in bytes ([`TrainConfig::memory`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrainMemory {
+    /// Pixels per image.
+    pub input: usize,
+    /// Hidden units.
+    pub hidden: usize,
+    /// Batch size.
+    pub batch_size: usize,
+    /// Iterations.
+    pub iters: usize,
+    /// Bytes of a float (4 for f32, 8 for f64).
+    pub float_bytes: usize,
+    /// The data set (images, labels and pixel lists).
+    pub data: usize,
+    /// The weights (I·H + H + H·O + O floats), counted [`Self::WEIGHT_COPIES`]
+    /// times (the net and copies for evaluations under way), plus W1 again in
+    /// the training loop's padded layout.
+    pub weights: usize,
+    /// The batch's buffers: batch × (2·hidden + 2·outputs + 1) floats (z1,
+    /// dz1, y, dy, logs), its indices and labels, and the padded W2ᵀ.
+    pub batch: usize,
+    /// Evaluation scratch: [`Self::EVAL_BUFFERS`] × [`EVAL_BLOCK`] × (hidden + outputs) floats.
+    pub evaluation: usize,
+    /// The loss history: 8 bytes an iteration.
+    pub history: usize,
+}
+
+impl TrainMemory {
+    /// Copies of the weights counted: the net, and up to three copies taken for
+    /// evaluations on another thread (the CLI keeps one running and two waiting).
+    pub const WEIGHT_COPIES: usize = 4;
+    /// Evaluation buffers counted: the trainer's and one per evaluation thread (up to 8).
+    pub const EVAL_BUFFERS: usize = 9;
+
+    /// All of it.
+    pub fn total(&self) -> usize {
+        sum(&[self.data, self.weights, self.batch, self.evaluation, self.history])
+    }
+
+    /// The config field whose part is largest: `"batch_size"`, `"hidden"` or `"iters"`.
+    pub fn field(&self) -> &'static str {
+        if self.batch >= self.weights.saturating_add(self.evaluation) && self.batch >= self.history {
+            "batch_size"
+        } else if self.history > self.weights.saturating_add(self.evaluation) {
+            "iters"
+        } else {
+            "hidden"
+        }
+    }
+}
+
+impl core::fmt::Display for TrainMemory {
+    /// Why a run over the budget is refused, and what to lower.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "this run needs about {} of memory, more than descent's budget of {}: ",
+            Bytes(self.total()),
+            Bytes(MEMORY_BUDGET)
+        )?;
+        match self.field() {
+            "batch_size" => write!(
+                f,
+                "the batch's buffers alone take {} (batch {} × {} hidden units, twice, in {}-byte floats); \
+                 lower the batch size or the hidden units",
+                Bytes(self.batch),
+                self.batch_size,
+                self.hidden,
+                self.float_bytes
+            )?,
+            "iters" => write!(
+                f,
+                "the loss history alone takes {} (8 bytes for each of {} iterations); lower the iterations",
+                Bytes(self.history),
+                self.iters
+            )?,
+            _ => write!(
+                f,
+                "the weights and evaluation buffers take {} ({} inputs × {} hidden units, in {}-byte floats, \
+                 kept {} times); lower the hidden units",
+                Bytes(self.weights.saturating_add(self.evaluation)),
+                self.input,
+                self.hidden,
+                self.float_bytes,
+                Self::WEIGHT_COPIES + 1
+            )?,
+        }
+        if self.data > 0 {
+            write!(f, " (the data set takes {} of it)", Bytes(self.data))?;
+        }
+        Ok(())
+    }
+}
+
+/// Iterations a run must have made before [`not_learning`] can fire (and it
+/// must be past its first epoch).
+pub const NOT_LEARNING_MIN_ITERS: usize = 200;
+/// Iterations whose mean loss [`not_learning`] looks at.
+pub const NOT_LEARNING_WINDOW: usize = 100;
+/// [`not_learning`] fires when that mean exceeds this many times ln 10, the
+/// loss of guessing each of the 10 digits with equal odds.
+pub const NOT_LEARNING_FACTOR: f64 = 1.5;
+
+/// A run that is not learning: its recent loss is far above that of guessing.
+/// Its `Display` is the warning to show (once) and to repeat at the end.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NotLearning {
+    /// Iterations done when the rule fired.
+    pub iter: usize,
+    /// The mean loss of the last [`NOT_LEARNING_WINDOW`] iterations.
+    pub recent_loss: f64,
+}
+
+impl core::fmt::Display for NotLearning {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let chance = core::f64::consts::LN_10;
+        write!(
+            f,
+            "the network is not learning: after {} iterations the mean loss of the last {NOT_LEARNING_WINDOW} is {:.2}, \
+             above {NOT_LEARNING_FACTOR} × {chance:.2} = {:.2} ({chance:.2} is the loss of guessing every digit with \
+             equal odds); the learning rate or the init std is probably too large: lower it and start again",
+            self.iter,
+            self.recent_loss,
+            NOT_LEARNING_FACTOR * chance
+        )
+    }
+}
+
+/// The rule that tells a run that is not learning, the same for the CLI and
+/// the page: once the run is past its first epoch (`losses.len() >
+/// iter_per_epoch`) and has made at least [`NOT_LEARNING_MIN_ITERS`]
+/// iterations, it is not learning if the mean of its last
+/// [`NOT_LEARNING_WINDOW`] losses exceeds [`NOT_LEARNING_FACTOR`] × ln 10.
+/// `losses` is the loss of every iteration so far ([`Trainer::losses`]).
+/// Callers show the warning once, the first time this returns `Some`.
+pub fn not_learning(losses: &[f64], iter_per_epoch: usize) -> Option<NotLearning> {
+    let n = losses.len();
+    if n <= iter_per_epoch || n < NOT_LEARNING_MIN_ITERS {
+        return None;
+    }
+    let recent = &losses[n - NOT_LEARNING_WINDOW..];
+    let recent_loss = recent.iter().sum::<f64>() / NOT_LEARNING_WINDOW as f64;
+    (recent_loss > NOT_LEARNING_FACTOR * core::f64::consts::LN_10).then_some(NotLearning { iter: n, recent_loss })
 }
 
 /// One per-epoch measurement.
@@ -364,6 +559,7 @@ impl<T: Float> Trainer<T> {
         let train_size = data.train.len();
         config.validate(train_size)?;
         let (input, hidden, output) = (data.input_size(), config.hidden, data.classes);
+        config.check_memory(input, output, core::mem::size_of::<T>(), data.memory_bytes())?;
         let mut rng = Rng::new(config.seed);
         let net = TwoLayerNet::new(input, hidden, output, config.weight_init_std, &mut rng);
         let b = config.batch_size;
@@ -607,6 +803,12 @@ impl<T: Float> Trainer<T> {
     /// Iterations per epoch.
     pub fn iter_per_epoch(&self) -> usize {
         self.iter_per_epoch
+    }
+
+    /// Whether the run is not learning, by the rule of [`not_learning`] on its
+    /// losses so far (see there).
+    pub fn learning_check(&self) -> Option<NotLearning> {
+        not_learning(&self.losses, self.iter_per_epoch)
     }
 
     /// The divergence that stopped the run, if any.

@@ -27,6 +27,8 @@ use alloc::vec::Vec;
 use core::ops::Range;
 
 use crate::activations::{sigmoid_in_place, softmax_rows};
+use crate::budget::{MEMORY_BUDGET, Work, product, sum};
+use crate::error::Error;
 use crate::float::{Float, pairwise_sum};
 use crate::kernels::{gemm_nn, gemm_tn, row_times, whole_vectors};
 use crate::losses::CEE_DELTA;
@@ -45,6 +47,27 @@ enum Input<'a, T, X = SparseRows<T>> {
     /// Rows of nonzeros (a [`Picked`](crate::sparse::Picked) batch in the
     /// training loop), with W1 from a panel instead of `params.w1`.
     Panel(&'a X, &'a Panel<T>),
+}
+
+/// Bytes a gradient check of a net of `input`, `hidden` and `output` units on
+/// a batch of `images` images takes in floats of `float_bytes` bytes: the batch
+/// and its one-hot labels, the net, both gradients and one tensor of the
+/// numerical one in the making (4 sets of parameters), and the buffers of one
+/// forward and backward pass ([`TwoLayerNet::gradient`], [`TwoLayerNet::loss`]).
+pub fn gradient_check_bytes(images: usize, input: usize, hidden: usize, output: usize, float_bytes: usize) -> usize {
+    let params = sum(&[product(&[input, hidden]), hidden, product(&[hidden, output]), output]);
+    let per_image = sum(&[input, output, product(&[2, hidden]), product(&[2, output]), 2]);
+    sum(&[product(&[4, params, float_bytes]), product(&[images, per_image, float_bytes])])
+}
+
+/// [`gradient_check_bytes`] in f64, refused with [`Error::OverBudget`] when it
+/// exceeds [`MEMORY_BUDGET`]: call it before building the batch and the net.
+pub fn check_gradient_check(images: usize, input: usize, hidden: usize, output: usize) -> Result<usize, Error> {
+    let needed = gradient_check_bytes(images, input, hidden, output, core::mem::size_of::<f64>());
+    if needed > MEMORY_BUDGET {
+        return Err(Error::OverBudget { needed, work: Work::GradientCheck { images, hidden } });
+    }
+    Ok(needed)
 }
 
 /// The four parameter tensors of a [`TwoLayerNet`], or their gradients.

@@ -139,7 +139,7 @@ pub fn gradient_descent_demo(x0: f64, x1: f64, lr: f64, steps: u32) -> Result<Js
     if steps > 100_000 {
         return Err(JsError::new(&format!("steps: at most 100000, got {steps}")));
     }
-    let d = gradient_descent(function_2, &init, lr, steps as usize);
+    let d = gradient_descent(function_2, &init, lr, steps as usize).map_err(|e| JsError::new(&e.to_string()))?;
     let flat: Vec<f64> = d.history.iter().flatten().copied().collect();
     Ok(obj(&[("x", f64_array(&d.x)), ("history", f64_array(&flat))]))
 }

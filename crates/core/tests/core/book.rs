@@ -82,21 +82,21 @@ fn numerical_gradient_restores_every_element_of_any_shape() {
 
 #[test]
 fn gradient_descent_matches_the_book() {
-    let d = gradient_descent(function_2, &[-3.0, 4.0], 0.1, 100);
+    let d = gradient_descent(function_2, &[-3.0, 4.0], 0.1, 100).unwrap();
     assert_close(&d.x, &[-6.11110793e-10, 8.14814391e-10], 1e-18);
     assert!((d.x[0] / -6.11110793e-10 - 1.0).abs() < 1e-8 && (d.x[1] / 8.14814391e-10 - 1.0).abs() < 1e-8, "{:?}", d.x);
     assert_eq!(d.history.len(), 100);
     assert_eq!(d.history[0], vec![-3.0, 4.0], "history holds x before each update");
 
-    let d = gradient_descent(function_2, &[-3.0, 4.0], 10.0, 100);
+    let d = gradient_descent(function_2, &[-3.0, 4.0], 10.0, 100).unwrap();
     assert!((d.x[0] / -2.58983747e+13 - 1.0).abs() < 1e-8, "{:?}", d.x);
     assert!((d.x[1] / -1.29524862e+12 - 1.0).abs() < 1e-8, "{:?}", d.x);
 
-    let d = gradient_descent(function_2, &[-3.0, 4.0], 1e-10, 100);
+    let d = gradient_descent(function_2, &[-3.0, 4.0], 1e-10, 100).unwrap();
     assert!((d.x[0] - -2.99999994).abs() < 1e-8 && (d.x[1] - 3.99999992).abs() < 1e-8, "{:?}", d.x);
 
     // The book's figure: lr 0.1, 20 steps, each point 0.8× the one before.
-    let d = gradient_descent(function_2, &[-3.0, 4.0], 0.1, 20);
+    let d = gradient_descent(function_2, &[-3.0, 4.0], 0.1, 20).unwrap();
     assert_close(&d.history[1], &[-2.4, 3.2], 1e-9);
 }
 

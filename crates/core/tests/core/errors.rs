@@ -128,3 +128,126 @@ fn config_errors_name_the_field() {
     }
     assert_eq!(TrainConfig { weight_init_std: 0.0, ..ok }.validate(60000), Ok(()));
 }
+
+/// Issue 13, item 1: images of 0 rows or 0 columns passed every check and then
+/// crashed the training loop and the gradient check.
+#[test]
+fn images_without_pixels_are_refused_where_parsed() {
+    for (rows, cols) in [(0, 28), (28, 0), (0, 0)] {
+        let e = parse_images(&images(3, rows, cols)).unwrap_err();
+        assert_eq!(e, IdxError::NoPixels { rows: rows as usize, cols: cols as usize });
+        assert!(e.to_string().contains(&format!("images of {rows}×{cols} pixels")), "{e}");
+        let mut header = images(60000, rows, cols);
+        header.truncate(16);
+        let e = dataset(&header, &labels(&[0; 3]), &images(2, 28, 28), &labels(&[4, 5])).unwrap_err();
+        assert!(matches!(e, Error::Idx { part: Part::TrainImages, error: IdxError::NoPixels { .. } }), "{e:?}");
+        assert!(e.to_string().starts_with("train-images-idx3-ubyte: the header gives images of"), "{e}");
+    }
+    // Test images too, and in the header check of a reader.
+    let e =
+        dataset(&images(4, 28, 28), &labels(&[0, 1, 2, 3]), &images(10000, 0, 28)[..16], &labels(&[4, 5])).unwrap_err();
+    assert!(matches!(e, Error::Idx { part: Part::TestImages, error: IdxError::NoPixels { rows: 0, cols: 28 } }));
+    assert_eq!(descent_core::idx::promised_len(&images(0, 0, 28), 3), Err(IdxError::NoPixels { rows: 0, cols: 28 }));
+}
+
+/// Issue 13, item 4: an empty test set trained and printed `test acc 0.0`; an
+/// empty training set was blamed on the batch size.
+#[test]
+fn empty_sets_are_refused_naming_the_file() {
+    let (ti, tl) = (images(4, 28, 28), labels(&[0, 1, 2, 3]));
+    let (si, sl) = (images(2, 28, 28), labels(&[4, 5]));
+    let e = dataset(&ti, &tl, &images(0, 28, 28), &labels(&[])).unwrap_err();
+    assert_eq!(e, Error::NoImages { part: Part::TestImages });
+    assert!(e.to_string().starts_with("t10k-images-idx3-ubyte holds 0 images: descent needs at least 1 test image"));
+    let e = dataset(&images(0, 28, 28), &labels(&[]), &si, &sl).unwrap_err();
+    assert_eq!(e, Error::NoImages { part: Part::TrainImages });
+    assert!(e.to_string().contains("at least 1 training image, and at least a batch of them"), "{e}");
+    // One image trains with a batch of one; the default batch names the file.
+    let one = dataset(&images(1, 28, 28), &labels(&[3]), &si, &sl).unwrap();
+    assert!(
+        descent_core::Trainer::<f32>::new(TrainConfig { batch_size: 1, iters: 2, ..TrainConfig::default() }, &one)
+            .is_ok()
+    );
+    let e = descent_core::Trainer::<f32>::new(TrainConfig::default(), &one).unwrap_err();
+    assert!(e.to_string().contains("larger than the training set (1 images in train-images-idx3-ubyte)"), "{e}");
+}
+
+#[test]
+fn a_size_mismatch_names_both_files() {
+    let e = dataset(&images(4, 27, 28), &labels(&[0, 1, 2, 3]), &images(2, 28, 28), &labels(&[4, 5])).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("t10k-images-idx3-ubyte: images have 784 pixels but those of train-images-idx3-ubyte have 756")
+    );
+}
+
+/// Issue 13, item 2: the headers' promises are checked before a byte is read.
+#[test]
+fn headers_promising_more_than_the_budget_are_refused() {
+    use descent_core::idx::promised_len;
+    let mnist = [47_040_016, 60_008, 7_840_016, 10_008];
+    assert_eq!(Dataset::check_promised(mnist), Ok(()));
+    assert_eq!(promised_len(&images(60000, 28, 28)[..16], 3), Ok(47_040_016));
+    // 60000 images of 256 × 256 (3.9 GB) alone.
+    let e = promised_len(&images(60000, 256, 256)[..16], 3).unwrap_err();
+    assert_eq!(e, IdxError::OverBudget { expected: 3_932_160_016 });
+    assert!(e.to_string().contains("more than descent's memory budget of 2 GiB"), "{e}");
+    // Four files each within the budget, together (with their pixel lists) over it.
+    let e = Dataset::check_promised([600_000_016, 60_008, 100_016, 10_008]).unwrap_err();
+    assert!(matches!(e, Error::OverBudget { .. }), "{e:?}");
+    assert!(e.to_string().contains("the largest, train-images-idx3-ubyte, promises 600000016 bytes"), "{e}");
+    // A short header is short, whatever it promises.
+    assert_eq!(promised_len(&[0, 0, 8, 1, 0], 1), Err(IdxError::TooShort { len: 5, needed: 8 }));
+}
+
+/// Issue 13, item 2: a training config over the memory budget is refused
+/// before anything is allocated, naming the field to lower.
+#[test]
+fn configs_over_the_memory_budget_name_the_field() {
+    use descent_core::MEMORY_BUDGET;
+    let book = TrainConfig::default();
+    let m = book.check_memory(784, 10, 8, 0).unwrap();
+    assert!(m.total() < 300 << 20, "the book's run: {m:?}");
+    let cases = [
+        (
+            TrainConfig { hidden: 10000, batch_size: 60000, ..book.clone() },
+            "batch_size",
+            "lower the batch size or the hidden units",
+        ),
+        (TrainConfig { hidden: 200_000, ..book.clone() }, "hidden", "lower the hidden units"),
+        (TrainConfig { iters: 300_000_000, ..book.clone() }, "iters", "lower the iterations"),
+    ];
+    for (config, field, advice) in cases {
+        let e = config.check_memory(784, 10, 8, 0).unwrap_err();
+        assert_eq!(e.field(), field, "{e}");
+        let ConfigError::OverBudget(m) = &e else { panic!("{e:?}") };
+        assert!(m.total() > MEMORY_BUDGET);
+        let msg = Error::from(e.clone()).to_string();
+        assert!(msg.starts_with(&format!("{field}: this run needs about")), "{msg}");
+        assert!(msg.contains("budget of 2 GiB") && msg.contains(advice), "{msg}");
+    }
+    // The issue's case: batch 60000 × hidden 10000 in f64 holds two 4.8 GB buffers.
+    let m = TrainConfig { hidden: 10000, batch_size: 60000, ..book.clone() }.memory(784, 10, 8, 0);
+    assert!(m.batch >= 2 * 60000 * 10000 * 8, "{m:?}");
+    // Saturating: no size wraps around to a small number.
+    let huge = TrainConfig { hidden: usize::MAX / 2, batch_size: usize::MAX / 2, ..book };
+    assert_eq!(huge.memory(784, 10, 8, 0).total(), usize::MAX);
+}
+
+/// Issue 13, item 2: the path of gradient descent and a gradient check are
+/// refused over the budget before allocating.
+#[test]
+fn paths_and_gradient_checks_over_the_budget_are_refused() {
+    use descent_core::numerical::{function_2, gradient_descent, path_bytes};
+    use descent_core::two_layer_net::{check_gradient_check, gradient_check_bytes};
+    let e = gradient_descent(function_2, &[1.0; 1000], 0.1, 1_000_000).unwrap_err();
+    assert!(matches!(e, Error::OverBudget { .. }), "{e:?}");
+    assert!(e.to_string().starts_with("recording the path of 1000000 steps of 1000 coordinates needs about 8.05 GB"));
+    assert_eq!(path_bytes(2, 100, 8), 100 * (16 + 48));
+    assert!(gradient_descent(function_2, &[1.0; 2], 0.1, 10).is_ok());
+
+    let e = check_gradient_check(60000, 784, 10000, 10).unwrap_err();
+    assert!(e.to_string().starts_with("a gradient check on 60000 images with 10000 hidden units needs about"), "{e}");
+    assert!(gradient_check_bytes(60000, 784, 10000, 10, 8) >= 2 * 60000 * 10000 * 8);
+    assert!(check_gradient_check(3, 784, 50, 10).is_ok());
+}

@@ -2,6 +2,7 @@
 
 mod book;
 mod errors;
+mod fuzz;
 mod gradients;
 mod kernels;
 mod pair;

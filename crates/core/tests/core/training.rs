@@ -361,3 +361,54 @@ fn panel_step_equals_the_sparse_step_f32() {
 fn panel_step_equals_the_sparse_step_f64() {
     panel_step_equals_the_sparse_step::<f64>();
 }
+
+/// Issue 13, item 5: the not-learning rule, the one the CLI and the page share.
+mod not_learning {
+    use descent_core::train::{NOT_LEARNING_MIN_ITERS, NOT_LEARNING_WINDOW};
+    use descent_core::{NotLearning, not_learning};
+
+    use super::*;
+
+    #[test]
+    fn fires_past_the_first_epoch_and_200_iterations_above_1_5_ln_10() {
+        let threshold = 1.5 * 10f64.ln();
+        let high = vec![threshold + 0.01; 1000];
+        // Not before 200 iterations, nor within the first epoch.
+        assert_eq!(not_learning(&high[..NOT_LEARNING_MIN_ITERS - 1], 10), None);
+        assert_eq!(not_learning(&high[..600], 600), None);
+        let w = not_learning(&high[..601], 600).unwrap();
+        assert_eq!(w.iter, 601);
+        assert!((w.recent_loss - (threshold + 0.01)).abs() < 1e-12);
+        assert_eq!(not_learning(&high[..200], 100).map(|w| w.iter), Some(200));
+        // Only the last 100 losses count, and only above the threshold.
+        let mut losses = vec![100.0; 300];
+        losses.extend(vec![threshold - 1e-9; NOT_LEARNING_WINDOW]);
+        assert_eq!(not_learning(&losses, 100), None, "just below 1.5 ln 10");
+        losses.push(threshold + 1.0);
+        assert!(not_learning(&losses, 100).is_some());
+        let msg = NotLearning { iter: 601, recent_loss: 6.16 }.to_string();
+        assert!(
+            msg.starts_with("the network is not learning: after 601 iterations the mean loss of the last 100 is 6.16")
+        );
+        assert!(msg.contains("learning rate or the init std is probably too large"), "{msg}");
+    }
+
+    /// In f64, lr 1e20 trains on at finite losses of 5–15 (f32 stops on a NaN):
+    /// the rule fires right after the first epoch; the book's run never fires.
+    #[test]
+    fn a_huge_learning_rate_in_f64_is_not_learning_and_the_book_run_is() {
+        let data = mnist();
+        let mut t = Trainer::<f64>::new(TrainConfig { lr: 1e20, iters: 700, ..TrainConfig::default() }, data).unwrap();
+        t.run(data, 600, |_| {}).unwrap();
+        assert_eq!(t.learning_check(), None, "within the first epoch");
+        t.run(data, 1, |_| {}).unwrap();
+        let w = t.learning_check().expect("not learning after 601 iterations");
+        assert_eq!(w.iter, 601);
+        assert!(w.recent_loss.is_finite() && w.recent_loss > 1.5 * 10f64.ln(), "{w:?}");
+        let mut book = Trainer::<f64>::new(TrainConfig { iters: 1300, ..TrainConfig::default() }, data).unwrap();
+        for _ in 0..1300 {
+            book.step(data).unwrap();
+            assert_eq!(book.learning_check(), None, "at {}", book.iter());
+        }
+    }
+}
