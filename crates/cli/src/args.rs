@@ -36,7 +36,10 @@ impl Flag {
 }
 
 /// `--json`, which every command takes.
-pub const JSON: Flag = Flag::switch("json", "print JSON (one object per line) instead of text");
+pub const JSON: Flag = Flag::switch(
+    "json",
+    "print JSON (one object per line) instead of text; errors and warnings become JSON objects on stderr",
+);
 /// `--data DIR`, for the commands that read MNIST.
 pub const DATA: Flag = Flag::value(
     "data",
@@ -78,7 +81,8 @@ impl Command {
         s
     }
 
-    fn flag(&self, name: &str) -> Option<&'static Flag> {
+    /// The flag called `name`, if this command takes it.
+    pub fn flag(&self, name: &str) -> Option<&'static Flag> {
         self.flags.iter().find(|f| f.name == name)
     }
 }
@@ -163,6 +167,33 @@ impl Args {
     pub fn usage_error(&self, message: impl Into<String>) -> CliError {
         CliError::usage(Some(self.command.name), message)
     }
+
+    /// A usage error about one field of the training config.
+    pub fn config_error(&self, e: &descent_core::ConfigError) -> CliError {
+        CliError::config(self.command.name, e)
+    }
+}
+
+/// Whether a command line asks for `--json`, read as [`Args::parse`] reads it
+/// (a flag's value is not a flag), but even when the line does not parse:
+/// so that its error comes out as JSON too.
+pub fn wants_json(command: Option<&Command>, argv: &[String]) -> bool {
+    let Some(command) = command else { return argv.iter().any(|a| a == "--json") };
+    let mut it = argv.iter();
+    while let Some(arg) = it.next() {
+        if arg == "--json" {
+            return true;
+        }
+        let takes_value = arg
+            .strip_prefix("--")
+            .filter(|n| !n.contains('='))
+            .and_then(|n| command.flag(n))
+            .is_some_and(|f| f.value.is_some());
+        if takes_value {
+            it.next();
+        }
+    }
+    false
 }
 
 /// "unknown flag --x", with the nearest real flag when one is close.

@@ -6,10 +6,12 @@
 //! `target/release/descent`). That is where `scripts/setup.sh --data` puts
 //! the four raw IDX files.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use descent_core::{Dataset, Part};
+use descent_core::{Dataset, IdxError, Part, idx};
 
 use crate::args::Args;
 use crate::error::CliError;
@@ -81,17 +83,47 @@ pub fn find_dir() -> Result<PathBuf, CliError> {
 
 /// Reads and parses the four files in `dir` (their buffers become the data set's);
 /// errors name the file and what to do.
+///
+/// Each file must be a regular file (a FIFO or a device could block or never
+/// end). Its header is read first; the four headers' promises are checked
+/// against the memory budget ([`Dataset::check_promised`]) before any data is
+/// read, and then each file is read up to what its header promises plus one
+/// byte, so a file that goes on reports as oversized instead of filling memory.
 pub fn read_dir(dir: &Path) -> Result<Dataset, CliError> {
-    let [train_images, train_labels, test_images, test_labels] = Part::ALL.map(|part| read_part(dir, part));
-    Dataset::from_idx_owned(train_images?, train_labels?, test_images?, test_labels?)
-        .map_err(|e| CliError::failed(format!("cannot use the MNIST files in {}: {e}", dir.display())))
+    let bad =
+        |e: descent_core::Error| CliError::failed(format!("cannot use the MNIST files in {}: {e}", dir.display()));
+    let mut opened = Vec::with_capacity(4);
+    for part in Part::ALL {
+        let (path, mut file) = open_part(dir, part)?;
+        let dims = if part.is_images() { 3 } else { 1 };
+        let (header, promised) = match read_header(&mut file, dims) {
+            Ok(h) => h,
+            Err(HeaderError::Io(e)) => return Err(cannot_read(&path, &e)),
+            Err(HeaderError::Idx(error)) => return Err(bad(descent_core::Error::Idx { part, error })),
+        };
+        opened.push((path, file, header, promised));
+    }
+    let promised: Vec<usize> = opened.iter().map(|o| o.3).collect();
+    Dataset::check_promised(promised.try_into().expect("four files")).map_err(bad)?;
+    let mut bytes = Vec::with_capacity(4);
+    for (path, file, header, promised) in opened {
+        bytes.push(read_rest(file, header, promised).map_err(|e| cannot_read(&path, &e))?);
+    }
+    let [train_images, train_labels, test_images, test_labels]: [Vec<u8>; 4] = bytes.try_into().expect("four files");
+    Dataset::from_idx_owned(train_images, train_labels, test_images, test_labels).map_err(bad)
 }
 
-/// One file's bytes; a missing file names the set-up command (or gunzip, if only the `.gz` is there).
-fn read_part(dir: &Path, part: Part) -> Result<Vec<u8>, CliError> {
+fn cannot_read(path: &Path, e: &std::io::Error) -> CliError {
+    CliError::failed(format!("cannot read {}: {e}", path.display()))
+}
+
+/// One file, opened: a missing file names the set-up command (or gunzip, if
+/// only the `.gz` is there); anything but a regular file is refused before it
+/// is opened (opening a FIFO waits for a writer).
+fn open_part(dir: &Path, part: Part) -> Result<(PathBuf, File), CliError> {
     let path = dir.join(part.file_name());
-    match std::fs::read(&path) {
-        Ok(b) => Ok(b),
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let gz = dir.join(format!("{}.gz", part.file_name()));
             let hint = if gz.is_file() {
@@ -99,8 +131,106 @@ fn read_part(dir: &Path, part: Part) -> Result<Vec<u8>, CliError> {
             } else {
                 format!("run `{SETUP}` in the descent repository, or pass --data DIR")
             };
-            Err(CliError::failed(format!("{} is missing: {hint}", path.display())))
+            return Err(CliError::failed(format!("{} is missing: {hint}", path.display())));
         }
-        Err(e) => Err(CliError::failed(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => return Err(cannot_read(&path, &e)),
+    };
+    if !meta.is_file() {
+        return Err(CliError::failed(format!(
+            "{} is {}, not a regular file: descent reads MNIST from ordinary files \
+             (put the raw IDX file there, e.g. with `{SETUP}`)",
+            path.display(),
+            kind_of(&meta.file_type())
+        )));
+    }
+    let file = File::open(&path).map_err(|e| cannot_read(&path, &e))?;
+    Ok((path, file))
+}
+
+/// What a file that is not a regular file is, in words.
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() {
+            return "a character device (like /dev/zero)";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() { "a folder" } else { "not a file" }
+}
+
+/// Why a header could not be read.
+#[derive(Debug)]
+enum HeaderError {
+    Io(std::io::Error),
+    Idx(IdxError),
+}
+
+/// Reads an IDX header of `dims` dimensions (fewer bytes only at the end of
+/// the file) and returns it with the total length it promises, which the
+/// core checks ([`idx::promised_len`]: magic, dimensions, pixels, budget).
+fn read_header(r: &mut impl Read, dims: u8) -> Result<(Vec<u8>, usize), HeaderError> {
+    let mut header = Vec::with_capacity(idx::header_len(dims));
+    r.take(idx::header_len(dims) as u64).read_to_end(&mut header).map_err(HeaderError::Io)?;
+    let promised = idx::promised_len(&header, dims).map_err(HeaderError::Idx)?;
+    Ok((header, promised))
+}
+
+/// The whole file: `header` and then what follows it, at most `promised + 1`
+/// bytes in all, so that the parser sees a file that goes on as oversized.
+fn read_rest(r: impl Read, header: Vec<u8>, promised: usize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = header;
+    let rest = (promised + 1).saturating_sub(bytes.len());
+    bytes.reserve_exact(rest);
+    r.take(rest as u64).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A labels header promising 3 labels.
+    fn labels_header() -> Vec<u8> {
+        vec![0, 0, 8, 1, 0, 0, 0, 3]
+    }
+
+    #[test]
+    fn a_file_that_never_ends_is_read_up_to_its_promise_and_one_byte() {
+        let header = labels_header();
+        let mut endless = header.as_slice().chain(std::io::repeat(7));
+        let (header, promised) = read_header(&mut endless, 1).unwrap();
+        assert_eq!(promised, 11);
+        let bytes = read_rest(endless, header, promised).unwrap();
+        assert_eq!(bytes.len(), 12);
+        assert_eq!(idx::parse_labels(&bytes), Err(IdxError::Oversized { expected: 11, found: 12 }));
+    }
+
+    #[test]
+    fn a_file_of_zeros_stops_at_the_magic_number() {
+        let mut zeros = std::io::repeat(0);
+        let e = read_header(&mut zeros, 3).unwrap_err();
+        assert!(matches!(e, HeaderError::Idx(IdxError::WrongMagic { found: 0, .. })), "{e:?}");
+    }
+
+    #[test]
+    fn a_header_promising_more_than_the_budget_is_refused_before_reading_on() {
+        // 60000 images of 256 × 256: 3.9 GB.
+        let mut h = vec![0, 0, 8, 3];
+        for d in [60000u32, 256, 256] {
+            h.extend_from_slice(&d.to_be_bytes());
+        }
+        let mut r = h.as_slice().chain(std::io::repeat(1));
+        let e = read_header(&mut r, 3).unwrap_err();
+        assert!(matches!(e, HeaderError::Idx(IdxError::OverBudget { expected: 3_932_160_016 })), "{e:?}");
     }
 }

@@ -12,7 +12,10 @@
 //!
 //! Exit codes: 0 on success, 2 for a usage error (unknown flag, bad number,
 //! impossible config), 1 for anything else (missing or corrupt data, a run
-//! that diverged). Errors go to stderr as `descent: error: …`.
+//! that diverged). stdout holds results only; errors and warnings go to
+//! stderr, as `descent: error: …` / `descent: warning: …`, or with `--json` as
+//! one JSON object each: `{"error": {"message", "exit_code", "field"?, "help"?}}`
+//! and `{"warning": message, "kind", …}`.
 
 mod args;
 mod commands;
@@ -40,9 +43,18 @@ fn help() -> String {
     s.push_str(&format!(
         "\nEvery command takes --json and -h/--help. train, gradcheck and bench read MNIST from {} (placed\n\
          by `{}`), found from the current folder upwards, or from --data DIR.\n\
-         Run `descent <command> --help` for a command's flags.\n",
+         Run `descent <command> --help` for a command's flags.\n\n\
+         Output: results on stdout; errors and warnings on stderr. With --json, every line on stdout is one\n\
+         JSON object, and an error is one JSON object on stderr:\n\
+         \x20 {{\"error\": {{\"message\": \"…\", \"exit_code\": N, \"field\": \"batch_size\", \"help\": \"descent train --help\"}}}}\n\
+         (\"field\": the training config field at fault, when there is one; \"help\": for usage errors), and a\n\
+         warning one object {{\"warning\": \"…\", \"kind\": \"…\", …}} on stderr.\n\
+         Exit codes: 0 success, 1 an error in the data or the run, 2 a usage error (flags, config).\n\n\
+         Limits: descent refuses, before allocating, any input or combination of flags that would take\n\
+         more than {} of memory, saying which flags to lower.\n",
         data::DEFAULT_DIR,
-        data::SETUP
+        data::SETUP,
+        descent_core::budget::Bytes(descent_core::MEMORY_BUDGET)
     ));
     s
 }
@@ -93,13 +105,17 @@ fn unknown_command(name: &str) -> CliError {
 
 fn main() {
     let argv: Result<Vec<String>, _> = std::env::args_os().skip(1).map(|a| a.into_string()).collect();
-    let result = match argv {
-        Ok(argv) => run(&argv),
-        Err(bad) => Err(CliError::usage(None, format!("argument {bad:?} is not valid UTF-8"))),
+    let (result, json) = match argv {
+        Ok(argv) => {
+            let command = argv.first().and_then(|n| commands::ALL.iter().find(|(c, _)| c.name == n)).map(|(c, _)| *c);
+            (run(&argv), args::wants_json(command, argv.get(1..).unwrap_or_default()))
+        }
+        Err(bad) => (Err(CliError::usage(None, format!("argument {bad:?} is not valid UTF-8"))), false),
     };
     if let Err(e) = result {
         if !matches!(e, CliError::Closed) {
-            let _ = writeln!(std::io::stderr(), "descent: error: {e}");
+            let mut err = std::io::stderr().lock();
+            let _ = if json { writeln!(err, "{}", e.to_json()) } else { writeln!(err, "descent: error: {e}") };
         }
         std::process::exit(e.exit_code());
     }

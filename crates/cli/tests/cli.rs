@@ -481,3 +481,323 @@ mod tools {
         assert_eq!(j["results"].as_array().unwrap().len(), 2);
     }
 }
+
+/// Issue 13: input that must be refused, memory that must stay within the
+/// budget, and the output contracts (JSON errors, warnings, `--out`).
+mod refused {
+    use super::*;
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+
+    /// An IDX image file of `count` images of rows × cols zero pixels.
+    fn images(count: u32, rows: u32, cols: u32) -> Vec<u8> {
+        let mut b = vec![0, 0, 8, 3];
+        for d in [count, rows, cols] {
+            b.extend_from_slice(&d.to_be_bytes());
+        }
+        b.resize(16 + (count * rows * cols) as usize, 0);
+        b
+    }
+
+    /// An IDX label file of `count` labels 0.
+    fn labels(count: u32) -> Vec<u8> {
+        let mut b = vec![0, 0, 8, 1];
+        b.extend_from_slice(&count.to_be_bytes());
+        b.resize(8 + count as usize, 0);
+        b
+    }
+
+    const FILES: [&str; 4] =
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    /// A data folder: the real files linked in, except those given.
+    fn folder(name: &str, given: &[(&str, Vec<u8>)]) -> PathBuf {
+        let dir = scratch(name);
+        for f in FILES {
+            match given.iter().find(|(g, _)| *g == f) {
+                Some((_, bytes)) => std::fs::write(dir.join(f), bytes).unwrap(),
+                None => std::os::unix::fs::symlink(mnist().join(f).canonicalize().unwrap(), dir.join(f)).unwrap(),
+            }
+        }
+        dir
+    }
+
+    /// Runs `descent args…` and kills it after `limit`: a run that hangs fails the test instead of hanging it.
+    fn descent_within(args: &[&str], limit: Duration) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_descent"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("descent {args:?} still running after {limit:?}: killed");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    /// The error object a `--json` run prints on stderr, with its exit code checked.
+    fn json_error(out: Output, code: i32) -> Value {
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(code), "stderr: {stderr}");
+        assert!(out.stdout.is_empty(), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(stderr.lines().count(), 1, "one JSON line: {stderr}");
+        let v: Value = serde_json::from_str(&stderr).expect("the error is JSON");
+        assert_eq!(v["error"]["exit_code"], code, "{v}");
+        v
+    }
+
+    /// Item 1: images of 0 rows (or columns) crashed train, bench and gradcheck (exit 134).
+    #[test]
+    fn images_without_pixels_are_refused_naming_the_file() {
+        let dir = folder(
+            "zero-rows",
+            &[("train-images-idx3-ubyte", images(60000, 0, 28)), ("t10k-images-idx3-ubyte", images(10000, 0, 28))],
+        );
+        let d = dir.to_str().unwrap();
+        for args in [&["train", "--iters", "1", "--data", d][..], &["bench", "--data", d], &["gradcheck", "--data", d]]
+        {
+            let e = fails(descent(args), 1);
+            assert!(e.contains("train-images-idx3-ubyte: the header gives images of 0×28 pixels"), "{args:?}: {e}");
+        }
+    }
+
+    /// Item 4: an empty test set trained and printed `test acc 0.0`.
+    #[test]
+    fn an_empty_test_set_is_refused() {
+        let dir = folder(
+            "empty-test",
+            &[("t10k-images-idx3-ubyte", images(0, 28, 28)), ("t10k-labels-idx1-ubyte", labels(0))],
+        );
+        let e = fails(descent(&["train", "--iters", "1", "--data", dir.to_str().unwrap()]), 1);
+        assert!(e.contains("t10k-images-idx3-ubyte holds 0 images") && e.contains("at least 1 test image"), "{e}");
+    }
+
+    /// Item 4: 0 or 1 training images were blamed on --batch, with a usage exit code.
+    #[test]
+    fn too_few_training_images_are_the_datas_fault() {
+        let dir = folder(
+            "train-0",
+            &[("train-images-idx3-ubyte", images(0, 28, 28)), ("train-labels-idx1-ubyte", labels(0))],
+        );
+        let e = fails(descent(&["train", "--iters", "1", "--data", dir.to_str().unwrap()]), 1);
+        assert!(e.contains("train-images-idx3-ubyte holds 0 images") && e.contains("at least 1 training image"), "{e}");
+
+        let dir = folder(
+            "train-1",
+            &[("train-images-idx3-ubyte", images(1, 28, 28)), ("train-labels-idx1-ubyte", labels(1))],
+        );
+        let d = dir.to_str().unwrap();
+        let e = fails(descent(&["train", "--iters", "1", "--data", d]), 1);
+        assert!(e.contains("train-images-idx3-ubyte holds 1 image, fewer than the default batch of 100"), "{e}");
+        assert!(e.contains("--batch 1 or less"), "{e}");
+        let e = fails(descent(&["bench", "--data", d]), 1);
+        assert!(e.contains("train-images-idx3-ubyte holds 1 image, fewer than bench's batch of 100"), "{e}");
+        let e = fails(descent(&["gradcheck", "--data", d]), 1);
+        assert!(e.contains("train-images-idx3-ubyte holds 1 image, fewer than the default --images 3"), "{e}");
+        // A batch that fits the one image trains on it.
+        let lines = json_lines(descent(&["train", "--iters", "2", "--batch", "1", "--json", "--data", d]));
+        assert_eq!(lines.last().unwrap()["final"], true);
+    }
+
+    /// Item 4: 0×0 training images beside good test images blamed the test file.
+    #[test]
+    fn zero_by_zero_training_images_blame_the_training_file() {
+        let dir = folder("train-0x0", &[("train-images-idx3-ubyte", images(60000, 0, 0))]);
+        let e = fails(descent(&["train", "--iters", "1", "--data", dir.to_str().unwrap()]), 1);
+        assert!(e.contains("train-images-idx3-ubyte: the header gives images of 0×0 pixels"), "{e}");
+        assert!(!e.contains("t10k"), "{e}");
+    }
+
+    /// Item 2: a data file that is /dev/zero must not be read forever.
+    #[test]
+    fn a_link_to_dev_zero_is_refused() {
+        let dir = folder("dev-zero", &[]);
+        let f = dir.join("train-labels-idx1-ubyte");
+        std::fs::remove_file(&f).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &f).unwrap();
+        let out = descent_within(&["train", "--iters", "1", "--data", dir.to_str().unwrap()], Duration::from_secs(20));
+        let e = fails(out, 1);
+        assert!(e.contains("train-labels-idx1-ubyte is a character device") && e.contains("not a regular file"), "{e}");
+    }
+
+    /// Item 2: a data file that is a FIFO must not block or be read forever,
+    /// whether nobody writes to it or a writer never stops.
+    #[test]
+    fn a_fifo_is_refused() {
+        for endless in [false, true] {
+            let dir = folder(if endless { "fifo-endless" } else { "fifo-silent" }, &[]);
+            let f = dir.join("t10k-labels-idx1-ubyte");
+            std::fs::remove_file(&f).unwrap();
+            assert!(Command::new("mkfifo").arg(&f).status().unwrap().success(), "mkfifo");
+            if endless {
+                // A valid header, then bytes without end (throttled: ~100 MB/s at most).
+                let f = f.clone();
+                std::thread::spawn(move || {
+                    let Ok(mut w) = std::fs::OpenOptions::new().write(true).open(&f) else { return };
+                    let mut chunk = vec![0, 0, 8, 1, 0, 0, 0x27, 0x10];
+                    chunk.resize(1 << 20, 3);
+                    while w.write_all(&chunk).is_ok() {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                });
+            }
+            let out =
+                descent_within(&["train", "--iters", "1", "--data", dir.to_str().unwrap()], Duration::from_secs(20));
+            let e = fails(out, 1);
+            assert!(e.contains("t10k-labels-idx1-ubyte is a named pipe (FIFO), not a regular file"), "{e}");
+        }
+    }
+
+    /// Item 2: batch 60000 × hidden 10000 allocated two 4.8 GB buffers and aborted.
+    #[test]
+    fn a_run_beyond_the_memory_budget_is_refused_before_allocating() {
+        let e = fails(descent_data(&["train", "--hidden", "10000", "--batch", "60000"]), 2);
+        assert!(e.starts_with("descent: error: batch_size: this run needs about 10.11 GB"), "{e}");
+        assert!(e.contains("budget of 2 GiB") && e.contains("lower the batch size or the hidden units"), "{e}");
+        assert!(e.contains("(--batch, --hidden)"), "{e}");
+        // The same in --json, with the field for the page and scripts.
+        let v = json_error(descent_data(&["train", "--hidden", "10000", "--batch", "60000", "--json"]), 2);
+        assert_eq!(v["error"]["field"], "batch_size");
+        // Within the budget, the same flags train.
+        let lines =
+            json_lines(descent_data(&["train", "--hidden", "2000", "--batch", "20000", "--iters", "1", "--json"]));
+        assert_eq!(lines.last().unwrap()["final"], true);
+    }
+
+    /// Item 2: gradcheck on 60000 images × 10000 hidden units did the same.
+    #[test]
+    fn a_gradient_check_beyond_the_memory_budget_is_refused() {
+        let e = fails(descent_data(&["gradcheck", "--images", "60000", "--hidden", "10000"]), 2);
+        assert!(e.contains("a gradient check on 60000 images with 10000 hidden units needs about"), "{e}");
+        assert!(e.contains("budget of 2 GiB") && e.contains("(--images, --hidden)"), "{e}");
+    }
+
+    /// Item 2: steps × coordinates of gradient-method were not capped; 100
+    /// coordinates × 1000000 steps with --json reached 6 GB. A path beyond the
+    /// budget is refused at once; one within it runs within the budget.
+    #[test]
+    fn gradient_method_paths_stay_within_the_budget() {
+        let thousand = vec!["1"; 1000].join(",");
+        let out = descent_within(
+            &["gradient-method", "--init", &thousand, "--steps", "1000000", "--json"],
+            Duration::from_secs(20),
+        );
+        let v = json_error(out, 2);
+        let m = v["error"]["message"].as_str().unwrap();
+        assert!(m.contains("recording the path of 1000000 steps of 1000 coordinates needs about 8.05 GB"), "{m}");
+        let hundred = vec!["1"; 100].join(",");
+        let e = fails(descent(&["gradient-method", "--init", &hundred, "--steps", "1000000", "--history"]), 2);
+        assert!(e.contains("with --history needs about") && e.contains("use --json"), "{e}");
+        // The issue's case, under an address-space limit of the budget plus 0.5 GiB for the program itself.
+        let limit_kib = ((descent_core_budget() >> 10) + (512 << 10)).to_string();
+        let out = Command::new("sh")
+            .args([
+                "-c",
+                "ulimit -v \"$1\" && exec \"$2\" gradient-method --init \"$3\" --steps 1000000 --json > /dev/null",
+            ])
+            .args(["sh", &limit_kib, env!("CARGO_BIN_EXE_descent"), &hundred])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// descent's memory budget, as its help states it (2 GiB).
+    fn descent_core_budget() -> usize {
+        assert!(ok(descent(&["--help"])).contains("more than 2 GiB of memory"));
+        2 << 30
+    }
+
+    /// Item 5: in f64, lr 1e20 trained on at losses of 5–15 without a word.
+    #[test]
+    fn a_run_that_is_not_learning_is_warned_about_once_and_at_the_end() {
+        let out = descent_data(&["train", "--lr", "1e20", "--iters", "700", "--json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let lines = json_lines(out);
+        let warnings: Vec<Value> = stderr.lines().map(|l| serde_json::from_str(l).expect("JSON on stderr")).collect();
+        assert_eq!(warnings.len(), 1, "{stderr}");
+        let w = &warnings[0];
+        assert_eq!(w["kind"], "not_learning");
+        assert_eq!(w["iter"], 601, "past the first epoch (600 iterations)");
+        assert!(f(&w["recent_loss"]) > 1.5 * 10f64.ln(), "{w}");
+        let message = w["warning"].as_str().unwrap();
+        assert!(message.starts_with("the network is not learning") && message.contains("learning rate"), "{w}");
+        assert_eq!(lines.last().unwrap()["warning"], message, "repeated in the final object");
+
+        let out = descent_data(&["train", "--lr", "1e307", "--iters", "700"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let stdout = ok(out);
+        assert_eq!(stderr.matches("descent: warning: the network is not learning").count(), 1, "{stderr}");
+        assert!(stdout.lines().last().unwrap().starts_with("warning: the network is not learning"), "{stdout}");
+
+        // A run that learns gets no warning.
+        let out = descent_data(&["train", "--lr", "1", "--iters", "700", "--json"]);
+        assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(json_lines(out).last().unwrap().get("warning").is_none());
+    }
+
+    /// Item 6: with --json, every error is one JSON object on stderr.
+    #[test]
+    fn json_errors_are_one_object_on_stderr() {
+        let v = json_error(descent(&["train", "--lr", "-1", "--json"]), 2);
+        assert_eq!(v["error"]["field"], "lr");
+        assert_eq!(v["error"]["help"], "descent train --help");
+        assert!(v["error"]["message"].as_str().unwrap().starts_with("lr: the learning rate must be"), "{v}");
+        let v = json_error(descent(&["train", "--json", "--itres", "5"]), 2);
+        assert!(v["error"]["message"].as_str().unwrap().contains("did you mean --iters?"), "{v}");
+        assert!(v["error"].get("field").is_none(), "{v}");
+        let missing = scratch("json-missing").join("nope");
+        let v = json_error(descent(&["gradcheck", "--json", "--data", missing.to_str().unwrap()]), 1);
+        assert!(v["error"]["message"].as_str().unwrap().contains("does not exist"), "{v}");
+        // A flag's value that reads "--json" does not switch JSON on.
+        let out = descent(&["train", "--out", "--json", "--lr", "-1"]);
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("descent: error: lr:"));
+    }
+
+    /// Item 6: --out is checked before training, and a file is not a folder.
+    #[test]
+    fn out_is_checked_before_training() {
+        let file = scratch("out-file").join("results");
+        std::fs::write(&file, "mine").unwrap();
+        let out = descent_data(&["train", "--iters", "300", "--out", file.to_str().unwrap()]);
+        assert!(out.stdout.is_empty(), "nothing trained");
+        let e = fails(out, 1);
+        assert!(e.contains("is a file, not a folder"), "{e}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine", "the file is untouched");
+
+        // loss.csv is a folder: found before training, not after it.
+        let dir = scratch("out-blocked");
+        std::fs::create_dir(dir.join("loss.csv")).unwrap();
+        std::fs::write(dir.join("accuracy.csv"), "earlier run").unwrap();
+        let out = descent_data(&["train", "--iters", "300", "--json", "--out", dir.to_str().unwrap()]);
+        assert!(out.stdout.is_empty(), "nothing trained: {}", String::from_utf8_lossy(&out.stdout));
+        let v = json_error(out, 1);
+        assert!(v["error"]["message"].as_str().unwrap().contains("loss.csv is a folder"), "{v}");
+        assert_eq!(std::fs::read_to_string(dir.join("accuracy.csv")).unwrap(), "earlier run", "nothing overwritten");
+        assert!(!dir.join("loss.svg").exists(), "the probe files are removed");
+    }
+
+    /// Item 6: `loss --y -5,2` printed nan; `gradient-1d --x 1e308` printed NaN; both with exit 0.
+    #[test]
+    fn chapter_commands_say_why_instead_of_printing_nan() {
+        let e = fails(descent(&["loss", "--y", "-5,2", "--t", "0"]), 2);
+        assert!(e.contains("--y: element 0 is -5.0") && e.contains("below 0"), "{e}");
+        let e = fails(descent(&["loss", "--y", "0.5,2", "--t", "0"]), 2);
+        assert!(e.contains("element 1 is 2.0") && e.contains("above 1"), "{e}");
+        let e = fails(descent(&["gradient-1d", "--x", "1e308"]), 2);
+        assert!(e.contains("--x 1e+308") && e.contains("overflows f64"), "{e}");
+        let e = fails(descent(&["gradient-1d", "--x", "1e13"]), 2);
+        assert!(e.contains("rounds back to x"), "{e}");
+        // Still computed where f64 can: 1e6 gives 0.02·x + 0.1 to a few digits.
+        let j = json(descent(&["gradient-1d", "--x", "1e6", "--json"]));
+        assert!((f(&j["derivative"]) - 20000.1).abs() < 0.1, "{j}");
+        let s = ok(descent(&["gradient-method", "--lr", "1e200", "--steps", "5"]));
+        assert!(s.contains("x overflowed f64 at step 2"), "{s}");
+    }
+}

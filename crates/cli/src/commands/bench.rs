@@ -78,9 +78,19 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         }
     };
     let loaded = data::load(args)?;
-    TrainConfig::default()
-        .validate(loaded.data.train.len())
-        .map_err(|e| CliError::failed(format!("cannot bench on this data: {e}")))?;
+    let (train, batch) = (loaded.data.train.len(), TrainConfig::default().batch_size);
+    if train < batch {
+        return Err(CliError::failed(format!(
+            "cannot bench on the MNIST files in {}: {} holds {train} image{}, fewer than bench's batch of {batch}: \
+             bench needs at least {batch} training images (MNIST's training set has 60000)",
+            loaded.dir.display(),
+            descent_core::Part::TrainImages,
+            if train == 1 { "" } else { "s" }
+        )));
+    }
+    // The book's run on this data, within the memory budget (and every other check) before timing it.
+    Trainer::<f64>::new(TrainConfig { iters: 1, ..TrainConfig::default() }, &loaded.data)
+        .map_err(|e| CliError::failed(format!("cannot bench on the MNIST files in {}: {e}", loaded.dir.display())))?;
     let figures: Vec<Figures> = names
         .iter()
         .flat_map(|&n| {

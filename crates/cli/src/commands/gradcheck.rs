@@ -5,7 +5,8 @@
 use std::time::{Duration, Instant};
 
 use descent_core::train::{gather, pixel_scale};
-use descent_core::{Dataset, Matrix, Params, Rng, TwoLayerNet};
+use descent_core::two_layer_net::check_gradient_check;
+use descent_core::{Dataset, Matrix, Params, Part, Rng, TwoLayerNet};
 use serde_json::json;
 
 use super::{print, print_json};
@@ -30,7 +31,9 @@ pub static COMMAND: Command = Command {
             gradient of −ln y_t; the two differ by the factor y_t / (y_t + δ), a relative δ / y_t ≈ 1e-6 while\n\
             y_t ≈ 0.1 (half of that in this symmetric measure). Each image has its own y_t, so where the\n\
             images' contributions to an element nearly cancel (in W1 and b1 mostly) the relative difference\n\
-            grows: with --images 1 every tensor stays within about 1e-6.",
+            grows: with --images 1 every tensor stays within about 1e-6.\n\
+            Limits: the batch, the net and both gradients (about 8 × images × (784 + 2·H) + 32 × 785·H bytes)\n\
+            must fit descent's 2 GiB memory budget.",
     flags: &[
         Flag::value("images", "N", "check on the first N training images (default 3, as the book's gradient check)"),
         Flag::value("hidden", "H", "hidden units (default 50, the book's net)"),
@@ -97,11 +100,30 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     if images == 0 || hidden == 0 || hidden > MAX_HIDDEN {
         return Err(args.usage_error(format!("--images must be at least 1 and --hidden within 1..={MAX_HIDDEN}")));
     }
+    // The budget for MNIST's 784 pixels before reading the data, then for the data's own size.
+    check_gradient_check(images, 784, hidden, 10).map_err(|e| args.usage_error(format!("{e} (--images, --hidden)")))?;
     let loaded = data::load(args)?;
     let data = &loaded.data;
-    if images > data.train.len() {
-        return Err(args.usage_error(format!("--images {images}: the training set has {} images", data.train.len())));
+    let train = data.train.len();
+    if images > train {
+        let dir = loaded.dir.display();
+        return Err(if args.raw("images").is_some() {
+            args.usage_error(format!(
+                "--images {images} is more than the training set: {} in {dir} holds {train} image{}; use at most {train}",
+                Part::TrainImages,
+                if train == 1 { "" } else { "s" }
+            ))
+        } else {
+            CliError::failed(format!(
+                "cannot check on the MNIST files in {dir}: {} holds {train} image{}, fewer than the default \
+                 --images {images}: pass --images {train} or less, or use a full training file",
+                Part::TrainImages,
+                if train == 1 { "" } else { "s" }
+            ))
+        });
     }
+    check_gradient_check(images, data.input_size(), hidden, data.classes)
+        .map_err(|e| args.usage_error(format!("{e} (--images, --hidden)")))?;
     let check = Check::run(data, images, hidden, seed);
     if args.switch("json") { print_json(&check.to_json()) } else { print(&check.to_text()) }
 }

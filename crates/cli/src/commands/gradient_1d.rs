@@ -1,7 +1,7 @@
 //! `descent gradient-1d`: the central difference of f(x) = 0.01x² + 0.1x and
 //! its tangent line (the book's `gradient_1d.py`, 4.3).
 
-use descent_core::numerical::{function_1, numerical_diff};
+use descent_core::numerical::{H, function_1, numerical_diff};
 use serde_json::json;
 
 use super::{print, print_json};
@@ -15,7 +15,10 @@ pub static COMMAND: Command = Command {
     about: "numerical derivative of f(x) = 0.01x² + 0.1x and its tangent line (book 4.3, gradient_1d.py)",
     notes: "The derivative is the central difference (f(x + h) − f(x − h)) / 2h with h = 1e-4, in f64;\n\
             the tangent at x is y = d·t + (f(x) − d·x). At x = 5 the book prints 0.1999999999990898\n\
-            (the exact derivative is 0.2).",
+            (the exact derivative is 0.2).\n\
+            x is refused where f64 cannot compute the central difference: where f(x ± h) overflows\n\
+            (|x| above about 1.3e154) or where x ± h rounds back to x (|x| above about 1e12), which would\n\
+            print nan or a derivative of 0.",
     flags: &[Flag::value("x", "X", "where to differentiate (default 5)"), JSON],
 };
 
@@ -24,6 +27,20 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let x: f64 = args.get_or("x", 5.0)?;
     let f = function_1(x);
     let d = numerical_diff(function_1, x);
+    if !(function_1(x + H).is_finite() && function_1(x - H).is_finite() && d.is_finite()) {
+        return Err(args.usage_error(format!(
+            "--x {}: f(x) = 0.01x² + 0.1x overflows f64 there (f(x ± h) is inf, and their difference nan): \
+             use |x| up to about 1e154",
+            py_float(x)
+        )));
+    }
+    if x + H == x || x - H == x {
+        return Err(args.usage_error(format!(
+            "--x {}: x ± h rounds back to x there (h = 1e-4 is below half the spacing of f64 numbers near x), so \
+             the central difference would be 0 whatever the derivative: use |x| up to about 1e12",
+            py_float(x)
+        )));
+    }
     let intercept = f - d * x;
     if args.switch("json") {
         return print_json(&json!({

@@ -13,7 +13,9 @@ pub static COMMAND: Command = Command {
     name: "loss",
     about: "sum of squares and cross entropy of an output y against a one-hot label (book 4.2)",
     notes: "Without --y, prints the book's two examples: y1 (most probability on the label 2) and y2 (on 7).\n\
-            cross_entropy_error adds δ = 1e-7 inside the log, as the book does.",
+            cross_entropy_error adds δ = 1e-7 inside the log, as the book does.\n\
+            --y holds probabilities (a softmax output): each from 0 to 1; anything else is refused (the log\n\
+            of a negative number is nan, and a probability above 1 makes the loss negative).",
     flags: &[
         Flag::value("y", "V,V,...", "the network's output, comma-separated (default: the book's y1 and y2)"),
         Flag::value("t", "LABEL", "the correct label, made one-hot (default 2)"),
@@ -47,6 +49,20 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         Some(y) => vec![("y", y)],
         None => vec![("y1", Y1.to_vec()), ("y2", Y2.to_vec())],
     };
+    for (_, y) in &ys {
+        if let Some((i, v)) = y.iter().enumerate().find(|&(_, &v)| !(0.0..=1.0).contains(&v)) {
+            return Err(args.usage_error(format!(
+                "--y: element {i} is {}, but y holds probabilities (the network's softmax output), each from 0 to 1: \
+                 {}",
+                py_float(*v),
+                if *v < 0.0 {
+                    "below 0 the cross entropy takes the log of a negative number (nan)"
+                } else {
+                    "above 1 the cross entropy would come out negative"
+                }
+            )));
+        }
+    }
     let len = ys[0].1.len();
     if label >= len {
         return Err(

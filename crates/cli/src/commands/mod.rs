@@ -42,3 +42,18 @@ pub fn print(text: &str) -> Result<(), CliError> {
 pub fn print_json(value: &serde_json::Value) -> Result<(), CliError> {
     print(&format!("{value}\n"))
 }
+
+/// A warning on stderr: `descent: warning: …` for a person, or with `--json`
+/// one object `{"warning": message, "kind": kind, …extra}` on its own line.
+pub fn warn(json: bool, kind: &str, message: &str, extra: serde_json::Value) {
+    let mut err = std::io::stderr().lock();
+    let _ = if json {
+        let mut w = serde_json::json!({"warning": message, "kind": kind});
+        if let (Some(w), Some(extra)) = (w.as_object_mut(), extra.as_object()) {
+            w.extend(extra.clone());
+        }
+        writeln!(err, "{w}")
+    } else {
+        writeln!(err, "descent: warning: {message}")
+    };
+}

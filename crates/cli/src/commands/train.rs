@@ -6,10 +6,12 @@ use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use descent_core::pair::Helper;
-use descent_core::{Error, EvalJob, Evaluation, Float, OneThread, Pair, TrainConfig, Trainer};
+use descent_core::{
+    ConfigError, Error, EvalJob, Evaluation, Float, NotLearning, OneThread, Pair, TrainConfig, Trainer,
+};
 use serde_json::json;
 
-use super::{print, print_json};
+use super::{print, print_json, warn};
 use crate::args::{Args, Command, DATA, Flag, JSON, Precision};
 use crate::data::{self, Loaded};
 use crate::error::CliError;
@@ -36,7 +38,14 @@ pub static COMMAND: Command = Command {
             thread computes half of each iteration's two big products (the batch's first layer by images,\n\
             the update of W1 by its rows); every number is the same to the bit as with --threads 1.\n\
             --out DIR: loss.csv (iter,loss), accuracy.csv (iter,epoch,train_acc,test_acc), loss.svg (every\n\
-            iteration beside the first 1000) and accuracy.svg (train solid, test dashed, per epoch).",
+            iteration beside the first 1000) and accuracy.svg (train solid, test dashed, per epoch). The folder\n\
+            is created if missing and checked before training starts (a folder, its four files writable).\n\
+            Not learning: once past the first epoch and 200 iterations, if the mean loss of the last 100\n\
+            iterations is above 1.5 × ln 10 (ln 10 = 2.30 is the loss of guessing), the run warns once on\n\
+            stderr (with --json: {\"warning\": message, \"kind\": \"not_learning\", \"iter\", \"recent_loss\"}) and\n\
+            repeats the warning at the end (with --json: a \"warning\" field in the final object).\n\
+            Limits: the data needs at least 1 test image and at least a batch of training images; the run's\n\
+            memory (weights, batch buffers, loss history, data) must fit descent's 2 GiB budget.",
     flags: &[
         Flag::value("iters", "N", "iterations (default 10000)"),
         Flag::value("batch", "N", "mini-batch size (default 100)"),
@@ -57,8 +66,13 @@ pub const MAX_ITERS: usize = 10_000_000;
 /// The most hidden units: W1 alone is 784 × H floats, and the gradients as much again.
 pub const MAX_HIDDEN: usize = 10_000;
 
+/// Pixels of an MNIST image and its classes: the size the memory budget is
+/// first checked for, before the data is read (and again on the data read).
+const MNIST_INPUT: usize = 784;
+const MNIST_CLASSES: usize = 10;
+
 /// The run's config from the flags, checked before any data is read.
-fn config(args: &Args) -> Result<TrainConfig, CliError> {
+fn config(args: &Args, precision: Precision) -> Result<TrainConfig, CliError> {
     let d = TrainConfig::default();
     let config = TrainConfig {
         hidden: args.get_or("hidden", d.hidden)?,
@@ -69,13 +83,65 @@ fn config(args: &Args) -> Result<TrainConfig, CliError> {
         seed: args.get_or("seed", d.seed)?,
     };
     // The training-set size bounds the batch; it is checked again once the data is read.
-    config.validate(usize::MAX).map_err(|e| args.usage_error(Error::from(e).to_string()))?;
+    config.validate(usize::MAX).map_err(|e| args.config_error(&e))?;
     if config.iters > MAX_ITERS || config.hidden > MAX_HIDDEN {
         return Err(args.usage_error(format!(
             "--iters is at most {MAX_ITERS} and --hidden at most {MAX_HIDDEN} (the book uses 10000 and 50)"
         )));
     }
+    // The memory budget for MNIST-sized images, before reading 55 MB of them
+    // (`Trainer::new` checks again with the data's own size).
+    config.check_memory(MNIST_INPUT, MNIST_CLASSES, float_bytes(precision), 0).map_err(|e| args.config_error(&e))?;
     Ok(config)
+}
+
+/// Bytes of a float of the precision.
+fn float_bytes(p: Precision) -> usize {
+    match p {
+        Precision::F32 => 4,
+        Precision::F64 => 8,
+    }
+}
+
+/// The files `--out` writes.
+const OUT_FILES: [&str; 4] = ["loss.csv", "accuracy.csv", "loss.svg", "accuracy.svg"];
+
+/// Makes sure `--out DIR` can take the run's files, before the run: a folder
+/// (created if missing), each of its four files writable (an existing one is
+/// opened for writing without being changed; a missing one is created and
+/// removed again). A run is never lost to an output folder it cannot write.
+fn prepare_out(dir: &Path) -> Result<(), CliError> {
+    let shown = dir.display();
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::failed(format!(
+            "--out {shown} is a file, not a folder: --out takes a folder (created if missing) for {}",
+            OUT_FILES.join(", ")
+        )));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::failed(format!("cannot create the --out folder {shown}: {e}")))?;
+    for name in OUT_FILES {
+        let path = dir.join(name);
+        let cannot = |e: std::io::Error| {
+            CliError::failed(format!(
+                "cannot write {} (--out): {e}; choose another --out folder or make this one writable",
+                path.display()
+            ))
+        };
+        if path.is_dir() {
+            return Err(CliError::failed(format!(
+                "{} is a folder, so --out cannot write its {name} there: remove it or choose another --out folder",
+                path.display()
+            )));
+        }
+        if path.exists() {
+            std::fs::OpenOptions::new().append(true).open(&path).map_err(cannot)?;
+        } else {
+            std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(cannot)?;
+            std::fs::remove_file(&path).map_err(cannot)?;
+        }
+    }
+    Ok(())
 }
 
 /// What `run` needs besides the config and the data.
@@ -98,18 +164,40 @@ pub fn threads(args: &Args) -> Result<usize, CliError> {
 
 /// Runs `descent train`.
 pub fn run(args: &Args) -> Result<(), CliError> {
-    let config = config(args)?;
     let precision = args.get_or("precision", Precision::F64)?;
+    let config = config(args, precision)?;
     let threads = threads(args)?;
     let out = args.raw("out").map(PathBuf::from);
     if let Some(dir) = &out {
-        std::fs::create_dir_all(dir).map_err(|e| CliError::failed(format!("cannot create {}: {e}", dir.display())))?;
+        prepare_out(dir)?;
     }
     let loaded = data::load(args)?;
     let opts = Options { json: args.switch("json"), out, threads };
+    let new_trainer = |e: Error| trainer_error(e, args, &loaded);
     match precision {
-        Precision::F32 => train::<f32>(config, &loaded, &opts),
-        Precision::F64 => train::<f64>(config, &loaded, &opts),
+        Precision::F32 => train::<f32>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts),
+        Precision::F64 => train::<f64>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts),
+    }
+}
+
+/// Why a trainer could not be made, as the CLI reports it: a config field at
+/// fault is a usage error naming it; a batch larger than the training set
+/// that the user did not ask for is the data's fault (it has fewer images
+/// than the default batch); the rest is a data error.
+fn trainer_error(e: Error, args: &Args, loaded: &Loaded) -> CliError {
+    match e {
+        Error::Config(ConfigError::BatchTooLarge { batch_size, train_size }) if args.raw("batch").is_none() => {
+            CliError::failed(format!(
+                "cannot train on the MNIST files in {}: {} holds {train_size} image{}, fewer than the default batch \
+                 of {batch_size}: the training set needs at least a batch of images; pass --batch {train_size} or \
+                 less, or use a full training file (MNIST's has 60000 images)",
+                loaded.dir.display(),
+                descent_core::Part::TrainImages,
+                if train_size == 1 { "" } else { "s" }
+            ))
+        }
+        Error::Config(ce) => args.config_error(&ce),
+        e => CliError::failed(format!("cannot train on the MNIST files in {}: {e}", loaded.dir.display())),
     }
 }
 
@@ -126,15 +214,13 @@ struct Timing {
     training: Duration,
     /// Time the evaluation thread spent evaluating (beside training).
     evaluating: Duration,
+    /// The not-learning warning, if the run gave it.
+    not_learning: Option<NotLearning>,
 }
 
 /// Trains in T, printing as it goes, then the final evaluation and the files.
-fn train<T: Float>(config: TrainConfig, loaded: &Loaded, opts: &Options) -> Result<(), CliError> {
+fn train<T: Float>(mut trainer: Trainer<T>, loaded: &Loaded, opts: &Options) -> Result<(), CliError> {
     let data = &loaded.data;
-    let mut trainer = Trainer::<T>::new(config, data).map_err(|e| match e {
-        Error::Config(_) => CliError::usage(Some("train"), e.to_string()),
-        e => CliError::failed(e.to_string()),
-    })?;
     if !opts.json {
         print(&header::<T>(trainer.config(), loaded))?;
     }
@@ -145,11 +231,15 @@ fn train<T: Float>(config: TrainConfig, loaded: &Loaded, opts: &Options) -> Resu
     // Iterations with the evaluations running beside them on another thread.
     let ms_per_iter = timing.training.as_secs_f64() * 1e3 / iters as f64;
     if opts.json {
-        print_json(&json!({
+        let mut summary = json!({
             "final": true, "train_acc": train_acc, "test_acc": test_acc, "elapsed_s": elapsed,
             "ms_per_iter": ms_per_iter, "eval_s": timing.evaluating.as_secs_f64(), "iters": iters, "precision": T::NAME,
             "threads": opts.threads,
-        }))?;
+        });
+        if let Some(w) = &timing.not_learning {
+            summary["warning"] = json!(w.to_string());
+        }
+        print_json(&summary)?;
     } else {
         let evals = trainer.evals().len();
         let long = if elapsed >= 60.0 { format!(" ({})", duration(elapsed)) } else { String::new() };
@@ -163,6 +253,9 @@ fn train<T: Float>(config: TrainConfig, loaded: &Loaded, opts: &Options) -> Resu
             timing.evaluating.as_secs_f64(),
             loaded.elapsed.as_secs_f64()
         ))?;
+        if let Some(w) = &timing.not_learning {
+            print(&format!("warning: {w}\n"))?;
+        }
     }
     if let Some(dir) = &opts.out {
         write_outputs(dir, trainer.losses(), trainer.evals())?;
@@ -212,6 +305,7 @@ fn run_loop<T: Float>(
     let start = Instant::now();
     let mut evaluating = Duration::ZERO;
     let mut training = Duration::ZERO;
+    let mut not_learning = None;
     let result = std::thread::scope(|s| {
         // At most two evaluations wait (each holds a copy of the weights): with tiny
         // epochs, training waits for the evaluation thread rather than pile them up.
@@ -263,6 +357,18 @@ fn run_loop<T: Float>(
                     }
                     report(trainer, progress, e)?;
                 }
+                if not_learning.is_none() {
+                    not_learning = trainer.learning_check();
+                    if let Some(w) = &not_learning {
+                        progress.clear();
+                        warn(
+                            json,
+                            "not_learning",
+                            &w.to_string(),
+                            json!({"iter": w.iter, "recent_loss": w.recent_loss}),
+                        );
+                    }
+                }
                 progress.update(n, step.loss);
             }
             Ok(())
@@ -284,7 +390,7 @@ fn run_loop<T: Float>(
     let elapsed = start.elapsed();
     // Whatever stopped the loop, leave no half-drawn bar behind.
     progress.clear();
-    result.map(|()| Timing { elapsed, training, evaluating })
+    result.map(|()| Timing { elapsed, training, evaluating, not_learning })
 }
 
 /// One evaluation: the book's line, or a JSON object.
@@ -316,6 +422,7 @@ fn write_outputs(dir: &Path, losses: &[f64], evals: &[Evaluation]) -> Result<(),
         ("loss.svg", svg::loss_figure(losses)),
         ("accuracy.svg", svg::accuracy_figure(&train, &test)),
     ];
+    debug_assert_eq!(files.each_ref().map(|(n, _)| *n), OUT_FILES);
     for (name, text) in files {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| CliError::failed(format!("cannot write {}: {e}", path.display())))?;
