@@ -76,7 +76,7 @@ fn files(g: &mut Gen) -> [Vec<u8>; 4] {
 /// One mutation, as a tester would make it.
 fn mutate(g: &mut Gen, f: &mut [Vec<u8>; 4]) {
     let k = g.below(4);
-    match g.below(10) {
+    match g.below(11) {
         // A header dimension: 0, 1, an edge of u16 pixels, huge, or random.
         0 | 1 => {
             let dims = if k.is_multiple_of(2) { 3 } else { 1 };
@@ -123,6 +123,16 @@ fn mutate(g: &mut Gen, f: &mut [Vec<u8>; 4]) {
         8 => {
             let n = g.below(64);
             f[k] = (0..n).map(|_| g.next() as u8).collect();
+        }
+        // Images of 0 rows or 0 columns in one or both image files, the length
+        // matching the header (the 60000×0×28, which crashed training).
+        9 => {
+            for i in [0, 2] {
+                if (i == k & 2 || g.chance(50)) && f[i].len() >= 16 {
+                    f[i][4 + 4 * (1 + g.below(2))..][..4].copy_from_slice(&0u32.to_be_bytes());
+                    f[i].truncate(16);
+                }
+            }
         }
         // The image file of a split replaced by images of another size (with a matching count).
         _ => {
