@@ -30,10 +30,10 @@ pub struct Bytes(pub usize);
 
 impl fmt::Display for Bytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let b = self.0;
-        if b == MEMORY_BUDGET {
+        if self.0 == MEMORY_BUDGET {
             return f.write_str("2 GiB");
         }
+        let b = self.0 as u64;
         let x = b as f64;
         match b {
             0..1_000 => write!(f, "{b} bytes"),
