@@ -187,8 +187,8 @@ impl fmt::Display for ConfigError {
             ConfigError::BatchZero => f.write_str("the batch size must be at least 1 (the book uses 100)"),
             ConfigError::BatchTooLarge { batch_size, train_size } => write!(
                 f,
-                "the batch size {batch_size} is larger than the training set ({train_size} images in {}): \
-                 use at most {train_size}",
+                "the batch size {batch_size} is larger than the training set ({train_size} images): \
+                 use at most {train_size}, or a {} with more images",
                 crate::Part::TrainImages
             ),
             ConfigError::HiddenZero => f.write_str("the hidden layer needs at least 1 unit (the book uses 50)"),

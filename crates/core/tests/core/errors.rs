@@ -169,7 +169,7 @@ fn empty_sets_are_refused_naming_the_file() {
             .is_ok()
     );
     let e = descent_core::Trainer::<f32>::new(TrainConfig::default(), &one).unwrap_err();
-    assert!(e.to_string().contains("larger than the training set (1 images in train-images-idx3-ubyte)"), "{e}");
+    assert!(e.to_string().contains("larger than the training set (1 images): use at most 1, or a train-images"), "{e}");
 }
 
 #[test]
