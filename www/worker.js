@@ -65,14 +65,20 @@ async function init() {
 // MNIST files
 // ---------------------------------------------------------------------------
 
-/** Sizes of the gzip files placed by scripts/setup.sh (gzip -9): used for the
- *  progress total until the server's Content-Length is known. */
+/** `gzSize`: the gzip files placed by scripts/setup.sh (gzip -9), used for the
+ *  progress total until the server's Content-Length is known. `size`: the MNIST
+ *  file once decompressed (IDX header + data), the most bytes it can have: the
+ *  download and the decompression stop there, so a small file that inflates to
+ *  gigabytes (a "gzip bomb") costs no more memory than the real one. */
 const FILES = [
-  { key: 'trainImages', file: 'train-images-idx3-ubyte.gz', kind: 'images', gzSize: 9719462 },
-  { key: 'trainLabels', file: 'train-labels-idx1-ubyte.gz', kind: 'labels', gzSize: 28881 },
-  { key: 'testImages', file: 't10k-images-idx3-ubyte.gz', kind: 'images', gzSize: 1616531 },
-  { key: 'testLabels', file: 't10k-labels-idx1-ubyte.gz', kind: 'labels', gzSize: 4540 },
+  { key: 'trainImages', file: 'train-images-idx3-ubyte.gz', kind: 'images', gzSize: 9719462, size: 47040016 },
+  { key: 'trainLabels', file: 'train-labels-idx1-ubyte.gz', kind: 'labels', gzSize: 28881, size: 60008 },
+  { key: 'testImages', file: 't10k-images-idx3-ubyte.gz', kind: 'images', gzSize: 1616531, size: 7840016 },
+  { key: 'testLabels', file: 't10k-labels-idx1-ubyte.gz', kind: 'labels', gzSize: 4540, size: 10008 },
 ];
+/** Most bytes a download may have: the decompressed size plus room for gzip's
+ *  own overhead on data that does not compress (a few bytes per 16 KB block). */
+const maxDownload = (f) => f.size + Math.ceil(f.size / 1024) + 1024;
 const DATA_DIR = 'data/';
 const CACHE_NAME = 'descent-mnist-v1';
 const IDX_MAGIC = { images: 0x00000803, labels: 0x00000801 };
@@ -223,9 +229,15 @@ async function download(f, i, url, signal, progress) {
   const total = len > 0 && !res.headers.get('Content-Encoding') ? len : f.gzSize;
   progress(i, 0, total, true);
   if (!res.body) {
+    if (len > maxDownload(f)) throw new DataError(f.file, tooLarge(f, `the server says it is ${fmtBytes(len)} long, more than even ${realSize(f)} uncompressed`));
     const buf = new Uint8Array(await res.arrayBuffer());
     progress(i, buf.length, total, true);
     return buf;
+  }
+  const limit = maxDownload(f);
+  if (len > limit && !res.headers.get('Content-Encoding')) {
+    res.body?.cancel().catch(() => {});
+    throw new DataError(f.file, tooLarge(f, `the server says it is ${fmtBytes(len)} long, more than even ${realSize(f)} uncompressed`));
   }
   const reader = res.body.getReader();
   const chunks = [];
@@ -234,12 +246,16 @@ async function download(f, i, url, signal, progress) {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
       got += value.length;
+      if (got > limit) {
+        reader.cancel().catch(() => {});
+        throw new DataError(f.file, tooLarge(f, `its download passed ${fmtBytes(limit)}, more than even ${realSize(f)} uncompressed`));
+      }
+      chunks.push(value);
       progress(i, got, Math.max(total, got), false);
     }
   } catch (e) {
-    if (signal.aborted) throw e;
+    if (signal.aborted || e instanceof DataError) throw e;
     throw new DataError(f.file, `${where} stopped downloading after ${got} bytes (${describe(e)}). ${FIX_HINT}`);
   }
   progress(i, got, Math.max(total, got), true);
@@ -258,13 +274,9 @@ async function decodeAndCheck(f, gz) {
   const where = DATA_DIR + f.file;
   let bytes;
   if (gz.length >= 2 && gz[0] === 0x1f && gz[1] === 0x8b) {
-    try {
-      const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream('gzip'));
-      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-    } catch (e) {
-      throw new DataError(f.file, `${where} is not a valid gzip file (${describe(e)}): the copy is damaged or truncated. ${FIX_HINT}`);
-    }
+    bytes = await gunzip(f, gz);
   } else if (gz.length >= 4 && gz[0] === 0 && gz[1] === 0 && gz[2] === 0x08) {
+    if (gz.length > f.size) throw new DataError(f.file, tooLarge(f, `it is ${gz.length.toLocaleString('en-US')} bytes long, more than ${realSize(f)}`));
     bytes = gz;
   } else {
     const head = Array.from(gz.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -276,6 +288,82 @@ async function decodeAndCheck(f, gz) {
   }
   const dims = checkIdx(f, bytes);
   return { bytes, dims };
+}
+
+/** Compressed bytes handed to the decompressor at a time. Deflate inflates at most
+ *  about 1032 : 1, so one slice yields at most about 8 MB before the size check runs
+ *  (the real training images take about 1200 slices). */
+const GUNZIP_SLICE = 8192;
+
+/**
+ * gzip → bytes, streamed: the output goes into a buffer of the file's MNIST size
+ * and the decompression stops as soon as it would pass that size (a "gzip bomb"
+ * never gets further than the real file would). The compressed bytes go in small
+ * slices, each written only once the output before it has been read: a decoder
+ * given the whole file at once inflates all of it in one step, whatever the
+ * reader does. A stream that ends too soon or cannot be decoded means a damaged copy.
+ */
+async function gunzip(f, gz) {
+  const where = DATA_DIR + f.file;
+  const out = new Uint8Array(f.size);
+  let got = 0;
+  const ds = new DecompressionStream('gzip');
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.getReader();
+  let stopped = false;
+  // The writes' own rejections (a corrupt stream, our cancel) are seen by the reader below.
+  const feed = (async () => {
+    for (let o = 0; o < gz.length && !stopped; o += GUNZIP_SLICE) await writer.write(gz.subarray(o, o + GUNZIP_SLICE));
+    if (!stopped) await writer.close();
+  })();
+  feed.catch(() => {});
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value.length > out.length - got) {
+        stopped = true;
+        reader.cancel().catch(() => {});
+        throw new DataError(f.file, tooLarge(f, `it decompresses to more bytes than ${realSize(f)}`));
+      }
+      out.set(value, got);
+      got += value.length;
+    }
+  } catch (e) {
+    stopped = true;
+    if (e instanceof DataError) throw e;
+    // Chromium: "Compressed input was truncated." / "The compressed data was not valid: …";
+    // Firefox and Safari word it differently, so only the cut-short case is told apart.
+    const cut = /truncat|unexpected end|end of (the )?(stream|input|data)/i.test(describe(e));
+    throw new DataError(
+      f.file,
+      `${where} is damaged: ` +
+        (cut
+          ? `its gzip data stops short after ${fmtBytes(got)} of decompressed data (an incomplete download or copy)`
+          : `its gzip data is corrupt${got > 0 ? ` after ${fmtBytes(got)} of decompressed data` : ''}`) +
+        `, so it cannot be decompressed. Replace it with a good copy (scripts/setup.sh downloads the MNIST files into www/data ` +
+        `again, and "trunk build" copies them to dist/data), check that the server serves it whole, then press Retry.`,
+    );
+  }
+  return got === out.length ? out : out.slice(0, got);
+}
+
+/** The message for a data file bigger than its MNIST file: `how` says how we know. */
+function tooLarge(f, how) {
+  return (
+    `${DATA_DIR}${f.file} is larger than an MNIST file can be: ${how}. Reading it stopped there. ` +
+    `It is not the MNIST file (another file under its name, or a damaged one). ${FIX_HINT}`
+  );
+}
+
+/** "the real train-images-idx3-ubyte (47,040,016 bytes)" */
+const realSize = (f) => `the real ${f.file.replace(/\.gz$/, '')} (${f.size.toLocaleString('en-US')} bytes)`;
+
+/** 47040016 → "47.0 MB", 60008 → "60.0 kB", 5 → "5 bytes". */
+function fmtBytes(n) {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${n} byte${n === 1 ? '' : 's'}`;
 }
 
 /** Checks an IDX header against the file's kind; returns its dimensions. */

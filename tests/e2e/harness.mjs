@@ -2,7 +2,7 @@
 // Chromium driven by playwright-core (Debian chromium; see docs/ARCHITECTURE.md), page helpers.
 
 import assert from 'node:assert/strict';
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ export const CHROMIUM_ARGS = [
 
 /** Throws a clear message unless dist/ holds a built page. */
 export async function requireDist() {
-  for (const f of ['index.html', 'worker.js', 'descent-web.js', 'descent-web_bg.wasm', 'descent-web-relaxed.js', 'descent-web-relaxed_bg.wasm', 'js/main.js', 'data/train-images-idx3-ubyte.gz']) {
+  for (const f of ['index.html', '_headers', 'worker.js', 'descent-web.js', 'descent-web_bg.wasm', 'descent-web-relaxed.js', 'descent-web-relaxed_bg.wasm', 'js/main.js', 'data/train-images-idx3-ubyte.gz']) {
     try {
       await access(join(DIST, f));
     } catch {
@@ -182,3 +182,41 @@ export async function runToEnd(page, iters, timeout = 200000) {
 }
 
 export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+/**
+ * Memory of this test process's Chromium renderer processes (the page and its
+ * workers live there), from /proc: [{pid, rssMB, peakMB}], peakMB being the
+ * process's high-water mark of resident memory since it started (VmHWM), so a
+ * spike between two looks is not missed. Linux only.
+ */
+export async function rendererMemory() {
+  const parent = new Map();
+  const cmd = new Map();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces, so read after the last ')'.
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      cmd.set(Number(name), (await readFile(`/proc/${name}/cmdline`, 'utf8')).replace(/\0/g, ' '));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const mine = (pid) => {
+    for (let p = pid, n = 0; p > 1 && n < 64; p = parent.get(p), n++) if (p === process.pid) return true;
+    return false;
+  };
+  const out = [];
+  for (const [pid, c] of cmd) {
+    if (!c.includes('--type=renderer') || !mine(pid)) continue;
+    try {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const kb = (k) => Number((new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status) || [])[1] || 0);
+      out.push({ pid, rssMB: Math.round(kb('VmRSS') / 1024), peakMB: Math.round(kb('VmHWM') / 1024) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}

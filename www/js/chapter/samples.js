@@ -7,6 +7,19 @@ import { $, parseNumber, setText } from './util.js';
 const SIDE = 28;
 export const SAMPLE_COUNT = 16;
 
+const LOADING = 'The worker is loading the images…';
+
+/** What the panel says while it has no images: loading, or why not and what to do (with a link to the Data panel). */
+function noImages(st) {
+  if (st.worker === 'crashed') {
+    return ['error', 'The training worker stopped before the images were loaded, so there are none to show. Press “Restart worker” in the ', 'Training panel', ' of section 4.5.'];
+  }
+  if (st.data === 'error') {
+    return ['error', 'MNIST could not be loaded, so there are no images to show. The ', 'Data panel', ' of section 4.5 says which file failed and why; fix that, then press Retry there.'];
+  }
+  return ['loading', LOADING];
+}
+
 export function samplesPanel(hooks) {
   const el = {
     canvas: $('samples-canvas'),
@@ -16,6 +29,7 @@ export function samplesPanel(hooks) {
   let offset = 0;
   let data = null; // {offset, train: {pixels, labels}, test: {…}, trainSize, testSize}
   let asked = false;
+  let shown = ''; // what the counts line says while there are no images
   const view = new CanvasView(el.canvas, draw);
 
   function request() {
@@ -29,7 +43,8 @@ export function samplesPanel(hooks) {
     if (!data) {
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      ctx.fillText('The images appear once the worker has loaded MNIST.', size.width / 2, size.height / 2);
+      const failed = noImages(hooks.status())[0] === 'error';
+      ctx.fillText(failed ? 'No images: MNIST did not load (see above).' : 'The images appear once the worker has loaded MNIST.', size.width / 2, size.height / 2);
       return;
     }
     const gap = 4;
@@ -77,9 +92,12 @@ export function samplesPanel(hooks) {
     id: 'data',
     state: () => ({ offset: String(offset) }),
     restore(p) {
+      const dropped = [];
       const v = parseNumber(p.offset);
       if (Number.isInteger(v) && v >= 0) offset = v;
+      else if (p.offset != null) dropped.push({ key: 'offset', why: 'The offset must be a whole number, 0 or more (the first image shown).' });
       request();
+      return dropped;
     },
     ready() {},
     failed() {},
@@ -87,6 +105,7 @@ export function samplesPanel(hooks) {
       if (msg.error) return;
       data = msg;
       offset = msg.offset;
+      el.counts.dataset.state = 'ready';
       setText(el.counts, `${msg.trainSize.toLocaleString('en-US')} training images and ${msg.testSize.toLocaleString('en-US')} test images, 28 × 28 pixels each, with the digit each one shows.`);
       el.more.disabled = false;
       view.invalidate();
@@ -98,6 +117,22 @@ export function samplesPanel(hooks) {
         request();
       }
       if (st.worker !== 'ready') asked = false;
+      if (!data) {
+        // Until the images are here, say where the data stands (a failed load must not read as "loading").
+        const [state, before, link, after] = noImages(st);
+        const key = state + before;
+        if (key !== shown) {
+          shown = key;
+          el.counts.dataset.state = state;
+          if (link) {
+            const a = Object.assign(document.createElement('a'), { href: st.worker === 'crashed' ? '#run-panel' : '#data-panel', textContent: link });
+            el.counts.replaceChildren(before, a, after);
+          } else {
+            el.counts.replaceChildren(before);
+          }
+          view.invalidate();
+        }
+      }
     },
   };
 }
