@@ -23,7 +23,10 @@
 //                   {type:'progress', run, iter, iters, epoch, loss, itersPerSec, elapsedMs, losses}
 //                   {type:'eval', run, iter, epoch, trainAcc, testAcc, loss}
 //                   {type:'paused', run} {type:'resumed', run} {type:'reset', run}
-//                   {type:'done', run, iter, iters, epoch, loss, itersPerSec, elapsedMs, trainAcc, testAcc}
+//                   {type:'done', run, iter, iters, epoch, loss, itersPerSec, elapsedMs, memoryBytes, trainAcc, testAcc,
+//                                 final: {iter, epoch, trainAcc, testAcc, loss, ms} | {error}}
+//                                        trainAcc/testAcc: the final evaluation of the final weights
+//                                        (as `descent train` ends), else the last per-epoch one
 //                   {type:'diverged', run, iter, loss, message}   the run stops, history kept
 //                   {type:'error', run, message, fatal, field}
 //                   {type:'gradcheck-result', id, params, numericalMs, analyticMs, absDiffW1,
@@ -739,14 +742,45 @@ function postEval(r0, ev) {
   post({ type: 'eval', run: r0.id, iter: ev.iter, epoch: ev.epoch, trainAcc: ev.trainAcc, testAcc: ev.testAcc, loss: ev.loss });
 }
 
-/** A run whose iterations are all done ends once no evaluation is still out. */
+/**
+ * A run whose iterations are all done ends once no evaluation is still out, with
+ * a final evaluation of the final weights, as `descent train` ends (its "final"
+ * line, Trainer::evaluate): the per-epoch evaluations stop before the last
+ * iteration (at 0, one epoch, … below iters), so the last of them is not the
+ * trained network's figure (a 300-iteration run has only the untrained one's).
+ * The 'done' message carries it as `final` and its trainAcc/testAcc.
+ */
 function finishIfDone(r0) {
   if (r0 !== run || r0.state !== 'finishing' || r0.jobs.length > 0) return;
   r0.state = 'done';
   flush(r0);
-  const ev = r0.lastEval || {};
-  post({ type: 'done', run: r0.id, ...summary(r0), trainAcc: ev.trainAcc ?? null, testAcc: ev.testAcc ?? null });
+  let final = null;
+  try {
+    const t0 = performance.now();
+    const a = wasm('Trainer.evaluate', () => trainer.evaluate());
+    const last = r0.last || {};
+    const iter = last.iter ?? r0.iters;
+    const batch = Number(r0.config && r0.config.batch);
+    // ⌈training images / batch⌉, as the trainer counts an epoch.
+    const perEpoch = batch > 0 && data ? Math.max(Math.ceil(data.train / batch), 1) : null;
+    final = {
+      iter,
+      // In epochs, as the per-epoch evaluations count them (iterations / iterations per epoch), not rounded.
+      epoch: perEpoch ? iter / perEpoch : null,
+      trainAcc: a.trainAcc,
+      testAcc: a.testAcc,
+      loss: last.loss ?? null,
+      ms: Math.round(performance.now() - t0),
+    };
+  } catch (e) {
+    if (e === STOP) return;
+    // Not fatal: the run and its history stand; the page says the final figure is missing.
+    final = { error: `The final evaluation failed: ${describe(e)}.` };
+  }
+  const ev = final && !final.error ? final : r0.lastEval || {};
+  post({ type: 'done', run: r0.id, ...summary(r0), trainAcc: ev.trainAcc ?? null, testAcc: ev.testAcc ?? null, final });
 }
+
 
 function summary(r0) {
   const r = r0.last || {};

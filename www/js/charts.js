@@ -625,8 +625,10 @@ export function maWindow(span) {
 export function accuracyChart(canvas, model) {
   return new CanvasView(canvas, (ctx, size, theme) => {
     const evals = model.evals();
+    // The final evaluation (the final weights, after the last iteration), at a fractional epoch.
+    const fin = model.final ? model.final() : null;
     const last = evals.length ? evals[evals.length - 1].epoch : 0;
-    const xEnd = Math.max(model.epochs() || 0, last, 1);
+    const xEnd = Math.max(model.epochs() || 0, last, fin ? fin.epoch : 0, 1);
     const yt = ticks(0, 1, Math.max(2, Math.min(5, Math.floor(size.height / 45))));
     const frame = plotFrame(ctx, size, theme, { yLabels: yt.map((t) => tickLabel(t, yt)), xLast: tickLabel(xEnd) });
     const xs = linear([0, xEnd], [frame.left, frame.right]);
@@ -634,21 +636,41 @@ export function accuracyChart(canvas, model) {
     const xt = ticks(0, xEnd, Math.max(2, Math.floor(frame.width / 60)), 1);
     drawAxes(ctx, frame, { x: { scale: xs, ticks: xt, label: 'epochs' }, y: { scale: ys, ticks: yt, label: 'accuracy' } }, theme);
     const [c1, c2] = theme.series;
-    if (evals.length === 0) {
+    // The lines run through the per-epoch points and on to the final one.
+    const pts = fin ? [...evals, fin] : evals;
+    if (pts.length === 0) {
       drawEmpty(ctx, frame, 'Accuracy is measured once per epoch.', theme);
     } else {
-      const ep = (i) => evals[i].epoch;
-      clipTo(ctx, frame, 4);
-      drawSeries(ctx, xs, ys, 0, evals.length, ep, (i) => evals[i].trainAcc, { color: c1, width: 2 });
-      drawSeries(ctx, xs, ys, 0, evals.length, ep, (i) => evals[i].testAcc, { color: c2, width: 2, dash: [6, 4] });
+      const ep = (i) => pts[i].epoch;
+      clipTo(ctx, frame, 8);
+      drawSeries(ctx, xs, ys, 0, pts.length, ep, (i) => pts[i].trainAcc, { color: c1, width: 2 });
+      drawSeries(ctx, xs, ys, 0, pts.length, ep, (i) => pts[i].testAcc, { color: c2, width: 2, dash: [6, 4] });
       if (evals.length <= 60) {
         drawMarkers(ctx, xs, ys, evals.map((e) => [e.epoch, e.trainAcc]), { color: c1, radius: 2.5 });
         drawMarkers(ctx, xs, ys, evals.map((e) => [e.epoch, e.testAcc]), { color: c2, radius: 2.5, fill: theme.bg });
       }
+      if (fin) {
+        // Bigger markers, and the test figure written beside them: the run's result.
+        drawMarkers(ctx, xs, ys, [[fin.epoch, fin.trainAcc]], { color: c1, radius: 4.5 });
+        drawMarkers(ctx, xs, ys, [[fin.epoch, fin.testAcc]], { color: c2, radius: 4.5, fill: theme.bg });
+        ctx.save();
+        ctx.font = theme.font;
+        ctx.fillStyle = theme.text;
+        const x = xs(fin.epoch);
+        const right = x > frame.left + frame.width * 0.6;
+        ctx.textAlign = right ? 'right' : 'left';
+        const yTop = ys(Math.max(fin.testAcc, fin.trainAcc));
+        const above = yTop - frame.top > theme.fontSize + 10;
+        ctx.textBaseline = above ? 'bottom' : 'top';
+        const y = above ? yTop - 8 : ys(Math.min(fin.testAcc, fin.trainAcc)) + 8;
+        ctx.fillText(`final: test ${fin.testAcc.toFixed(4)}`, x + (right ? -6 : 6), y);
+        ctx.restore();
+      }
       ctx.restore();
     }
     // Lower right as in the book, unless the latest points sit there (a run that does not learn).
-    const lastAcc = evals.length ? Math.min(evals[evals.length - 1].trainAcc, evals[evals.length - 1].testAcc) : 1;
+    const latest = pts.length ? pts[pts.length - 1] : null;
+    const lastAcc = latest ? Math.min(latest.trainAcc, latest.testAcc) : 1;
     drawLegend(
       ctx,
       frame,
@@ -657,8 +679,11 @@ export function accuracyChart(canvas, model) {
         { label: 'test acc', color: c2, dash: [6, 4] },
       ],
       theme,
-      evals.length >= 2 && lastAcc < 0.35 ? 'upper right' : 'lower right',
+      pts.length >= 2 && lastAcc < 0.35 ? 'upper right' : 'lower right',
     );
+    // Per-epoch points; the final one is told apart.
     canvas.dataset.points = String(evals.length);
+    if (fin) canvas.dataset.final = fin.testAcc.toFixed(4);
+    else delete canvas.dataset.final;
   });
 }

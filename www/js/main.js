@@ -61,6 +61,8 @@ const state = {
 
 const history = new LossHistory();
 let evals = [];
+/** The final evaluation of a finished run (the final weights, as `descent train` ends), or null. */
+let finalEval = null;
 
 /** The chapter's panels (started at the end of this file, once the worker exists). */
 let chapter = null;
@@ -106,12 +108,14 @@ const lossView = lossChart($('loss-chart'), {
 });
 const accView = accuracyChart($('acc-chart'), {
   evals: () => evals,
+  final: () => finalEval,
   epochs: () => {
     if (state.run === 'diverged' || state.run === 'stopped') return 1;
     const c = state.config ?? settingsPreview();
     const iters = c.iters ?? BOOK_DEFAULTS.iters;
     const perEpoch = SettingsForm.itersPerEpoch(c.batch ?? BOOK_DEFAULTS.batch);
-    return Math.floor((iters - 1) / perEpoch); // evaluations at 0, perEpoch, … below iters
+    // evaluations at 0, perEpoch, … below iters, and the final one after the last iteration
+    return iters / perEpoch;
   },
 });
 // A run posts progress 10 times a second; these two charts redraw at most 5
@@ -328,9 +332,22 @@ function handleMessage(msg) {
       if (!mine(msg)) return;
       state.run = 'done';
       Object.assign(state, { iter: msg.iter, iters: msg.iters, loss: msg.loss, elapsedMs: msg.elapsedMs, itersPerSec: msg.itersPerSec });
-      const accs = msg.testAcc != null ? ` Test accuracy ${fmt.acc(msg.testAcc)} (train ${fmt.acc(msg.trainAcc)}).` : '';
+      if (Number.isFinite(msg.memoryBytes)) document.body.dataset.wasmMemory = String(msg.memoryBytes);
+      const fin = msg.final && !msg.final.error && Number.isFinite(msg.final.testAcc) ? msg.final : null;
+      finalEval = fin && Number.isFinite(fin.epoch) ? fin : null;
+      let accs = '';
+      if (fin) {
+        // The figure `descent train` prints last ("final train acc, test acc | …"), for the same settings.
+        accs = ` Test accuracy ${fmt.acc(fin.testAcc)} (train ${fmt.acc(fin.trainAcc)}), measured on the final weights.`;
+      } else if (msg.testAcc != null) {
+        accs = ` Test accuracy ${fmt.acc(msg.testAcc)} (train ${fmt.acc(msg.trainAcc)}) at the last per-epoch evaluation.`;
+      }
       setStatus(`Done: ${fmt.int(msg.iter)} iterations in ${fmt.duration(msg.elapsedMs)}.${accs}`, 'done');
+      if (fin) log(`final train acc, test acc | ${fmt.acc(fin.trainAcc)}, ${fmt.acc(fin.testAcc)}`);
+      else if (msg.final?.error) log(`error · ${msg.final.error}`);
       log(`done · ${fmt.int(msg.iter)} iterations in ${fmt.duration(msg.elapsedMs)} (${fmt.rate(msg.itersPerSec)} it/s)`);
+      if (msg.final?.error) showRunError(`${msg.final.error} The run's loss and per-epoch accuracies are kept above.`, { restart: false, kind: 'warning' });
+      accView.invalidate();
       drawChartsNow();
       scheduleUI();
       break;
@@ -426,6 +443,7 @@ el.form.addEventListener('submit', (e) => {
   Object.assign(state, { iter: 0, iters: config.iters, epoch: 0, loss: null, itersPerSec: 0, elapsedMs: 0 });
   history.clear();
   evals = [];
+  finalEval = null;
   state.warned = false;
   hideRunError();
   send({ type: restart ? 'config' : 'start', run: state.runId, config });
@@ -453,6 +471,7 @@ el.reset.addEventListener('click', () => {
   Object.assign(state, { iter: 0, iters: 0, epoch: 0, loss: null, itersPerSec: 0, elapsedMs: 0 });
   history.clear();
   evals = [];
+  finalEval = null;
   hideRunError();
   setStatus('Reset. ' + idleStatus(), 'idle');
   log('reset');

@@ -271,12 +271,17 @@ export function descentPanel() {
     state: () => ({ x0: String(s.x0), x1: String(s.x1), lr: String(s.lr), steps: String(s.steps) }),
     restore(p) {
       const next = {};
+      const dropped = [];
       for (const key of Object.keys(checks)) {
+        if (p[key] == null) continue;
         const v = parseNumber(p[key]);
-        if (p[key] != null && !checks[key](v)) next[key] = v;
+        const problem = checks[key](v);
+        if (problem) dropped.push({ key, why: problem });
+        else next[key] = v;
       }
       set(next);
       show();
+      return dropped;
     },
     ready(mod) {
       wasm = mod;

@@ -235,12 +235,16 @@ export function diffPanel() {
     id: 'diff',
     state: () => ({ x: String(x), h: String(h) }),
     restore(p) {
+      const dropped = [];
       const px = parseNumber(p.x);
       const ph = parseNumber(p.h);
       if (px !== null && px >= X_MIN && px <= X_MAX) x = px;
+      else if (p.x != null) dropped.push({ key: 'x', why: `x must be a number from ${X_MIN} to ${X_MAX}.` });
       if (ph !== null && ph > 0 && ph <= 1e10) h = ph;
+      else if (p.h != null) dropped.push({ key: 'h', why: 'h must be a positive number (at most 10¹⁰), such as 1e-4.' });
       compute();
       show();
+      return dropped;
     },
     ready(mod) {
       wasm = mod;

@@ -121,12 +121,16 @@ export function fieldPanel() {
     id: 'field',
     state: () => ({ x0: String(p[0]), x1: String(p[1]) }),
     restore(q) {
+      const dropped = [];
       const a = parseNumber(q.x0);
       const b = parseNumber(q.x1);
       if (a !== null && Math.abs(a) <= 1e6) p = [a, p[1]];
+      else if (q.x0 != null) dropped.push({ key: 'x0', why: 'x0 must be a number (|x0| ≤ 10⁶).' });
       if (b !== null && Math.abs(b) <= 1e6) p = [p[0], b];
+      else if (q.x1 != null) dropped.push({ key: 'x1', why: 'x1 must be a number (|x1| ≤ 10⁶).' });
       compute();
       show();
+      return dropped;
     },
     ready(mod) {
       wasm = mod;

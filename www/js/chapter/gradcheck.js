@@ -213,14 +213,20 @@ export function gradCheckPanel(hooks) {
       return { images: String(c.images), hidden: String(c.hidden), seed: String(c.seed ?? 1) };
     },
     restore(p) {
-      const pick = (select, v) => {
-        if ([...select.options].some((o) => o.value === v)) select.value = v;
+      const dropped = [];
+      const pick = (key, what, select) => {
+        if (p[key] == null) return;
+        const options = [...select.options].map((o) => o.value);
+        if (options.includes(p[key])) select.value = p[key];
+        else dropped.push({ key, why: `${what} must be one of ${options.join(', ')}.` });
       };
-      if (p.images) pick(el.images, p.images);
-      if (p.hidden) pick(el.hidden, p.hidden);
+      pick('images', 'The number of images', el.images);
+      pick('hidden', 'The hidden size', el.hidden);
       const seed = parseNumber(p.seed);
       if (Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff) el.seed.value = String(seed);
+      else if (p.seed != null) dropped.push({ key: 'seed', why: 'The seed must be a whole number from 0 to 4294967295.' });
       refresh();
+      return dropped;
     },
     ready() {},
     failed() {},

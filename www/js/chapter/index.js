@@ -11,7 +11,7 @@ import { descentPanel } from './descent.js';
 import { diffPanel } from './diff.js';
 import { fieldPanel } from './field.js';
 import { gradCheckPanel } from './gradcheck.js';
-import { parseHash, wireCopyLinks } from './link.js';
+import { droppedValues, parseHash, showLinkNotice, wireCopyLinks } from './link.js';
 import { lossPanel } from './loss.js';
 import { samplesPanel } from './samples.js';
 import { simpleNetPanel } from './simplenet.js';
@@ -44,11 +44,36 @@ export function startChapter(hooks) {
 
   function applyHash() {
     const h = parseHash(location.hash);
-    if (!h || !h.query) return;
+    const top = $('link-notice-top');
+    if (!h || !h.query) {
+      if (top) showLinkNotice(top, []);
+      return;
+    }
     const p = byId.get(h.id);
-    if (!p) return;
-    p.restore(h.params);
-    $(h.id)?.scrollIntoView({ block: 'start' });
+    if (!p) {
+      // Settings for something that has none to restore (or a mistyped id): none of them is used.
+      const pairs = Object.entries(h.params).map(([k, v]) => `${k}=${v}`).concat(h.malformed);
+      const ids = [...byId.keys()].map((id) => `#${id}`).join(', ');
+      if (top && pairs.length) {
+        showLinkNotice(top, [{ text: `#${h.id}?${pairs.join('&')}`.slice(0, 80), why: `“${h.id}” has no settings a link can restore (the panels that do: ${ids}).` }]);
+      }
+      return;
+    }
+    if (top) showLinkNotice(top, []);
+    let dropped = [];
+    try {
+      dropped = p.restore(h.params) || [];
+    } catch (e) {
+      dropped = [{ key: '(link)', why: `The link could not be applied: ${describe(e)}.` }];
+    }
+    const section = $(h.id);
+    const items = droppedValues(h, p, dropped);
+    if (section) {
+      // Below the panel's title and its "Copy link" line.
+      const after = $(`${h.id}-link`) || section.querySelector(':scope > .demo-head');
+      showLinkNotice(section, items, { panelName: `“${section.querySelector('h3')?.textContent?.trim() ?? h.id}”`, after });
+    }
+    section?.scrollIntoView({ block: 'start' });
   }
   applyHash();
   addEventListener('hashchange', applyHash);

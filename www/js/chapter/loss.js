@@ -203,11 +203,15 @@ export function lossPanel() {
     id: 'loss',
     state: () => ({ y: texts.map((i) => i.value.trim()).join(','), t: String(label()) }),
     restore(p) {
+      const dropped = [];
       const y = parseList(p.y);
       const t = parseNumber(p.t);
       const okY = y && y.length === K && y.every((v) => v >= 0 && v <= 1);
       const okT = Number.isInteger(t) && t >= 0 && t < K;
+      if (!okY && p.y != null) dropped.push({ key: 'y', why: `y must be ${K} numbers from 0 to 1, separated by commas.` });
+      if (!okT && p.t != null) dropped.push({ key: 't', why: `t (the true label) must be a whole number from 0 to ${K - 1}.` });
       set(okY ? p.y.split(',').map((s) => s.trim()) : texts.map((i) => i.value), okT ? t : label());
+      return dropped;
     },
     ready(mod) {
       wasm = mod;

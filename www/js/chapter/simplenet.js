@@ -185,21 +185,29 @@ export function simpleNetPanel() {
     id: 'simplenet',
     state: () => ({ w: s.w === 'book' ? 'book' : `seed:${s.seed}`, x: s.x.join(','), t: String(s.t), lr: String(s.lr), steps: String(s.steps) }),
     restore(p) {
+      const dropped = [];
+      const bad = (key, why) => p[key] != null && dropped.push({ key, why });
       const next = { ...s, steps: 0 };
-      if (p.w === 'book') next.w = 'book';
       const m = /^seed:(\d+)$/.exec(p.w || '');
-      if (m && Number(m[1]) <= 0xffffffff) Object.assign(next, { w: 'seed', seed: Number(m[1]) });
+      if (p.w === 'book') next.w = 'book';
+      else if (m && Number(m[1]) <= 0xffffffff) Object.assign(next, { w: 'seed', seed: Number(m[1]) });
+      else bad('w', 'w must be “book” or “seed:N” with N a whole number from 0 to 4294967295.');
       const x = parseList(p.x);
       if (x && x.length === 2 && x.every((a) => Math.abs(a) <= 1e6)) next.x = x;
+      else bad('x', 'x must be two numbers separated by a comma (|x| ≤ 10⁶), such as 0.6,0.9.');
       const t = parseNumber(p.t);
       if ([0, 1, 2].includes(t)) next.t = t;
+      else bad('t', 't (the true label) must be 0, 1 or 2.');
       const lr = parseNumber(p.lr);
       if (lr !== null && lr > 0 && lr <= 1e3) next.lr = lr;
+      else bad('lr', 'The learning rate must be a positive number (at most 1000), such as 0.1.');
       const steps = parseNumber(p.steps);
       if (Number.isInteger(steps) && steps >= 0 && steps <= MAX_STEPS) next.steps = steps;
+      else bad('steps', `The number of steps must be a whole number from 0 to ${MAX_STEPS}.`);
       s = next;
       rebuild();
       show();
+      return dropped;
     },
     ready(mod) {
       wasm = mod;

@@ -1,0 +1,89 @@
+// What a run and a link leave on the page: a run ends with a final evaluation of
+// its final weights (the figure `descent train` prints last, for the same
+// settings), and a link whose values were not used says which and why.
+//
+//   node --test tests/e2e/        (needs dist/ from `trunk build --release=true`)
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { accuracyLines, fillSettings, launch, openPage, runToEnd, waitForData } from './harness.mjs';
+
+/**
+ * `descent train --iters 300 --precision f32 --json` (the book's other settings:
+ * hidden 50, lr 0.1, batch 100, init std 0.01, seed 42) ends with
+ * {"final":true,"train_acc":0.5684333333333333,"test_acc":0.5738,…}; its only
+ * per-epoch evaluation is the untrained network's at i = 0 (test 0.1010). The
+ * page trains in f32 too, with the same numbers.
+ */
+const CLI_300 = { trainAcc: '0.5684', testAcc: '0.5738', firstTestAcc: 0.101 };
+
+describe('run results and links', { timeout: 300000 }, () => {
+  let env;
+  before(async () => {
+    env = await launch();
+  });
+  after(async () => {
+    await env?.close();
+  });
+
+  test('a 300-iteration run ends with the final evaluation, the figure of descent train', { timeout: 120000 }, async () => {
+    const page = await openPage(env);
+    await waitForData(page);
+    await fillSettings(page, { iters: 300 });
+    const lines = await runToEnd(page, 300);
+    // The per-epoch evaluations are as before: one, at i = 0, of the untrained network.
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.equal((await accuracyLines(page))[0][1], CLI_300.firstTestAcc);
+    const status = await page.locator('#status').textContent();
+    assert.match(status, new RegExp(`^Done: 300 iterations in [0-9.]+ m?s\\. Test accuracy ${CLI_300.testAcc} \\(train ${CLI_300.trainAcc}\\), measured on the final weights\\.$`), status);
+    const log = await page.locator('#log').textContent();
+    assert.match(log, new RegExp(`^final train acc, test acc \\| ${CLI_300.trainAcc}, ${CLI_300.testAcc}$`, 'm'), log);
+    // The chart ends at the final point (and still counts one per-epoch point).
+    const chart = page.locator('#acc-chart');
+    await page.waitForFunction(() => document.getElementById('acc-chart').dataset.final != null);
+    assert.equal(await chart.getAttribute('data-final'), CLI_300.testAcc);
+    assert.equal(await chart.getAttribute('data-points'), '1');
+    // A new run clears the final point until that run ends.
+    await page.locator('#f-iters').fill('100000');
+    await page.locator('#btn-start').click();
+    await page.waitForFunction(() => document.getElementById('acc-chart').dataset.final == null);
+    await page.locator('#btn-reset').click();
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('a link with values that were not used says which, and why', { timeout: 60000 }, async () => {
+    const page = await openPage(env, { path: '#descent?lr=abc&steps=5&x0=-2&colour=red' });
+    const notice = page.locator('#descent .link-notice');
+    await notice.waitFor({ timeout: 30000 });
+    const text = await notice.textContent();
+    assert.match(text, /This link has 2 values that were not used in “Gradient descent/, text);
+    assert.match(text, /lr=abc — The learning rate must be a positive number/);
+    assert.match(text, /colour=red — This panel has no setting “colour” \(its settings: x0, x1, lr, steps\)\./);
+    assert.match(text, /The panel shows its own values for those instead/);
+    assert.equal(await notice.getAttribute('role'), 'alert');
+    // The good values were used.
+    assert.equal(await page.locator('#descent-steps').inputValue(), '5');
+    assert.equal(await page.locator('#descent-x0').inputValue(), '-2');
+
+    // A link that is all good removes the notice.
+    await page.evaluate(() => (location.hash = '#descent?lr=0.2&steps=3'));
+    await notice.waitFor({ state: 'detached' });
+
+    // A broken escape and a panel that cannot be linked are reported too.
+    await page.evaluate(() => (location.hash = '#diff?x=%zz&h=-1'));
+    const diff = page.locator('#diff .link-notice');
+    await diff.waitFor();
+    const d = await diff.textContent();
+    assert.match(d, /h=-1 — h must be a positive number/, d);
+    assert.match(d, /x=%zz — It is not a valid URL escape/, d);
+    await page.evaluate(() => (location.hash = '#trainer?lr=0.5'));
+    const top = page.locator('#link-notice-top .link-notice');
+    await top.waitFor();
+    assert.match(await top.textContent(), /#trainer\?lr=0\.5 — “trainer” has no settings a link can restore/);
+    await top.locator('button').click();
+    await top.waitFor({ state: 'detached' });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+});
