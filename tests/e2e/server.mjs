@@ -4,6 +4,10 @@
 // It sends the MIME types the page needs (application/wasm for streaming
 // compilation, text/javascript for module scripts and the module worker) and
 // serves .gz files as they are, without Content-Encoding, like Trunk's server.
+// Like a static host that reads a `_headers` file (Netlify, Cloudflare Pages), it
+// sends the headers that <root>/_headers lists for "/*" (Trunk copies www/_headers
+// into dist/): the Content-Security-Policy, on every response, so that the workers
+// are bound by it too. `headers: false` leaves them out.
 // A test can replace any path with other bytes or an HTTP error:
 //
 //   const server = await startServer({ root: 'dist' });
@@ -13,6 +17,7 @@
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,20 +37,51 @@ export const MIME = {
 };
 
 /**
- * Serves `root` on 127.0.0.1 at a free port (port 0). Resolves to
- * { url, port, requests, override(path, spec|null), close() }.
- * `requests` lists every path asked for, in order.
+ * The headers a `_headers` file (Netlify / Cloudflare Pages format) gives every
+ * path ("/*"): {name: value}. Other path patterns are not used by this page.
  */
-export async function startServer({ root, port = 0, host = '127.0.0.1' } = {}) {
+export function parseHeadersFile(text) {
+  const out = {};
+  let all = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*(#|$)/.test(line)) continue;
+    if (!/^\s/.test(line)) {
+      all = line.trim() === '/*';
+      continue;
+    }
+    const m = /^\s+([^:\s]+)\s*:\s*(.*?)\s*$/.exec(line);
+    if (all && m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+/** `<root>/_headers` for "/*", or {} when there is none. */
+function siteHeaders(root) {
+  try {
+    return parseHeadersFile(readFileSync(join(root, '_headers'), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Serves `root` on 127.0.0.1 at a free port (port 0). Resolves to
+ * { url, port, requests, headers, override(path, spec|null), close() }.
+ * `requests` lists every path asked for, in order; `headers` what every response
+ * carries from <root>/_headers (pass `headers: false` to send none, or an object).
+ */
+export async function startServer({ root, port = 0, host = '127.0.0.1', headers = true } = {}) {
   const base = resolve(root);
   const overrides = new Map();
   const requests = [];
+  const extra = headers === true ? siteHeaders(base) : headers || {};
 
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     requests.push(path);
     const send = (status, body, type) => {
       res.writeHead(status, {
+        ...extra,
         'Content-Type': type,
         'Content-Length': Buffer.byteLength(body),
         'Cache-Control': 'no-store',
@@ -62,6 +98,8 @@ export async function startServer({ root, port = 0, host = '127.0.0.1' } = {}) {
       return send(status, body, o.type ?? MIME[extname(path)] ?? 'application/octet-stream');
     }
 
+    // A host's own configuration, not part of the site.
+    if (path === '/_headers') return send(404, `not found: ${path}\n`, MIME['.txt']);
     let file = normalize(join(base, path));
     if (file !== base && !file.startsWith(base + sep)) return send(403, 'forbidden\n', MIME['.txt']);
     try {
@@ -86,6 +124,7 @@ export async function startServer({ root, port = 0, host = '127.0.0.1' } = {}) {
     url: `http://${host}:${actual}/`,
     port: actual,
     requests,
+    headers: extra,
     /** Replaces `path` with { status = 200, body, type } until called with null. */
     override(path, spec) {
       if (spec) overrides.set(path, spec);
