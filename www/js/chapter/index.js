@@ -55,7 +55,9 @@ export function startChapter(hooks) {
       const pairs = Object.entries(h.params).map(([k, v]) => `${k}=${v}`).concat(h.malformed);
       const ids = [...byId.keys()].map((id) => `#${id}`).join(', ');
       if (top && pairs.length) {
-        showLinkNotice(top, [{ text: `#${h.id}?${pairs.join('&')}`.slice(0, 80), why: `“${h.id}” has no settings a link can restore (the panels that do: ${ids}).` }]);
+        showLinkNotice(top, [{ text: `#${h.id}?${pairs.join('&')}`.slice(0, 80), why: `“${h.id}” has no settings a link can restore (the panels that do: ${ids}).` }], {
+          note: 'Nothing on the page was changed by it.',
+        });
       }
       return;
     }

@@ -50,12 +50,14 @@ export function droppedValues(h, panel, dropped) {
   return out;
 }
 
+const PANEL_NOTE = 'The panel shows its own values for those instead; change them here, or ask for a corrected link.';
+
 /**
  * Shows (or, with an empty list, removes) the notice that a link's values were not
  * all used, at the top of the element `where`: which values and why, and that the
  * panel kept its own values for them.
  */
-export function showLinkNotice(where, items, { panelName, after = null } = {}) {
+export function showLinkNotice(where, items, { panelName, after = null, note = PANEL_NOTE } = {}) {
   const old = where.querySelector(':scope > .link-notice');
   if (!items.length) {
     old?.remove();
@@ -79,7 +81,7 @@ export function showLinkNotice(where, items, { panelName, after = null } = {}) {
     list.append(li);
   }
   const tail = document.createElement('p');
-  tail.textContent = 'The panel shows its own values for those instead; change them here, or ask for a corrected link.';
+  tail.textContent = note;
   const close = document.createElement('button');
   close.type = 'button';
   close.textContent = 'Dismiss';
