@@ -28,6 +28,8 @@
 //                                        trainAcc/testAcc: the final evaluation of the final weights
 //                                        (as `descent train` ends), else the last per-epoch one
 //                   {type:'diverged', run, iter, loss, message}   the run stops, history kept
+//                   {type:'warning', run, kind: 'not-learning', iter, message}   once a run, when the
+//                                        core's rule says it is not learning; the run goes on
 //                   {type:'error', run, message, fatal, field}
 //                   {type:'gradcheck-result', id, params, numericalMs, analyticMs, absDiffW1,
 //                                             hidden, images, paramCount, pixels, labels, seed}
@@ -344,7 +346,7 @@ async function gunzip(f, gz) {
         (cut
           ? `its gzip data stops short after ${fmtBytes(got)} of decompressed data (an incomplete download or copy)`
           : `its gzip data is corrupt${got > 0 ? ` after ${fmtBytes(got)} of decompressed data` : ''}`) +
-        `, so it cannot be decompressed. Replace it with a good copy (scripts/setup.sh downloads the MNIST files into www/data ` +
+        `, so it cannot be decompressed. Replace it with a good copy (scripts/setup.sh writes the MNIST files into www/data ` +
         `again, and "trunk build" copies them to dist/data), check that the server serves it whole, then press Retry.`,
     );
   }
@@ -641,6 +643,7 @@ async function startRun(id, config) {
     seq: 0,
     key: ++runCount, // this worker's own id of the run, for the evaluation worker's answers
     waiting: false, // the loop stopped until an evaluation comes back (MAX_JOBS out)
+    warned: false, // the not-learning warning was posted
   };
   post({ type: 'started', run: id, config: cfg });
   schedule();
@@ -712,6 +715,18 @@ function step() {
   if (evals.length > 0 || diverged || done || now - r0.lastPost >= POST_MS) flush(r0);
   for (const ev of evals) postEval(r0, ev);
   for (const job of jobs) sendJob(r0, job);
+  if (r.notLearning && !r0.warned) {
+    // The core's rule, the CLI's too (descent_core::not_learning): said once a run.
+    r0.warned = true;
+    const m = String(r.notLearning.message);
+    post({
+      type: 'warning',
+      run: r0.id,
+      kind: 'not-learning',
+      iter: r.notLearning.iter,
+      message: m.charAt(0).toUpperCase() + m.slice(1) + '.',
+    });
+  }
   // Running a job here after the evaluation worker failed can itself fail and stop the run.
   if (r0.state !== 'running') return;
   if (diverged) {

@@ -56,7 +56,6 @@ const state = {
   loss: null,
   itersPerSec: 0,
   elapsedMs: 0,
-  warned: false, // the "not learning" warning was shown for this run
 };
 
 const history = new LossHistory();
@@ -308,9 +307,17 @@ function handleMessage(msg) {
       // an error: then they join the chart and the log but leave that message alone.
       if (state.run === 'running') {
         setStatus(runningStatus(msg), state.run);
-        checkLearning(msg);
       }
       accView.invalidate();
+      break;
+
+    case 'warning':
+      // A learning rate far too large rarely makes the loss NaN: the cross-entropy's
+      // δ = 1e-7 caps it near ln(1e7) ≈ 16, so the run goes on without learning.
+      // The worker says so once a run, by the core's rule (the CLI's too).
+      if (!mine(msg)) return;
+      showRunError(msg.message, { restart: false, kind: 'warning' });
+      log(`warning · ${msg.message}`);
       break;
 
     case 'paused':
@@ -393,28 +400,6 @@ function handleMessage(msg) {
   }
 }
 
-/**
- * A learning rate far too large rarely makes the loss NaN: the cross-entropy's
- * δ = 1e-7 caps it near ln(1e7) ≈ 16, so the run goes on without learning.
- * After the first epoch, say so once if the loss is well above ln 10 ≈ 2.30,
- * the loss of a network that gives every digit the same probability.
- */
-function checkLearning(ev) {
-  if (state.warned || ev.epoch < 1 || history.length < 200) return;
-  const chance = Math.log(10);
-  const recent = history.mean(history.length - 100, history.length);
-  if (recent > 1.5 * chance) {
-    state.warned = true;
-    const lr = state.config?.lr;
-    const text =
-      `After ${fmt.int(history.length)} iterations the loss is ${fmt.loss(recent)}, far above ${chance.toFixed(2)}, ` +
-      `the loss of guessing every digit with equal odds: the network is not learning. ` +
-      `The learning rate${lr != null ? ` (${lr})` : ''} or the init std is probably too large; lower it and press Restart.`;
-    showRunError(text, { restart: false, kind: 'warning' });
-    log(`warning · ${text}`);
-  }
-}
-
 function loadData() {
   state.data = 'loading';
   state.loaded = 0;
@@ -444,7 +429,6 @@ el.form.addEventListener('submit', (e) => {
   history.clear();
   evals = [];
   finalEval = null;
-  state.warned = false;
   hideRunError();
   send({ type: restart ? 'config' : 'start', run: state.runId, config });
   log(

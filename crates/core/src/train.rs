@@ -254,6 +254,9 @@ pub struct NotLearning {
     pub iter: usize,
     /// The mean loss of the last [`NOT_LEARNING_WINDOW`] iterations.
     pub recent_loss: f64,
+    /// The run's learning rate, named in the warning when known
+    /// ([`Trainer::learning_check`] fills it in; [`not_learning`] cannot).
+    pub lr: Option<f64>,
 }
 
 impl core::fmt::Display for NotLearning {
@@ -263,11 +266,18 @@ impl core::fmt::Display for NotLearning {
             f,
             "the network is not learning: after {} iterations the mean loss of the last {NOT_LEARNING_WINDOW} is {:.2}, \
              above {NOT_LEARNING_FACTOR} × {chance:.2} = {:.2} ({chance:.2} is the loss of guessing every digit with \
-             equal odds); the learning rate or the init std is probably too large: lower it and start again",
+             equal odds); the learning rate",
             self.iter,
             self.recent_loss,
             NOT_LEARNING_FACTOR * chance
-        )
+        )?;
+        match self.lr {
+            // Plain digits where they stay short (1000000), else 1e20.
+            Some(lr) if (1e-4..1e7).contains(&lr.abs()) => write!(f, " ({lr})")?,
+            Some(lr) => write!(f, " ({lr:e})")?,
+            None => {}
+        }
+        f.write_str(" or the init std is probably too large: lower it and start again")
     }
 }
 
@@ -285,7 +295,11 @@ pub fn not_learning(losses: &[f64], iter_per_epoch: usize) -> Option<NotLearning
     }
     let recent = &losses[n - NOT_LEARNING_WINDOW..];
     let recent_loss = recent.iter().sum::<f64>() / NOT_LEARNING_WINDOW as f64;
-    (recent_loss > NOT_LEARNING_FACTOR * core::f64::consts::LN_10).then_some(NotLearning { iter: n, recent_loss })
+    (recent_loss > NOT_LEARNING_FACTOR * core::f64::consts::LN_10).then_some(NotLearning {
+        iter: n,
+        recent_loss,
+        lr: None,
+    })
 }
 
 /// One per-epoch measurement.
@@ -808,7 +822,7 @@ impl<T: Float> Trainer<T> {
     /// Whether the run is not learning, by the rule of [`not_learning`] on its
     /// losses so far (see there).
     pub fn learning_check(&self) -> Option<NotLearning> {
-        not_learning(&self.losses, self.iter_per_epoch)
+        not_learning(&self.losses, self.iter_per_epoch).map(|w| NotLearning { lr: Some(self.config.lr), ..w })
     }
 
     /// The divergence that stopped the run, if any.

@@ -3,7 +3,7 @@
 use any_run::Run;
 use descent_core::bench::time_iterations;
 use descent_core::train::pixel_scale;
-use descent_core::{Dataset, Error, Evaluation, Labeled, Matrix, TrainConfig};
+use descent_core::{Dataset, Error, Evaluation, Labeled, Matrix, NotLearning, TrainConfig};
 use js_sys::{Array, Float32Array};
 use wasm_bindgen::prelude::*;
 
@@ -22,6 +22,7 @@ mod any_run {
         fn epoch(&self) -> usize;
         fn is_done(&self) -> bool;
         fn diverged(&self) -> Option<String>;
+        fn learning_check(&self) -> Option<NotLearning>;
         fn losses(&self) -> &[f64];
         fn evals(&self) -> &[Evaluation];
         fn evaluate(&mut self, data: &Dataset) -> (f64, f64);
@@ -55,6 +56,9 @@ mod any_run {
         }
         fn diverged(&self) -> Option<String> {
             descent_core::Trainer::diverged(self).map(|e| e.to_string())
+        }
+        fn learning_check(&self) -> Option<NotLearning> {
+            descent_core::Trainer::learning_check(self)
         }
         fn losses(&self) -> &[f64] {
             descent_core::Trainer::losses(self)
@@ -163,6 +167,14 @@ impl Trainer {
         let losses: Vec<f32> = run.losses()[before..].iter().map(|&l| l as f32).collect();
         let (iter, epoch, done, evaluating) = (run.iter(), run.epoch(), run.is_done(), run.evaluating());
         let loss = run.losses().last().copied().unwrap_or(f64::NAN);
+        // The core's rule (the CLI's too): the page shows its warning once.
+        let not_learning = run.learning_check().map_or(JsValue::NULL, |w| {
+            obj(&[
+                ("iter", num(w.iter as f64)),
+                ("recentLoss", num(w.recent_loss)),
+                ("message", JsValue::from_str(&w.to_string())),
+            ])
+        });
         let error = match result {
             Ok(_) => None,
             Err(e) => Some(e.to_string()),
@@ -181,6 +193,7 @@ impl Trainer {
             ("evaluating", JsValue::from_bool(evaluating)),
             ("diverged", JsValue::from_bool(error.is_some())),
             ("error", error.map_or(JsValue::NULL, |e| JsValue::from_str(&e))),
+            ("notLearning", not_learning),
             ("memoryBytes", num(crate::memory_bytes())),
             ("losses", f32_array(&losses).into()),
             ("evals", evals_js.into()),
@@ -235,8 +248,10 @@ impl Trainer {
     /// 256 images of a per-epoch evaluation, which thus spreads over several
     /// calls; the numbers are the same as in one long run) and returns
     /// `{iter, iters, epoch, loss, elapsedMs, itersPerSec, done, diverged, evaluating,
-    /// error, memoryBytes, losses: Float32Array, evals: [{iter, epoch, trainAcc, testAcc, loss}], jobs: []}`.
+    /// error, notLearning, memoryBytes, losses: Float32Array, evals: [{iter, epoch, trainAcc, testAcc, loss}], jobs: []}`.
     /// A run whose loss turns NaN stops with `diverged: true` and a message in `error`.
+    /// `notLearning` is `null`, or `{iter, recentLoss, message}` once the core's
+    /// rule (`descent_core::not_learning`, the CLI's too) says the run is not learning.
     pub fn train(&mut self, n: u32) -> Result<JsValue, JsError> {
         self.train_with(n, false)
     }

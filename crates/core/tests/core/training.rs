@@ -386,11 +386,14 @@ mod not_learning {
         assert_eq!(not_learning(&losses, 100), None, "just below 1.5 ln 10");
         losses.push(threshold + 1.0);
         assert!(not_learning(&losses, 100).is_some());
-        let msg = NotLearning { iter: 601, recent_loss: 6.16 }.to_string();
+        let msg = NotLearning { iter: 601, recent_loss: 6.16, lr: None }.to_string();
         assert!(
             msg.starts_with("the network is not learning: after 601 iterations the mean loss of the last 100 is 6.16")
         );
         assert!(msg.contains("learning rate or the init std is probably too large"), "{msg}");
+        let named = |lr| NotLearning { iter: 601, recent_loss: 6.16, lr: Some(lr) }.to_string();
+        assert!(named(1e6).contains("the learning rate (1000000) or the init std"), "{}", named(1e6));
+        assert!(named(1e20).contains("the learning rate (1e20) or the init std"), "{}", named(1e20));
     }
 
     /// In f64, lr 1e20 trains on at finite losses of 5–15 (f32 stops on a NaN):
@@ -403,7 +406,7 @@ mod not_learning {
         assert_eq!(t.learning_check(), None, "within the first epoch");
         t.run(data, 1, |_| {}).unwrap();
         let w = t.learning_check().expect("not learning after 601 iterations");
-        assert_eq!(w.iter, 601);
+        assert_eq!((w.iter, w.lr), (601, Some(1e20)));
         assert!(w.recent_loss.is_finite() && w.recent_loss > 1.5 * 10f64.ln(), "{w:?}");
         let mut book = Trainer::<f64>::new(TrainConfig { iters: 1300, ..TrainConfig::default() }, data).unwrap();
         for _ in 0..1300 {
