@@ -698,6 +698,18 @@ mod refused {
         assert!(e.contains("budget of 2 GiB") && e.contains("(--images, --hidden)"), "{e}");
     }
 
+    /// A check within the memory budget can still run for weeks (`--images
+    /// 60000 --hidden 1000`: 4·10¹⁷ multiply-adds): refused at once, like a hang.
+    #[test]
+    fn a_gradient_check_that_would_run_for_weeks_is_refused() {
+        let t = Duration::from_secs(60);
+        let e = fails(descent_data_within(&["gradcheck", "--images", "60000", "--hidden", "1000"], t), 2);
+        assert!(e.contains("a gradient check on 60000 images with 1000 hidden units needs about"), "{e}");
+        assert!(e.contains("hours here") && e.contains("(--images, --hidden)"), "{e}");
+        let e = fails(descent_data_within(&["gradcheck", "--images", "200", "--hidden", "300"], t), 2);
+        assert!(e.contains("multiply-adds"), "{e}");
+    }
+
     /// Item 2: steps × coordinates of gradient-method were not capped; 100
     /// coordinates × 1000000 steps with --json reached 6 GB. A path beyond the
     /// budget is refused at once; one within it runs within the budget.

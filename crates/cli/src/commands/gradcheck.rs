@@ -33,7 +33,8 @@ pub static COMMAND: Command = Command {
             images' contributions to an element nearly cancel (in W1 and b1 mostly) the relative difference\n\
             grows: with --images 1 every tensor stays within about 1e-6.\n\
             Limits: the batch, the net and both gradients (about 8 × images × (784 + 2·H) + 32 × 785·H bytes)\n\
-            must fit descent's 2 GiB memory budget.",
+            must fit descent's 2 GiB memory budget, and the numerical gradient's multiply-adds\n\
+            (2 × parameters × images × (784·H + 10·H)) must stay within 3.6e12, about 10 minutes.",
     flags: &[
         Flag::value("images", "N", "check on the first N training images (default 3, as the book's gradient check)"),
         Flag::value("hidden", "H", "hidden units (default 50, the book's net)"),
@@ -42,6 +43,19 @@ pub static COMMAND: Command = Command {
         JSON,
     ],
 };
+
+/// The most multiply-adds a check may cost: 2 forward passes per parameter,
+/// each (images × (input·H + H·O)). About 10 minutes at the 6·10⁹ a second a
+/// release build does here (the book's check, 9.5·10⁹, takes 1–2 s); beyond it
+/// a check would look like a hang (`--images 60000 --hidden 1000` would take weeks).
+pub const MAX_MULTIPLY_ADDS: f64 = 3.6e12;
+
+/// The multiply-adds of the numerical gradient of a `(input, hidden, output)` net on `images` images.
+pub fn multiply_adds(images: usize, input: usize, hidden: usize, output: usize) -> f64 {
+    let (i, h, o, n) = (input as f64, hidden as f64, output as f64, images as f64);
+    let params = (i + 1.0) * h + (h + 1.0) * o;
+    2.0 * params * n * (i * h + h * o)
+}
 
 /// Below this, |a| + |n| is treated as this in the relative difference.
 pub const REL_FLOOR: f64 = 1e-8;
@@ -102,6 +116,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     }
     // The budget for MNIST's 784 pixels before reading the data, then for the data's own size.
     check_gradient_check(images, 784, hidden, 10).map_err(|e| args.usage_error(format!("{e} (--images, --hidden)")))?;
+    check_work(args, images, 784, hidden, 10)?;
     let loaded = data::load(args)?;
     let data = &loaded.data;
     let train = data.train.len();
@@ -124,8 +139,25 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     }
     check_gradient_check(images, data.input_size(), hidden, data.classes)
         .map_err(|e| args.usage_error(format!("{e} (--images, --hidden)")))?;
+    check_work(args, images, data.input_size(), hidden, data.classes)?;
     let check = Check::run(data, images, hidden, seed);
     if args.switch("json") { print_json(&check.to_json()) } else { print(&check.to_text()) }
+}
+
+/// Refuses a check that would run for more than [`MAX_MULTIPLY_ADDS`].
+fn check_work(args: &Args, images: usize, input: usize, hidden: usize, output: usize) -> Result<(), CliError> {
+    let work = multiply_adds(images, input, hidden, output);
+    if work <= MAX_MULTIPLY_ADDS {
+        return Ok(());
+    }
+    let minutes = work / 6e9 / 60.0;
+    let time = if minutes < 120.0 { format!("{minutes:.0} minutes") } else { format!("{:.0} hours", minutes / 60.0) };
+    Err(args.usage_error(format!(
+        "a gradient check on {images} images with {hidden} hidden units needs about {work:.1e} multiply-adds \
+         (2 forward passes for each of its {} parameters), about {time} here, more than the {MAX_MULTIPLY_ADDS:.1e} \
+         (about 10 minutes) descent allows: lower the images or the hidden units (--images, --hidden)",
+        (input + 1) * hidden + (hidden + 1) * output
+    )))
 }
 
 /// One gradient check: the net's shape, both gradients' distance and their times.
