@@ -5,17 +5,39 @@
 //   node --test tests/e2e/        (needs dist/ from `trunk build --release=true`)
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { accuracyLines, fillSettings, launch, openPage, runToEnd, waitForData } from './harness.mjs';
 
 /**
- * `descent train --iters 300 --precision f32 --json` (the book's other settings:
- * hidden 50, lr 0.1, batch 100, init std 0.01, seed 42) ends with
- * {"final":true,"train_acc":0.5684333333333333,"test_acc":0.5738,…}; its only
- * per-epoch evaluation is the untrained network's at i = 0 (test 0.1010). The
- * page trains in f32 too, with the same numbers.
+ * The CLI's figures for the same run: `descent train --iters 300 --precision f32
+ * --json` (the book's other settings: hidden 50, lr 0.1, batch 100, init std
+ * 0.01, seed 42; the page trains in f32 too). Its final JSON object holds the
+ * final evaluation; its only per-epoch evaluation is the untrained network's at
+ * i = 0. The binary `cargo test` built (target/debug) or a release build is
+ * used; failing both, it is built here.
  */
-const CLI_300 = { trainAcc: '0.5684', testAcc: '0.5738', firstTestAcc: 0.101 };
+function cliRun300() {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const built = ['target/debug/descent', 'target/release/descent'].map((p) => join(root, p)).find((p) => existsSync(p));
+  let bin = built;
+  if (!bin) {
+    execFileSync('cargo', ['build', '--release', '--locked', '-p', 'descent-cli'], { cwd: root, stdio: 'inherit' });
+    bin = join(root, 'target/release/descent');
+  }
+  const out = execFileSync(bin, ['train', '--iters', '300', '--precision', 'f32', '--json', '--data', join(root, 'data/mnist')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+  const final = lines.find((l) => l.final === true);
+  const first = lines.find((l) => l.test_acc != null && l.final !== true);
+  assert.ok(final && first, `descent train printed a final and a per-epoch evaluation: ${out}`);
+  return { trainAcc: final.train_acc.toFixed(4), testAcc: final.test_acc.toFixed(4), firstTestAcc: Number(first.test_acc.toFixed(4)) };
+}
 
 describe('run results and links', { timeout: 300000 }, () => {
   let env;
@@ -26,7 +48,8 @@ describe('run results and links', { timeout: 300000 }, () => {
     await env?.close();
   });
 
-  test('a 300-iteration run ends with the final evaluation, the figure of descent train', { timeout: 120000 }, async () => {
+  test('a 300-iteration run ends with the final evaluation, the figure of descent train', { timeout: 600000 }, async () => {
+    const CLI_300 = cliRun300();
     const page = await openPage(env);
     await waitForData(page);
     await fillSettings(page, { iters: 300 });
