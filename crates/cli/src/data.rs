@@ -89,38 +89,52 @@ pub fn find_dir() -> Result<PathBuf, CliError> {
 /// against the memory budget ([`Dataset::check_promised`]) before any data is
 /// read, and then each file is read up to what its header promises plus one
 /// byte, so a file that goes on reports as oversized instead of filling memory.
+/// An oversized file is reported with its real length, which its metadata
+/// gives before the read (the read itself stops one byte past the promise).
 pub fn read_dir(dir: &Path) -> Result<Dataset, CliError> {
     let bad =
         |e: descent_core::Error| CliError::failed(format!("cannot use the MNIST files in {}: {e}", dir.display()));
     let mut opened = Vec::with_capacity(4);
     for part in Part::ALL {
-        let (path, mut file) = open_part(dir, part)?;
+        let (path, mut file, file_len) = open_part(dir, part)?;
         let dims = if part.is_images() { 3 } else { 1 };
         let (header, promised) = match read_header(&mut file, dims) {
             Ok(h) => h,
             Err(HeaderError::Io(e)) => return Err(cannot_read(&path, &e)),
             Err(HeaderError::Idx(error)) => return Err(bad(descent_core::Error::Idx { part, error })),
         };
-        opened.push((path, file, header, promised));
+        opened.push((part, path, file, file_len, header, promised));
     }
-    let promised: Vec<usize> = opened.iter().map(|o| o.3).collect();
+    let promised: Vec<usize> = opened.iter().map(|o| o.5).collect();
     Dataset::check_promised(promised.try_into().expect("four files")).map_err(bad)?;
     let mut bytes = Vec::with_capacity(4);
-    for (path, file, header, promised) in opened {
-        bytes.push(read_rest(file, header, promised).map_err(|e| cannot_read(&path, &e))?);
+    for (part, path, file, file_len, header, promised) in opened {
+        let read = read_rest(file, header, promised).map_err(|e| cannot_read(&path, &e))?;
+        if read.len() > promised {
+            let error = IdxError::Oversized { expected: promised, found: oversized_len(read.len(), file_len) };
+            return Err(bad(descent_core::Error::Idx { part, error }));
+        }
+        bytes.push(read);
     }
     let [train_images, train_labels, test_images, test_labels]: [Vec<u8>; 4] = bytes.try_into().expect("four files");
     Dataset::from_idx_owned(train_images, train_labels, test_images, test_labels).map_err(bad)
+}
+
+/// The length to report for a file read past its promise: its length on
+/// disk, or what was read if that is more (a file that grew, or one whose
+/// metadata says 0, as files under /proc do).
+fn oversized_len(read: usize, file_len: u64) -> usize {
+    usize::try_from(file_len).unwrap_or(usize::MAX).max(read)
 }
 
 fn cannot_read(path: &Path, e: &std::io::Error) -> CliError {
     CliError::failed(format!("cannot read {}: {e}", path.display()))
 }
 
-/// One file, opened: a missing file names the set-up command (or gunzip, if
+/// One file, opened, with its length on disk: a missing file names the set-up command (or gunzip, if
 /// only the `.gz` is there); anything but a regular file is refused before it
 /// is opened (opening a FIFO waits for a writer).
-fn open_part(dir: &Path, part: Part) -> Result<(PathBuf, File), CliError> {
+fn open_part(dir: &Path, part: Part) -> Result<(PathBuf, File, u64), CliError> {
     let path = dir.join(part.file_name());
     let meta = match std::fs::metadata(&path) {
         Ok(m) => m,
@@ -144,7 +158,9 @@ fn open_part(dir: &Path, part: Part) -> Result<(PathBuf, File), CliError> {
         )));
     }
     let file = File::open(&path).map_err(|e| cannot_read(&path, &e))?;
-    Ok((path, file))
+    // The opened file's own length (the path may have changed since `metadata`).
+    let len = file.metadata().map_or(meta.len(), |m| m.len());
+    Ok((path, file, len))
 }
 
 /// What a file that is not a regular file is, in words.

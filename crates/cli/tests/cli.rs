@@ -279,6 +279,26 @@ mod errors {
         assert!(e.contains("1000 bytes, but the header promises 10008"), "{e}");
     }
 
+    /// The read stops one byte past the header's promise, yet the message gives
+    /// the file's real length (it said "10009 bytes … 1 unexpected bytes").
+    #[test]
+    fn oversized_file_is_reported_with_its_real_length() {
+        let mut bytes = std::fs::read(mnist().join("t10k-labels-idx1-ubyte")).unwrap();
+        bytes.resize(bytes.len() + 5000, 0);
+        let dir = data_with("oversized", "t10k-labels-idx1-ubyte", &bytes);
+        let e = fails(descent(&["train", "--iters", "1", "--data", dir.to_str().unwrap()]), 1);
+        assert!(
+            e.contains(
+                "t10k-labels-idx1-ubyte: 15008 bytes, but the header promises 10008: 5000 unexpected bytes at the end"
+            ),
+            "{e}"
+        );
+        bytes.truncate(10009);
+        let dir = data_with("oversized-1", "t10k-labels-idx1-ubyte", &bytes);
+        let e = fails(descent(&["train", "--iters", "1", "--data", dir.to_str().unwrap()]), 1);
+        assert!(e.contains("10009 bytes, but the header promises 10008: 1 unexpected byte at the end;"), "{e}");
+    }
+
     #[test]
     fn gzipped_file_says_to_gunzip() {
         let dir = data_with("gzipped", "train-labels-idx1-ubyte", &[0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0]);

@@ -45,6 +45,11 @@ impl fmt::Display for Part {
     }
 }
 
+/// "s" unless `n` is 1: "1 byte", "2 bytes", "0 bytes".
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// What is wrong with the bytes of one IDX file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -101,9 +106,11 @@ pub enum IdxError {
 impl fmt::Display for IdxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            IdxError::TooShort { len, needed } => {
-                write!(f, "only {len} bytes, but an IDX header needs {needed}: the file is truncated or empty")
-            }
+            IdxError::TooShort { len, needed } => write!(
+                f,
+                "only {len} byte{}, but an IDX header needs {needed}: the file is truncated or empty",
+                plural(len)
+            ),
             IdxError::WrongMagic { found, expected } => write!(
                 f,
                 "magic number 0x{found:08x}, expected 0x{expected:08x}: this is not an uncompressed MNIST IDX {} file{}",
@@ -115,13 +122,17 @@ impl fmt::Display for IdxError {
             }
             IdxError::Truncated { expected, found } => write!(
                 f,
-                "{found} bytes, but the header promises {expected}: the file is truncated ({} bytes missing); download it again",
-                expected - found
+                "{found} byte{}, but the header promises {expected}: the file is truncated ({} byte{} missing); \
+                 download it again",
+                plural(found),
+                expected - found,
+                plural(expected - found)
             ),
             IdxError::Oversized { expected, found } => write!(
                 f,
-                "{found} bytes, but the header promises {expected}: {} unexpected bytes at the end; the file is corrupt",
-                found - expected
+                "{found} bytes, but the header promises {expected}: {} unexpected byte{} at the end; the file is corrupt",
+                found - expected,
+                plural(found - expected)
             ),
             IdxError::NoPixels { rows, cols } => write!(
                 f,

@@ -58,10 +58,15 @@ fn truncated_and_oversized() {
     let mut b = images(2, 3, 3);
     b.pop();
     assert_eq!(parse_images(&b), Err(IdxError::Truncated { expected: 34, found: 33 }));
-    assert!(parse_images(&b).unwrap_err().to_string().contains("1 bytes missing"));
+    assert!(parse_images(&b).unwrap_err().to_string().contains("1 byte missing"));
     let mut b = labels(&[1, 2]);
     b.extend_from_slice(&[0, 0, 0]);
     assert_eq!(parse_labels(&b), Err(IdxError::Oversized { expected: 10, found: 13 }));
+    assert!(parse_labels(&b).unwrap_err().to_string().contains("3 unexpected bytes at the end"));
+    b.truncate(11);
+    // One byte too many: singular.
+    let e = parse_labels(&b).unwrap_err().to_string();
+    assert!(e.starts_with("11 bytes, but the header promises 10: 1 unexpected byte at the end;"), "{e}");
     // A hostile header (dimensions that overflow) reads as truncated, not as a panic.
     let mut b = vec![0, 0, 8, 3];
     b.extend_from_slice(&[0xff; 12]);
