@@ -173,6 +173,13 @@ pub enum ConfigError {
     InitStd(f64),
     /// The run would need more memory than [`MEMORY_BUDGET`]: the estimate, part by part.
     OverBudget(crate::train::TrainMemory),
+    /// A value above its field's largest ([`crate::schema::Field::max`]).
+    TooLarge {
+        /// The field, from [`crate::schema::FIELDS`].
+        field: &'static crate::schema::Field,
+        /// The value given.
+        value: f64,
+    },
 }
 
 impl ConfigError {
@@ -185,7 +192,13 @@ impl ConfigError {
             ConfigError::ItersZero => "iters",
             ConfigError::InitStd(_) => "weight_init_std",
             ConfigError::OverBudget(m) => m.field(),
+            ConfigError::TooLarge { field, .. } => field.rust,
         }
+    }
+
+    /// The field at fault, as the schema describes it ([`crate::schema::FIELDS`]).
+    pub fn schema_field(&self) -> &'static crate::schema::Field {
+        crate::schema::Field::by_rust(self.field()).expect("every ConfigError names a field of the schema")
     }
 }
 
@@ -208,6 +221,14 @@ impl fmt::Display for ConfigError {
                 write!(f, "the weight init std must be a finite number ≥ 0 (the book uses 0.01), got {s}")
             }
             ConfigError::OverBudget(m) => m.fmt(f),
+            ConfigError::TooLarge { field, value } => write!(
+                f,
+                "{} must be {} (default {}), got {}",
+                field.what,
+                field.bounds(),
+                crate::schema::Grouped(field.default),
+                crate::schema::Grouped(value)
+            ),
         }
     }
 }

@@ -51,6 +51,7 @@ pub mod numerical;
 pub mod pair;
 pub mod panel;
 pub mod rng;
+pub mod schema;
 pub mod simple_net;
 pub mod sparse;
 pub mod train;

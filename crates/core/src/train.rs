@@ -29,6 +29,7 @@ use crate::idx::{Dataset, Images, Split};
 use crate::pair::{OneThread, Pair};
 use crate::panel::Panel;
 use crate::rng::Rng;
+use crate::schema;
 use crate::sparse::{Picked, PixelLists};
 use crate::two_layer_net::{TwoLayerNet, Workspace, count_hits};
 
@@ -36,18 +37,22 @@ use crate::two_layer_net::{TwoLayerNet, Workspace, count_hits};
 /// block of 256 images × 784 pixels of f32 stays in L2).
 pub const EVAL_BLOCK: usize = 256;
 
-/// Hyperparameters of a run. `Default` is the book's.
-#[derive(Clone, Debug, PartialEq)]
+/// Hyperparameters of a run. `Default` is the book's. Each field is described
+/// (names, label, bounds, default) in [`schema::FIELDS`]; serialised, the
+/// fields take the schema's names (`batch`, `initStd`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct TrainConfig {
     /// Hidden units (50).
     pub hidden: usize,
     /// Learning rate η (0.1).
     pub lr: f64,
     /// Mini-batch size (100).
+    #[serde(rename = "batch")]
     pub batch_size: usize,
     /// Iterations (10000).
     pub iters: usize,
     /// Std of the initial weights (0.01).
+    #[serde(rename = "initStd")]
     pub weight_init_std: f64,
     /// Seed of the weights and of the mini-batch draws.
     pub seed: u64,
@@ -55,12 +60,20 @@ pub struct TrainConfig {
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        Self { hidden: 50, lr: 0.1, batch_size: 100, iters: 10000, weight_init_std: 0.01, seed: 42 }
+        // The book's values, from the schema.
+        Self {
+            hidden: schema::HIDDEN.default as usize,
+            lr: schema::LR.default,
+            batch_size: schema::BATCH.default as usize,
+            iters: schema::ITERS.default as usize,
+            weight_init_std: schema::INIT_STD.default,
+            seed: schema::SEED.default as u64,
+        }
     }
 }
 
 impl TrainConfig {
-    /// Checks every field; `train_size` bounds the batch size.
+    /// Checks every field against [`schema::FIELDS`]; `train_size` bounds the batch size.
     pub fn validate(&self, train_size: usize) -> Result<(), ConfigError> {
         if !(self.lr.is_finite() && self.lr > 0.0) {
             return Err(ConfigError::LearningRate(self.lr));
@@ -79,6 +92,16 @@ impl TrainConfig {
         }
         if !(self.weight_init_std.is_finite() && self.weight_init_std >= 0.0) {
             return Err(ConfigError::InitStd(self.weight_init_std));
+        }
+        // The schema's upper bounds, the same for the page and the CLI.
+        for (field, value) in [
+            (&schema::HIDDEN, self.hidden as f64),
+            (&schema::ITERS, self.iters as f64),
+            (&schema::SEED, self.seed as f64),
+        ] {
+            if value > field.max {
+                return Err(ConfigError::TooLarge { field, value });
+            }
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ mod fuzz;
 mod gradients;
 mod kernels;
 mod pair;
+mod schema;
 mod training;
 
 /// Asserts two slices agree within `tol` (absolute or relative, whichever is
