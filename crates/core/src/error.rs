@@ -173,8 +173,8 @@ pub enum ConfigError {
     InitStd(f64),
     /// The run would need more memory than [`MEMORY_BUDGET`]: the estimate, part by part.
     OverBudget(crate::train::TrainMemory),
-    /// A value above its field's largest ([`crate::schema::Field::max`]).
-    TooLarge {
+    /// A value outside its field's bounds ([`crate::schema::Field::check`]).
+    OutOfBounds {
         /// The field, from [`crate::schema::FIELDS`].
         field: &'static crate::schema::Field,
         /// The value given.
@@ -192,7 +192,7 @@ impl ConfigError {
             ConfigError::ItersZero => "iters",
             ConfigError::InitStd(_) => "weight_init_std",
             ConfigError::OverBudget(m) => m.field(),
-            ConfigError::TooLarge { field, .. } => field.rust,
+            ConfigError::OutOfBounds { field, .. } => field.rust,
         }
     }
 
@@ -221,7 +221,7 @@ impl fmt::Display for ConfigError {
                 write!(f, "the weight init std must be a finite number ≥ 0 (the book uses 0.01), got {s}")
             }
             ConfigError::OverBudget(m) => m.fmt(f),
-            ConfigError::TooLarge { field, value } => write!(
+            ConfigError::OutOfBounds { field, value } => write!(
                 f,
                 "{} must be {} (default {}), got {}",
                 field.what,

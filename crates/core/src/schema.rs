@@ -11,6 +11,8 @@ use core::fmt;
 
 use serde::Serialize;
 
+use crate::error::ConfigError;
+
 /// How a field's value is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -151,6 +153,19 @@ impl Field {
     /// The field whose [`TrainConfig`](crate::TrainConfig) name is `rust`.
     pub fn by_rust(rust: &str) -> Option<&'static Field> {
         FIELDS.iter().find(|f| f.rust == rust)
+    }
+
+    /// Whether `value` is within this field's bounds: the one check of a
+    /// setting's value, with the one message for it, that the page's form and
+    /// the CLI's flags share.
+    pub fn check(&'static self, value: f64) -> Result<(), ConfigError> {
+        let ok = match self.kind {
+            // Whole, within [min, max] (NaN fails every comparison).
+            Kind::Int => value >= self.min && value <= self.max && (value as i64) as f64 == value,
+            Kind::Positive => value.is_finite() && value > 0.0 && value <= self.max,
+            Kind::NonNegative => value.is_finite() && value >= 0.0 && value <= self.max,
+        };
+        if ok { Ok(()) } else { Err(ConfigError::OutOfBounds { field: self, value }) }
     }
 
     /// The bounds in words: "a whole number from 1 to 10,000", "a positive,

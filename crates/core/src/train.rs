@@ -94,16 +94,9 @@ impl TrainConfig {
             return Err(ConfigError::InitStd(self.weight_init_std));
         }
         // The schema's upper bounds, the same for the page and the CLI.
-        for (field, value) in [
-            (&schema::HIDDEN, self.hidden as f64),
-            (&schema::ITERS, self.iters as f64),
-            (&schema::SEED, self.seed as f64),
-        ] {
-            if value > field.max {
-                return Err(ConfigError::TooLarge { field, value });
-            }
-        }
-        Ok(())
+        schema::HIDDEN.check(self.hidden as f64)?;
+        schema::ITERS.check(self.iters as f64)?;
+        schema::SEED.check(self.seed as f64)
     }
 
     /// Iterations per epoch: ⌈train_size / batch_size⌉ (600 for the book's run).

@@ -43,7 +43,7 @@ fn values_above_the_schemas_bounds_are_refused_naming_the_field() {
         (TrainConfig { seed: schema::MAX_SEED + 1, ..ok.clone() }, &schema::SEED),
     ] {
         let e = config.validate(60000).unwrap_err();
-        assert!(matches!(e, ConfigError::TooLarge { field: f, .. } if f == field), "{e:?}");
+        assert!(matches!(e, ConfigError::OutOfBounds { field: f, .. } if f == field), "{e:?}");
         assert_eq!(e.field(), field.rust);
         assert_eq!(e.schema_field(), field);
     }
@@ -56,6 +56,36 @@ fn values_above_the_schemas_bounds_are_refused_naming_the_field() {
     assert_eq!(
         e.to_string(),
         "the number of iterations must be a whole number from 1 to 10,000,000 (default 10,000), got 12,345,678"
+    );
+}
+
+#[test]
+fn a_fields_check_takes_what_its_kind_and_bounds_allow() {
+    let refused =
+        |f: &'static Field, x: f64| matches!(f.check(x), Err(ConfigError::OutOfBounds { field, .. }) if field == f);
+    for x in [1.0, 50.0, 10_000.0] {
+        assert_eq!(schema::HIDDEN.check(x), Ok(()), "{x}");
+    }
+    for x in [0.0, -1.0, 2.5, 10_001.0, f64::NAN, f64::INFINITY] {
+        assert!(refused(&schema::HIDDEN, x), "{x}");
+    }
+    for x in [1e-300, 0.1, 1e20, f64::MAX] {
+        assert_eq!(schema::LR.check(x), Ok(()), "{x}");
+    }
+    for x in [0.0, -0.1, f64::NAN, f64::INFINITY] {
+        assert!(refused(&schema::LR, x), "{x}");
+    }
+    assert_eq!(schema::INIT_STD.check(0.0), Ok(()));
+    assert!(refused(&schema::INIT_STD, -0.01));
+    assert_eq!(schema::SEED.check(schema::MAX_SEED as f64), Ok(()));
+    assert!(refused(&schema::SEED, schema::MAX_SEED as f64 + 1.0));
+    assert_eq!(
+        schema::LR.check(-1.0).unwrap_err().to_string(),
+        "the learning rate must be a positive, finite number (default 0.1), got -1"
+    );
+    assert_eq!(
+        schema::BATCH.check(2.5).unwrap_err().to_string(),
+        "the batch size must be a whole number from 1 to 60,000 (default 100), got 2.5"
     );
 }
 
