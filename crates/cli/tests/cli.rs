@@ -563,7 +563,11 @@ mod refused {
             if start.elapsed() > limit {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("descent {args:?} still running after {limit:?}: killed");
+                let shown: Vec<String> = args
+                    .iter()
+                    .map(|a| if a.len() > 40 { format!("{}… ({} chars)", &a[..40], a.len()) } else { a.to_string() })
+                    .collect();
+                panic!("descent {shown:?} still running after {limit:?}: killed");
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -755,6 +759,23 @@ mod refused {
             .unwrap();
         assert!(out.status.success(), "{:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
         assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// A path within the memory budget can still run for hours: 20000
+    /// coordinates × 10000 steps is 8·10¹² multiply-adds of numerical gradient
+    /// (it ran for over 2 hours). Refused at once, saying which flags to lower.
+    #[test]
+    fn gradient_method_that_would_run_for_hours_is_refused() {
+        let coords = vec!["1"; 20000].join(",");
+        let t = Duration::from_secs(60);
+        let out = descent_within(&["gradient-method", "--init", &coords, "--steps", "10000"], t);
+        let e = fails(out, 2);
+        assert!(e.contains("10000 steps on 20000 coordinates need about 8.0e12 multiply-adds"), "{e}");
+        assert!(e.contains("hours here") && e.contains("lower --steps (at most 750 with these coordinates)"), "{e}");
+        assert!(e.contains("or the coordinates of --init"), "{e}");
+        // The memory is still checked first, with its own message.
+        let e = fails(descent_within(&["gradient-method", "--init", &coords, "--steps", "100000"], t), 2);
+        assert!(e.contains("recording the path of 100000 steps of 20000 coordinates needs about"), "{e}");
     }
 
     /// Item 5: in f64, lr 1e20 trained on at losses of 5–15 without a word.

@@ -80,20 +80,33 @@ pub fn path_bytes(coords: usize, steps: usize, float_bytes: usize) -> usize {
     product(&[steps, sum(&[product(&[coords, float_bytes]), 48])])
 }
 
+/// Refuses a path of `steps` points of `coords` coordinates of `float_bytes`
+/// bytes that would exceed the memory budget ([`path_bytes`] > [`MEMORY_BUDGET`]),
+/// as [`gradient_descent`] does before allocating it: for a caller that checks
+/// the memory before its own, further checks.
+pub fn check_path(coords: usize, steps: usize, float_bytes: usize) -> Result<(), Error> {
+    let needed = path_bytes(coords, steps, float_bytes);
+    if needed > MEMORY_BUDGET {
+        return Err(Error::OverBudget { needed, work: Work::Path { steps, coords } });
+    }
+    Ok(())
+}
+
 /// x ← x − η ∇f(x), `step_num` times, with ∇f taken numerically. The path is
 /// kept ([`Descent::history`]), so a path larger than the memory budget
 /// ([`path_bytes`] > [`MEMORY_BUDGET`]) is refused with
-/// [`Error::OverBudget`] before anything is allocated.
+/// [`Error::OverBudget`] before anything is allocated ([`check_path`]).
+///
+/// The time is the caller's to bound: each step evaluates f twice per
+/// coordinate, so with an f that reads every coordinate (as [`function_2`]
+/// does) a run costs about 2 × steps × coordinates² operations.
 pub fn gradient_descent<T: Float>(
     mut f: impl FnMut(&[T]) -> T,
     init_x: &[T],
     lr: T,
     step_num: usize,
 ) -> Result<Descent<T>, Error> {
-    let needed = path_bytes(init_x.len(), step_num, core::mem::size_of::<T>());
-    if needed > MEMORY_BUDGET {
-        return Err(Error::OverBudget { needed, work: Work::Path { steps: step_num, coords: init_x.len() } });
-    }
+    check_path(init_x.len(), step_num, core::mem::size_of::<T>())?;
     let mut x = init_x.to_vec();
     let mut history = Vec::with_capacity(step_num);
     for _ in 0..step_num {

@@ -9,7 +9,7 @@ use descent_core::two_layer_net::check_gradient_check;
 use descent_core::{Dataset, Matrix, Params, Part, Rng, TwoLayerNet};
 use serde_json::json;
 
-use super::{print, print_json};
+use super::{print, print_json, time_at};
 use crate::args::{Args, Command, DATA, Flag, JSON};
 use crate::commands::train::MAX_HIDDEN;
 use crate::data;
@@ -150,8 +150,7 @@ fn check_work(args: &Args, images: usize, input: usize, hidden: usize, output: u
     if work <= MAX_MULTIPLY_ADDS {
         return Ok(());
     }
-    let minutes = work / 6e9 / 60.0;
-    let time = if minutes < 120.0 { format!("{minutes:.0} minutes") } else { format!("{:.0} hours", minutes / 60.0) };
+    let time = time_at(work, 6e9);
     Err(args.usage_error(format!(
         "a gradient check on {images} images with {hidden} hidden units needs about {work:.1e} multiply-adds \
          (2 forward passes for each of its {} parameters), about {time} here, more than the {MAX_MULTIPLY_ADDS:.1e} \

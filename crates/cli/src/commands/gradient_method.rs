@@ -5,10 +5,10 @@ use std::io::Write;
 
 use descent_core::MEMORY_BUDGET;
 use descent_core::budget::Bytes;
-use descent_core::numerical::{function_2, gradient_descent, path_bytes};
+use descent_core::numerical::{check_path, function_2, gradient_descent, path_bytes};
 use serde_json::json;
 
-use super::print;
+use super::{print, time_at};
 use crate::args::{Args, Command, Flag, JSON};
 use crate::error::CliError;
 use crate::format::{Report, np_array, np_matrix, py_float};
@@ -24,7 +24,10 @@ pub static COMMAND: Command = Command {
             The history is x before each update (step_num points, the first is init_x); with --json\n\
             the object holds `x` (the final point) and `history`. The path is kept in memory: steps ×\n\
             coordinates must fit descent's 2 GiB budget (--history as text takes about 16 times more per\n\
-            number than the path). A point that overflows f64 (a learning rate far too large) is reported.",
+            number than the path). A point that overflows f64 (a learning rate far too large) is reported.\n\
+            The time: each step takes the numerical gradient, 2 evaluations of f for each coordinate, each\n\
+            over every coordinate: 2 × steps × coordinates² multiply-adds in all, which must stay within\n\
+            6e11 (about 10 minutes; --init of 20000 coordinates allows 750 steps).",
     flags: &[
         Flag::value("init", "X0,X1", "the starting point; any number of coordinates (default -3,4)"),
         Flag::value("lr", "LR", "learning rate η (default 0.1)"),
@@ -39,6 +42,20 @@ pub const MAX_STEPS: usize = 1_000_000;
 /// Bytes a number of the path takes when printed with `--history` as text
 /// (the flat copy, each number's text, its row, the joined matrix and the report).
 pub const TEXT_BYTES_PER_NUMBER: usize = 128;
+
+/// The most multiply-adds a run may cost (2 × steps × coordinates²): about 10
+/// minutes at the 10⁹ a second a release build does here (the book's run, 800,
+/// is instant); beyond it a run would look like a hang (`--init` of 20000
+/// coordinates with `--steps 10000` would take over 2 hours).
+pub const MAX_MULTIPLY_ADDS: f64 = 6e11;
+/// Multiply-adds a second of a release build (measured: 1.2e9 for x0² + x1² + …).
+const MULTIPLY_ADDS_PER_SECOND: f64 = 1e9;
+
+/// The multiply-adds of a run: `steps` numerical gradients of f = Σ xᵢ², each
+/// 2 evaluations of f (of `coords` multiply-adds) per coordinate.
+pub fn multiply_adds(steps: usize, coords: usize) -> f64 {
+    2.0 * steps as f64 * (coords as f64) * (coords as f64)
+}
 
 /// Runs `descent gradient-method`.
 pub fn run(args: &Args) -> Result<(), CliError> {
@@ -61,6 +78,25 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                 Bytes(MEMORY_BUDGET)
             )));
         }
+    }
+    // The memory first (the path is kept), then the time.
+    check_path(init.len(), steps, 8).map_err(|e| args.usage_error(format!("{e} (--steps, --init)")))?;
+    let work = multiply_adds(steps, init.len());
+    if work > MAX_MULTIPLY_ADDS {
+        let most_steps = (MAX_MULTIPLY_ADDS / multiply_adds(1, init.len())).floor();
+        let advice = if most_steps >= 1.0 {
+            format!("lower --steps (at most {most_steps} with these coordinates) or the coordinates of --init")
+        } else {
+            "lower the coordinates of --init: even one step on this many is too long".to_string()
+        };
+        return Err(args.usage_error(format!(
+            "{steps} steps on {} coordinates need about {work:.1e} multiply-adds (each step's numerical gradient \
+             evaluates f twice for each coordinate, each time over all {} of them: 2 × steps × coordinates²), \
+             about {} here, more than the {MAX_MULTIPLY_ADDS:.1e} (about 10 minutes) descent allows: {advice}",
+            init.len(),
+            init.len(),
+            time_at(work, MULTIPLY_ADDS_PER_SECOND)
+        )));
     }
     let d = gradient_descent(function_2, &init, lr, steps)
         .map_err(|e| args.usage_error(format!("{e} (--steps, --init)")))?;

@@ -30,6 +30,13 @@ pub const ALL: [(&Command, Run); 8] = [
     (&bench::COMMAND, bench::run),
 ];
 
+/// How long `work` operations take at `per_second` of them, for a message
+/// refusing a run that would look like a hang: "25 minutes", "3 hours".
+pub fn time_at(work: f64, per_second: f64) -> String {
+    let minutes = work / per_second / 60.0;
+    if minutes < 120.0 { format!("{minutes:.0} minutes") } else { format!("{:.0} hours", minutes / 60.0) }
+}
+
 /// Writes `text` to stdout and flushes (a closed pipe becomes [`CliError::Closed`]).
 pub fn print(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
