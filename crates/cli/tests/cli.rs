@@ -327,6 +327,8 @@ mod errors {
             &["simplenet", "--w", "1,2,3,4,5,6", "--seed", "1"],
             &["gradcheck", "--images", "0"],
             &["bench", "--precision", "f16"],
+            &["bench", "--iters", "0"],
+            &["bench", "--iters", "100001"],
             &["trian"],
             &["loss", "stray"],
             &[],
@@ -336,6 +338,18 @@ mod errors {
         }
         let e = fails(descent(&["train", "--itres", "5"]), 2);
         assert!(e.contains("did you mean --iters?"), "{e}");
+    }
+
+    /// `bench --iters 18446744073709551615` panicked ("attempt to add with
+    /// overflow" in the core's warm-up + iters; it wraps in a release build),
+    /// and a huge count that does not overflow ran for ever.
+    #[test]
+    fn bench_iters_are_capped() {
+        for n in ["18446744073709551615", "18446744073709551565", "1000000000"] {
+            let e = fails(descent(&["bench", "--iters", n]), 2);
+            assert!(e.contains(&format!("--iters must be within 1..=100000 for bench, got {n}")), "{e}");
+            assert!(e.contains("the default 300 gives steady figures"), "{e}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! and the same measurement runs in the CLI's `descent bench` and in the page.
 
 use alloc::vec;
+use core::iter;
 
 use crate::float::Float;
 use crate::idx::Dataset;
@@ -33,7 +34,8 @@ pub struct IterationTimes {
 /// as [`crate::Trainer`] runs them, in precision T. `now_ms` is a clock in
 /// milliseconds; `pair` runs the halves of the two big products, as
 /// [`crate::Trainer::set_pair`] has them run. `data` must hold a batch of
-/// training images (panics otherwise).
+/// training images (panics otherwise). Any counts are taken (they are never
+/// added, so none overflows); the time they take is the caller's to bound.
 pub fn time_iterations<T: Float>(
     data: &Dataset,
     warmup: usize,
@@ -55,8 +57,12 @@ pub fn time_iterations<T: Float>(
 
     let mut parts = [0.0f64; 3];
     let mut start = now_ms();
-    for it in 0..warmup + iters {
-        if it == warmup {
+    // `warmup` untimed iterations then `iters` timed ones, without adding the
+    // two (any counts are taken: none wraps or overflows; the caller bounds the time).
+    let mut timing = false;
+    for warm in iter::repeat_n(true, warmup).chain(iter::repeat_n(false, iters)) {
+        if !warm && !timing {
+            timing = true;
             parts = [0.0; 3];
             start = now_ms();
         }

@@ -26,7 +26,7 @@ pub static COMMAND: Command = Command {
             iteration's two big products (as `descent train` does while no evaluation is under way).\n\
             Run it on an idle machine; a release build is assumed.",
     flags: &[
-        Flag::value("iters", "N", "timed iterations (default 300, after 50 warm-up ones)"),
+        Flag::value("iters", "N", "timed iterations (default 300, after 50 warm-up ones; at most 100000)"),
         Flag::value("precision", "f32|f64|both", "which float types (default both)"),
         Flag::value("threads", "1|2|both", "training threads: 1, or 2 with a helper for the products (default both)"),
         DATA,
@@ -34,6 +34,10 @@ pub static COMMAND: Command = Command {
     ],
 };
 
+/// The most timed iterations: each round runs them all, 3 rounds for each
+/// precision and thread count, so 100000 (about 100 s a round in a release
+/// build) already takes 20 minutes with both precisions and both thread counts.
+pub const MAX_ITERS: usize = 100_000;
 /// Untimed iterations before the timed ones.
 pub const WARMUP: usize = 50;
 /// Timed full evaluations (after one untimed).
@@ -58,8 +62,11 @@ const PART_NAMES: [&str; 3] = ["gather", "forward", "back+upd"];
 /// Runs `descent bench`.
 pub fn run(args: &Args) -> Result<(), CliError> {
     let iters: usize = args.get_or("iters", 300)?;
-    if iters == 0 {
-        return Err(args.usage_error("--iters must be at least 1"));
+    if iters == 0 || iters > MAX_ITERS {
+        return Err(args.usage_error(format!(
+            "--iters must be within 1..={MAX_ITERS} for bench, got {iters}: each of the {ROUNDS} rounds, for each \
+             precision and thread count, runs them all (the default 300 gives steady figures)"
+        )));
     }
     let names: &[&str] = match args.raw("precision").unwrap_or("both") {
         "f32" => &["f32"],

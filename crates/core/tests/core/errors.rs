@@ -256,3 +256,28 @@ fn paths_and_gradient_checks_over_the_budget_are_refused() {
     assert!(gradient_check_bytes(60000, 784, 10000, 10, 8) >= 2 * 60000 * 10000 * 8);
     assert!(check_gradient_check(3, 784, 50, 10).is_ok());
 }
+
+/// `descent bench --iters 18446744073709551615` panicked with "attempt to add
+/// with overflow" (warmup + iters) before the first iteration. Counts that do
+/// not fit a sum now run: the clock stops this one after a few iterations.
+#[test]
+fn bench_takes_counts_whose_sum_overflows() {
+    use descent_core::OneThread;
+    use descent_core::bench::time_iterations;
+    let data = Dataset::from_idx(&images(100, 28, 28), &labels(&[3; 100]), &images(1, 28, 28), &labels(&[3]))
+        .expect("a batch of images");
+    let mut reads = 0;
+    let clock = || {
+        reads += 1;
+        // One read before the loop and one as timing starts, four an iteration: stop after 3 timed ones.
+        if reads > 1 + 4 * 2 + 1 + 4 * 3 {
+            std::panic::panic_any("stop");
+        }
+        f64::from(reads)
+    };
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        time_iterations::<f32>(&data, 2, usize::MAX, &OneThread, clock)
+    }));
+    let stopped = run.expect_err("usize::MAX iterations end only by the clock's panic");
+    assert_eq!(stopped.downcast_ref::<&str>(), Some(&"stop"), "a panic other than the clock's");
+}
