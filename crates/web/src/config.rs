@@ -1,11 +1,15 @@
 //! The training config as the page sends it: a plain JS object with the
 //! book's values for missing fields, checked field by field.
 
+use descent_core::schema::{self, FIELDS, Field};
 use descent_core::{ConfigError, TrainConfig};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{num, obj};
+use crate::js::{field_error, num, obj};
+
+/// The one page setting outside the training schema: the float type.
+const PRECISION: &str = "precision";
 
 /// A validated config: the core's [`TrainConfig`] and the precision.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,44 +20,32 @@ pub struct WebConfig {
     pub f64: bool,
 }
 
-/// The JS field names, in the order the page shows them.
-const FIELDS: [&str; 7] = ["hidden", "lr", "batch", "iters", "initStd", "seed", "precision"];
-
-/// The JS name of a core config field.
-pub fn js_field(core_field: &str) -> &str {
-    match core_field {
-        "batch_size" => "batch",
-        "weight_init_std" => "initStd",
-        other => other,
-    }
+/// A config error as a JS `Error` with `field` (the schema's name of the field
+/// at fault) and a message that starts with it.
+pub fn config_error(e: &ConfigError) -> JsValue {
+    let name = e.schema_field().name;
+    field_error(Some(name), &format!("{name}: {e}"))
 }
 
-/// A config error as a `JsError` whose message starts with the JS field name.
-pub fn config_error(e: &ConfigError) -> JsError {
-    JsError::new(&format!("{}: {e}", js_field(e.field())))
+/// A field's one check ([`Field::check`]) as a thrown `Error` naming it.
+fn checked(f: &'static Field, x: f64) -> Result<f64, JsValue> {
+    f.check(x).map(|()| x).map_err(|e| config_error(&e))
 }
 
-fn get(config: &JsValue, key: &str) -> Result<Option<JsValue>, JsError> {
+fn get(config: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
     let v = Reflect::get(config, &JsValue::from_str(key))
-        .map_err(|_| JsError::new("config: cannot read the config object"))?;
+        .map_err(|_| field_error(None, "config: cannot read the config object"))?;
     Ok(if v.is_undefined() || v.is_null() { None } else { Some(v) })
 }
 
-fn number(config: &JsValue, key: &str) -> Result<Option<f64>, JsError> {
-    match get(config, key)? {
+/// A field's number, checked against the schema; `None` when absent.
+fn number(config: &JsValue, f: &'static Field) -> Result<Option<f64>, JsValue> {
+    match get(config, f.name)? {
         None => Ok(None),
         Some(v) => match v.as_f64() {
-            Some(x) => Ok(Some(x)),
-            None => Err(JsError::new(&format!("{key}: expected a number, got {}", describe(&v)))),
+            Some(x) => checked(f, x).map(Some),
+            None => Err(field_error(Some(f.name), &format!("{}: expected a number, got {}", f.name, describe(&v)))),
         },
-    }
-}
-
-fn count(config: &JsValue, key: &str, what: &str) -> Result<Option<usize>, JsError> {
-    match number(config, key)? {
-        None => Ok(None),
-        Some(x) if x.fract() == 0.0 && (0.0..=1e15).contains(&x) => Ok(Some(x as usize)),
-        Some(x) => Err(JsError::new(&format!("{key}: {what} must be a whole number ≥ 0, got {x}"))),
     }
 }
 
@@ -65,55 +57,56 @@ fn describe(v: &JsValue) -> String {
 }
 
 impl WebConfig {
-    /// Reads a JS config object (`undefined` = all defaults) and validates
-    /// every field except the batch-size bound, which needs the data.
-    pub fn from_js(config: &JsValue) -> Result<Self, JsError> {
+    /// Reads a JS config object (`undefined` = all defaults) and checks each
+    /// field against the schema ([`descent_core::schema::FIELDS`]); the batch's
+    /// bound by the training set waits for the data.
+    pub fn from_js(config: &JsValue) -> Result<Self, JsValue> {
         let mut c = TrainConfig::default();
         let mut f64 = false;
         if config.is_undefined() || config.is_null() {
             return Ok(Self { train: c, f64 });
         }
         if !config.is_object() {
-            return Err(JsError::new("config: expected an object like {lr: 0.1, batch: 100}"));
+            return Err(field_error(None, "config: expected an object like {lr: 0.1, batch: 100}"));
         }
         for key in Object::keys(config.unchecked_ref::<Object>()).iter() {
             let key = key.as_string().unwrap_or_default();
-            if !FIELDS.contains(&key.as_str()) {
-                return Err(JsError::new(&format!(
-                    "{key}: unknown config field; expected one of {}",
-                    FIELDS.join(", ")
-                )));
+            if Field::by_name(&key).is_none() && key != PRECISION {
+                let names: Vec<&str> = FIELDS.iter().map(|f| f.name).chain([PRECISION]).collect();
+                return Err(field_error(
+                    None,
+                    &format!("{key}: unknown config field; expected one of {}", names.join(", ")),
+                ));
             }
         }
-        if let Some(v) = count(config, "hidden", "the hidden size")? {
-            c.hidden = v;
+        // Whole-number fields have passed their check, so the casts are exact.
+        if let Some(x) = number(config, &schema::HIDDEN)? {
+            c.hidden = x as usize;
         }
-        if let Some(v) = number(config, "lr")? {
-            c.lr = v;
+        if let Some(x) = number(config, &schema::LR)? {
+            c.lr = x;
         }
-        if let Some(v) = count(config, "batch", "the batch size")? {
-            c.batch_size = v;
+        if let Some(x) = number(config, &schema::BATCH)? {
+            c.batch_size = x as usize;
         }
-        if let Some(v) = count(config, "iters", "the number of iterations")? {
-            c.iters = v;
+        if let Some(x) = number(config, &schema::ITERS)? {
+            c.iters = x as usize;
         }
-        if let Some(v) = number(config, "initStd")? {
-            c.weight_init_std = v;
+        if let Some(x) = number(config, &schema::INIT_STD)? {
+            c.weight_init_std = x;
         }
-        if let Some(v) = number(config, "seed")? {
-            if !(v.fract() == 0.0 && (0.0..=9007199254740991.0).contains(&v)) {
-                return Err(JsError::new(&format!(
-                    "seed: the seed must be a whole number from 0 to 2^53 − 1, got {v}"
-                )));
-            }
-            c.seed = v as u64;
+        if let Some(x) = number(config, &schema::SEED)? {
+            c.seed = x as u64;
         }
-        if let Some(v) = get(config, "precision")? {
+        if let Some(v) = get(config, PRECISION)? {
             f64 = match v.as_string().as_deref() {
                 Some("f32") => false,
                 Some("f64") => true,
                 _ => {
-                    return Err(JsError::new(&format!("precision: expected \"f32\" or \"f64\", got {}", describe(&v))));
+                    return Err(field_error(
+                        Some(PRECISION),
+                        &format!("precision: expected \"f32\" or \"f64\", got {}", describe(&v)),
+                    ));
                 }
             };
         }

@@ -13,6 +13,17 @@ pub fn obj(fields: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
+/// A thrown `Error` with `field` naming the setting at fault (absent when
+/// none): the page reads `e.field`, never the message's text.
+pub fn field_error(field: Option<&str>, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    if let Some(f) = field {
+        // Setting a property on a fresh Error cannot fail.
+        let _ = Reflect::set(&e, &JsValue::from_str("field"), &JsValue::from_str(f));
+    }
+    e.into()
+}
+
 /// A number as a JS value.
 pub fn num(v: impl Into<f64>) -> JsValue {
     JsValue::from_f64(v.into())

@@ -2,9 +2,10 @@
 //!
 //! A thin wasm-bindgen layer over `descent-core`: the MNIST [`Trainer`] as a
 //! JS class, for the page's Web Worker. Config and progress cross as plain JS
-//! objects, bulk numbers as typed arrays (copied out of wasm memory, so the
-//! worker can transfer them), and every error as a `JsError` whose message
-//! names the field or file at fault.
+//! objects, the settings' schema through serde-wasm-bindgen (`configSchema`),
+//! bulk numbers as typed arrays (copied out of wasm memory, so the worker can
+//! transfer them), and every error as an `Error` whose message names the file
+//! or field at fault, with the field also in `field` (read it, not the text).
 //!
 //! ```js
 //! import init, { Trainer } from './descent_web.js';
@@ -32,6 +33,25 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+}
+
+/// The training settings' schema, `descent_core::schema::FIELDS`: an array of
+/// `{name, rust, flag, label, hint, what, kind: "int"|"positive"|"nonNegative",
+/// min, max, default}`, in the order the page shows them. The page renders its
+/// settings form from it.
+#[wasm_bindgen(js_name = configSchema)]
+pub fn config_schema() -> Result<JsValue, JsError> {
+    serde_wasm_bindgen::to_value(&descent_core::schema::FIELDS).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The one check of a setting's value (`descent_core::schema::Field::check`,
+/// the CLI's too): `null` when `value` is within its bounds, else the message
+/// ("the hidden size must be a whole number from 1 to 10,000 (default 50), got 20,000").
+#[wasm_bindgen(js_name = checkSetting)]
+pub fn check_setting(name: &str, value: f64) -> Result<Option<String>, JsError> {
+    let field = descent_core::schema::Field::by_name(name)
+        .ok_or_else(|| JsError::new(&format!("{name}: not a setting of the schema")))?;
+    Ok(field.check(value).err().map(|e| e.to_string()))
 }
 
 /// Which matrix kernels this build runs: `"relaxed-simd"`, `"simd128"` or `"scalar"`.

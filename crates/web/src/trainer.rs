@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::config::{WebConfig, config_error};
 use crate::evaluator::{AnyJob, JsFloat, eval_from_js, eval_to_js, job_to_js};
-use crate::js::{Clock, now_ms, num, obj};
+use crate::js::{Clock, field_error, now_ms, num, obj};
 
 /// The core trainer in either precision, behind one interface.
 mod any_run {
@@ -129,11 +129,11 @@ fn f32_array(v: &[f32]) -> Float32Array {
 }
 
 impl Trainer {
-    fn start_run(&self, data: &Dataset) -> Result<Box<dyn Run>, JsError> {
+    fn start_run(&self, data: &Dataset) -> Result<Box<dyn Run>, JsValue> {
         let c: TrainConfig = self.config.train.clone();
         let make = |e: Error| match e {
             Error::Config(ce) => config_error(&ce),
-            other => JsError::new(&other.to_string()),
+            other => field_error(None, &other.to_string()),
         };
         Ok(if self.config.f64 {
             Box::new(descent_core::Trainer::<f64>::new(c, data).map_err(make)?)
@@ -209,9 +209,10 @@ impl Trainer {
 #[wasm_bindgen]
 impl Trainer {
     /// A trainer for `config` (`{hidden, lr, batch, iters, initStd, seed, precision}`;
-    /// missing fields take the book's values). Throws naming the bad field.
+    /// missing fields take the book's values). Throws an `Error` whose `field`
+    /// names the bad field (see `configSchema()`).
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<Trainer, JsError> {
+    pub fn new(config: JsValue) -> Result<Trainer, JsValue> {
         Ok(Trainer { config: WebConfig::from_js(&config)?, data: None, run: None, elapsed_ms: 0.0 })
     }
 
@@ -234,9 +235,9 @@ impl Trainer {
         train_labels: Vec<u8>,
         test_images: Vec<u8>,
         test_labels: Vec<u8>,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), JsValue> {
         let data = Dataset::from_idx_owned(train_images, train_labels, test_images, test_labels)
-            .map_err(|e| JsError::new(&e.to_string()))?;
+            .map_err(|e| field_error(None, &e.to_string()))?;
         let run = self.start_run(&data)?;
         self.data = Some(data);
         self.run = Some(run);
@@ -387,7 +388,7 @@ impl Trainer {
     }
 
     /// Starts the run again from iteration 0 (same config and seed), keeping the data.
-    pub fn reset(&mut self) -> Result<(), JsError> {
+    pub fn reset(&mut self) -> Result<(), JsValue> {
         if let Some(data) = &self.data {
             self.run = Some(self.start_run(data)?);
         }

@@ -20,7 +20,7 @@ fn config(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-fn message(e: wasm_bindgen::JsError) -> String {
+fn message(e: impl Into<JsValue>) -> String {
     let v: JsValue = e.into();
     get(&v, "message").as_string().unwrap()
 }
@@ -356,4 +356,58 @@ fn malformed_jobs_and_sizes_are_refused_not_trapped() {
     let mut ev = Evaluator::new(784).unwrap();
     assert!(message(ev.reserve(false, 2, 10_000).unwrap_err()).starts_with("nonzeros:"));
     ev.reserve(false, 10, 1000).unwrap();
+}
+
+/// The schema the page renders its form from is the core's, field for field.
+#[wasm_bindgen_test]
+fn the_config_schema_is_the_cores() {
+    let schema: js_sys::Array = descent_web::config_schema().unwrap().into();
+    assert_eq!(schema.length() as usize, descent_core::schema::FIELDS.len());
+    for (i, f) in descent_core::schema::FIELDS.iter().enumerate() {
+        let js = schema.get(i as u32);
+        assert_eq!(get(&js, "name").as_string().as_deref(), Some(f.name));
+        assert_eq!(get(&js, "flag").as_string().as_deref(), Some(f.flag));
+        assert_eq!(get(&js, "label").as_string().as_deref(), Some(f.label));
+        assert_eq!(get(&js, "max").as_f64(), Some(f.max));
+        assert_eq!(get(&js, "default").as_f64(), Some(f.default));
+    }
+    let hidden = schema.get(0);
+    assert_eq!(get(&hidden, "kind").as_string().as_deref(), Some("int"));
+    assert_eq!(get(&hidden, "max").as_f64(), Some(10_000.0));
+}
+
+/// checkSetting is the core's one check, with the message the CLI prints.
+#[wasm_bindgen_test]
+fn check_setting_is_the_cores_check() {
+    assert_eq!(descent_web::check_setting("hidden", 50.0).unwrap(), None);
+    assert_eq!(
+        descent_web::check_setting("hidden", 20000.0).unwrap().as_deref(),
+        Some("the hidden size must be a whole number from 1 to 10,000 (default 50), got 20,000")
+    );
+    assert!(descent_web::check_setting("lr", 0.0).unwrap().unwrap().starts_with("the learning rate must be"));
+    assert!(descent_web::check_setting("colour", 1.0).is_err());
+}
+
+/// A config error is an Error with `field` (the schema's name), not text to parse.
+#[wasm_bindgen_test]
+fn config_errors_carry_the_field() {
+    for (cfg, field) in [
+        (config(&[("hidden", 20000.into())]), "hidden"),
+        (config(&[("batch", 2.5.into())]), "batch"),
+        (config(&[("initStd", (-1).into())]), "initStd"),
+        (config(&[("lr", "fast".into())]), "lr"),
+        (config(&[("precision", "f16".into())]), "precision"),
+    ] {
+        let e: JsValue = Trainer::new(cfg).unwrap_err();
+        assert!(e.is_instance_of::<js_sys::Error>());
+        assert_eq!(get(&e, "field").as_string().as_deref(), Some(field));
+    }
+    let unknown: JsValue = Trainer::new(config(&[("learningRate", 0.1.into())])).unwrap_err();
+    assert!(get(&unknown, "field").is_undefined(), "no field for an unknown key");
+    // The batch bound found with the data names the batch too.
+    let mut t = Trainer::new(config(&[("batch", 301.into())])).unwrap();
+    let (ti, tl) = synthetic(300, 1);
+    let (si, sl) = synthetic(100, 2);
+    let e = t.load_mnist(ti, tl, si, sl).unwrap_err();
+    assert_eq!(get(&e, "field").as_string().as_deref(), Some("batch"));
 }
