@@ -471,6 +471,40 @@ mod train {
         let e = fails(descent_data(&["train", "--iters", "200", "--init-std", "1e308"]), 1);
         assert!(e.contains("diverged") && e.contains("lower the learning rate"), "{e}");
     }
+
+    /// A run that diverges keeps what it made: with --out, its losses and
+    /// evaluations so far are written, and the error says where (they were lost).
+    #[test]
+    fn a_diverged_run_writes_what_it_made() {
+        let dir = scratch("out-diverged").join("run");
+        let d = dir.to_str().unwrap();
+        let out = descent_data(&["train", "--iters", "2000", "--lr", "1e38", "--precision", "f32", "--out", d]);
+        let e = fails(out, 1);
+        assert!(e.contains("training diverged at iteration 113: the loss became NaN"), "{e}");
+        let where_ = format!("the run so far (113 losses, 1 evaluation) was written to {d}: loss.csv, accuracy.csv");
+        assert!(e.contains(&where_), "{e}");
+        let loss = std::fs::read_to_string(dir.join("loss.csv")).unwrap();
+        assert_eq!(loss.lines().count(), 1 + 113, "a header and the 113 losses before the divergence");
+        assert!(loss.lines().nth(113).unwrap().starts_with("112,"), "{loss}");
+        let acc = std::fs::read_to_string(dir.join("accuracy.csv")).unwrap();
+        assert_eq!(acc.lines().count(), 2, "{acc}");
+        assert!(acc.lines().nth(1).unwrap().starts_with("0,0,"), "{acc}");
+        for name in ["loss.svg", "accuracy.svg"] {
+            let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{name}");
+            assert!(!svg.contains("NaN") && !svg.contains("inf"), "{name}: {svg}");
+        }
+        // With --json the error is one object saying the same.
+        let out =
+            descent_data(&["train", "--iters", "2000", "--lr", "1e38", "--precision", "f32", "--json", "--out", d]);
+        assert_eq!(out.status.code(), Some(1));
+        let v: Value = serde_json::from_slice(&out.stderr).expect("the error is JSON");
+        assert!(v["error"]["message"].as_str().unwrap().contains(&where_), "{v}");
+        // A divergence at iteration 0 made nothing: an earlier run's files stay.
+        let e = fails(descent_data(&["train", "--iters", "200", "--init-std", "1e308", "--out", d]), 1);
+        assert!(!e.contains("written"), "{e}");
+        assert_eq!(std::fs::read_to_string(dir.join("loss.csv")).unwrap(), loss);
+    }
 }
 
 mod tools {

@@ -39,7 +39,8 @@ pub static COMMAND: Command = Command {
             the update of W1 by its rows); every number is the same to the bit as with --threads 1.\n\
             --out DIR: loss.csv (iter,loss), accuracy.csv (iter,epoch,train_acc,test_acc), loss.svg (every\n\
             iteration beside the first 1000) and accuracy.svg (train solid, test dashed, per epoch). The folder\n\
-            is created if missing and checked before training starts (a folder, its four files writable).\n\
+            is created if missing and checked before training starts (a folder, its four files writable). A run\n\
+            that diverges writes them too, with the losses and evaluations up to then, and its error says so.\n\
             Not learning: once past the first epoch and 200 iterations, if the mean loss of the last 100\n\
             iterations is above 1.5 × ln 10 (ln 10 = 2.30 is the loss of guessing), the run warns once on\n\
             stderr (with --json: {\"warning\": message, \"kind\": \"not_learning\", \"iter\", \"recent_loss\"}) and\n\
@@ -224,7 +225,10 @@ fn train<T: Float>(mut trainer: Trainer<T>, loaded: &Loaded, opts: &Options) -> 
     if !opts.json {
         print(&header::<T>(trainer.config(), loaded))?;
     }
-    let timing = run_loop(&mut trainer, data, opts.json, opts.threads)?;
+    let timing = match run_loop(&mut trainer, data, opts.json, opts.threads) {
+        Ok(t) => t,
+        Err(e) => return Err(save_after_error(e, &trainer, opts)),
+    };
     let (train_acc, test_acc) = trainer.evaluate(data);
     let iters = trainer.iter();
     let elapsed = timing.elapsed.as_secs_f64();
@@ -264,6 +268,32 @@ fn train<T: Float>(mut trainer: Trainer<T>, loaded: &Loaded, opts: &Options) -> 
         }
     }
     Ok(())
+}
+
+/// A run stopped by an error (a divergence, a closed stdout) keeps what it
+/// made: with `--out`, the losses and evaluations so far are written, and the
+/// error says where. Nothing is written when the run made nothing (a
+/// divergence at iteration 0 leaves an earlier run's files as they were).
+fn save_after_error<T: Float>(e: CliError, trainer: &Trainer<T>, opts: &Options) -> CliError {
+    let Some(dir) = &opts.out else { return e };
+    let (losses, evals) = (trainer.losses(), trainer.evals());
+    if losses.is_empty() && evals.is_empty() {
+        return e;
+    }
+    let written = write_outputs(dir, losses, evals);
+    match (e, written) {
+        (CliError::Failed(m), Ok(())) => CliError::failed(format!(
+            "{m}; the run so far ({} loss{}, {} evaluation{}) was written to {}: {}",
+            losses.len(),
+            if losses.len() == 1 { "" } else { "es" },
+            evals.len(),
+            if evals.len() == 1 { "" } else { "s" },
+            dir.display(),
+            OUT_FILES.join(", ")
+        )),
+        (CliError::Failed(m), Err(w)) => CliError::failed(format!("{m}; the run so far could not be saved: {w}")),
+        (e, _) => e,
+    }
 }
 
 /// The text mode's first line: the net, the run and the data.
