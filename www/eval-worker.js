@@ -8,14 +8,16 @@
 // It keeps only the images' nonzero-pixel lists and the labels (an Evaluator,
 // about 31 MB of wasm memory for MNIST), built from the raw pixels piece by piece.
 //
-//   training worker → here   {type:'init', build}            the wasm build to load (the training worker's)
-//                            {type:'data', trainImages, trainLabels, testImages, testLabels}   raw IDX bytes, checked
-//                            {type:'job', run, seq, job}     one evaluation (see Trainer.trainDetached)
-//   here → training worker   {type:'ready', train, test, memoryBytes, ms}
-//                            {type:'result', run, seq, eval, memoryBytes}
-//                            {type:'failed', message}        nothing more will work here: evaluate inline
+// The messages (TO_EVALUATOR in, EVAL_TO_WORKER out) are in js/protocol.js. An unknown
+// one is an error: this worker fails (FAILED), and the evaluations go back inline.
+//
+// This file stays beside worker.js (not in worker/): the training worker starts it
+// by that URL, and the tests replace it there.
 
-/** IDX header lengths: images (magic + 3 dimensions), labels (magic + 1). */
+import { EVAL_TO_WORKER, TO_EVALUATOR, typeName } from './js/protocol.js';
+
+/** IDX header lengths: images (magic + 3 dimensions), labels (magic + 1); the files
+ *  were checked by the core in the training worker, so the pixels start there. */
 const IMAGES_HEADER = 16;
 const LABELS_HEADER = 8;
 /** Images handed to wasm per call while the lists are built (about 1.5 MB). */
@@ -28,7 +30,7 @@ let broken = false;
 function fail(message) {
   if (broken) return;
   broken = true;
-  self.postMessage({ type: 'failed', message });
+  self.postMessage({ type: EVAL_TO_WORKER.FAILED, message });
 }
 
 function describe(e) {
@@ -68,7 +70,7 @@ function load(d) {
   evaluator = ev;
   const sizes = ev.sizes();
   self.postMessage({
-    type: 'ready',
+    type: EVAL_TO_WORKER.READY,
     train: sizes.train,
     test: sizes.test,
     memoryBytes: ev.memoryBytes(),
@@ -82,27 +84,27 @@ self.onmessage = (e) => {
   const msg = e.data || {};
   queue = queue
     .then(() => handle(msg))
-    .catch((err) => fail(`The evaluation worker failed handling "${msg.type}": ${describe(err)}`));
+    .catch((err) => fail(`The evaluation worker failed handling ${typeName(msg.type)}: ${describe(err)}`));
 };
 
 async function handle(msg) {
   if (broken) return;
   switch (msg.type) {
-    case 'init':
+    case TO_EVALUATOR.INIT:
       await init(msg.build);
       break;
-    case 'data':
+    case TO_EVALUATOR.DATA:
       if (!mod) throw new Error('data before init');
       load(msg);
       break;
-    case 'job': {
+    case TO_EVALUATOR.JOB: {
       if (!evaluator) throw new Error('a job before the data');
       const ev = evaluator.run(msg.job);
-      self.postMessage({ type: 'result', run: msg.run, seq: msg.seq, eval: ev, memoryBytes: evaluator.memoryBytes() });
+      self.postMessage({ type: EVAL_TO_WORKER.RESULT, run: msg.run, seq: msg.seq, eval: ev, memoryBytes: evaluator.memoryBytes() });
       break;
     }
     default:
-      throw new Error(`unknown message "${msg.type}"`);
+      throw new Error(`a message of unknown type ${typeName(msg.type)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // The page: sends commands to the training worker and draws what it reports.
-// The trainer never touches the wasm here; ../worker.js owns it (see the
-// protocol there). The chapter's small demos (./chapter/) load the same wasm
+// The trainer never touches the wasm here; ../worker.js owns it (the messages
+// both ways are in ./protocol.js). The chapter's small demos (./chapter/) load the same wasm
 // module on this thread, lazily; their data and the gradient check go through
 // the worker.
 
@@ -9,6 +9,7 @@ import { lossChart, accuracyChart } from './charts.js';
 import { LossHistory } from './history.js';
 import * as fmt from './format.js';
 import { startChapter } from './chapter/index.js';
+import { TO_PAGE, TO_WORKER, typeName } from './protocol.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -210,18 +211,19 @@ function restartWorker() {
 const isActive = () => state.run === 'running' || state.run === 'paused' || state.run === 'starting';
 const mine = (msg) => msg.run == null || msg.run === state.runId;
 
-function onMessage(msg) {
+function onMessage(data) {
+  const msg = data && typeof data === 'object' ? data : { type: undefined };
   handleMessage(msg);
   // Frequent messages redraw on the next frame; state changes show at once, so
   // the buttons never disagree with the status line.
-  if (msg.type === 'progress' || msg.type === 'download') scheduleUI();
+  if (msg.type === TO_PAGE.PROGRESS || msg.type === TO_PAGE.DOWNLOAD) scheduleUI();
   else renderNow();
 }
 
 function handleMessage(msg) {
   if (chapter?.handle(msg)) return;
   switch (msg.type) {
-    case 'ready':
+    case TO_PAGE.READY:
       clearTimeout(readyTimer);
       state.worker = 'ready';
       el.kernel.textContent = `kernel: ${fmt.kernel(msg.kernel)}`;
@@ -230,25 +232,25 @@ function handleMessage(msg) {
       if (state.run === 'stopped' || state.run === 'idle') setStatus(idleStatus(), state.run);
       break;
 
-    case 'evaluator':
+    case TO_PAGE.EVALUATOR:
       el.evaluator.textContent = `evaluations: ${fmt.evaluator(msg.state)}`;
       el.evaluator.dataset.state = msg.state || '';
       el.evaluator.title = msg.message || '';
       break;
 
-    case 'download':
+    case TO_PAGE.DOWNLOAD:
       state.loaded = msg.loaded;
       state.total = msg.total || state.total;
       if (state.data !== 'loading') state.data = 'loading';
       scheduleUI();
       break;
 
-    case 'warm':
+    case TO_PAGE.WARM:
       // The wasm code is optimised (throwaway iterations after the data came): runs start at full speed.
       document.body.dataset.warm = `${msg.iters} iterations, ${msg.ms} ms`;
       break;
 
-    case 'data-ready':
+    case TO_PAGE.DATA_READY:
       state.data = 'ready';
       state.loaded = state.total;
       el.dataError.hidden = true;
@@ -261,7 +263,7 @@ function handleMessage(msg) {
       scheduleUI();
       break;
 
-    case 'data-error':
+    case TO_PAGE.DATA_ERROR:
       state.data = 'error';
       el.dataErrorMessage.textContent = msg.message;
       el.dataError.hidden = false;
@@ -272,7 +274,7 @@ function handleMessage(msg) {
       scheduleUI();
       break;
 
-    case 'started':
+    case TO_PAGE.STARTED:
       if (!mine(msg)) return;
       state.run = 'running';
       state.config = msg.config || state.config;
@@ -283,7 +285,7 @@ function handleMessage(msg) {
       scheduleUI();
       break;
 
-    case 'progress':
+    case TO_PAGE.PROGRESS:
       if (!mine(msg)) return;
       history.push(msg.losses);
       Object.assign(state, {
@@ -298,7 +300,7 @@ function handleMessage(msg) {
       scheduleUI();
       break;
 
-    case 'eval':
+    case TO_PAGE.EVAL:
       if (!mine(msg)) return;
       evals.push({ iter: msg.iter, epoch: msg.epoch, trainAcc: msg.trainAcc, testAcc: msg.testAcc, loss: msg.loss });
       // The book's line (train_neuralnet.py), with four decimals.
@@ -311,7 +313,7 @@ function handleMessage(msg) {
       accView.invalidate();
       break;
 
-    case 'warning':
+    case TO_PAGE.WARNING:
       // A learning rate far too large rarely makes the loss NaN: the cross-entropy's
       // δ = 1e-7 caps it near ln(1e7) ≈ 16, so the run goes on without learning.
       // The worker says so once a run, by the core's rule (the CLI's too).
@@ -320,7 +322,7 @@ function handleMessage(msg) {
       log(`warning · ${msg.message}`);
       break;
 
-    case 'paused':
+    case TO_PAGE.PAUSED:
       if (!mine(msg)) return;
       state.run = 'paused';
       setStatus(`Paused at iteration ${fmt.int(state.iter)} of ${fmt.int(state.iters)}${lossText()}.`, 'paused');
@@ -328,14 +330,14 @@ function handleMessage(msg) {
       scheduleUI();
       break;
 
-    case 'resumed':
+    case TO_PAGE.RESUMED:
       if (!mine(msg)) return;
       state.run = 'running';
       setStatus(`Training resumed at iteration ${fmt.int(state.iter)}.`, 'running');
       scheduleUI();
       break;
 
-    case 'done': {
+    case TO_PAGE.DONE: {
       if (!mine(msg)) return;
       state.run = 'done';
       Object.assign(state, { iter: msg.iter, iters: msg.iters, loss: msg.loss, elapsedMs: msg.elapsedMs, itersPerSec: msg.itersPerSec });
@@ -360,7 +362,7 @@ function handleMessage(msg) {
       break;
     }
 
-    case 'diverged':
+    case TO_PAGE.DIVERGED:
       if (!mine(msg)) return;
       state.run = 'diverged';
       state.iter = msg.iter ?? state.iter;
@@ -371,7 +373,7 @@ function handleMessage(msg) {
       scheduleUI();
       break;
 
-    case 'reset':
+    case TO_PAGE.RESET:
       // The worker's answer to a reset, or a start it could not begin (bad data or config).
       if (msg.run === state.runId && state.run === 'starting') {
         state.run = 'idle';
@@ -379,7 +381,7 @@ function handleMessage(msg) {
       }
       break;
 
-    case 'error':
+    case TO_PAGE.ERROR:
       if (msg.fatal) {
         crash(msg.message);
         return;
@@ -395,9 +397,21 @@ function handleMessage(msg) {
       scheduleUI();
       break;
 
+    case TO_PAGE.PROTOCOL_ERROR:
+      // The worker got a command it does not know (see protocol.js): a bug, reported.
+      protocolError(msg.message);
+      break;
+
     default:
-      console.warn('descent: unknown message from the worker', msg);
+      protocolError(`The page got a message of unknown type ${typeName(msg.type)} from the training worker.`);
   }
+}
+
+/** A message one side does not understand: an error in the log and the console, not silence.
+ *  The run, if any, goes on (tests/e2e/protocol.test.mjs). */
+function protocolError(message) {
+  console.error(`descent: ${message}`);
+  log(`error · ${message}`);
 }
 
 function loadData() {
@@ -405,7 +419,7 @@ function loadData() {
   state.loaded = 0;
   el.dataError.hidden = true;
   setDataStatus('Loading MNIST (4 files, gzip)…', 'loading');
-  send({ type: 'load' });
+  send({ type: TO_WORKER.LOAD });
   scheduleUI();
 }
 
@@ -430,7 +444,7 @@ el.form.addEventListener('submit', (e) => {
   evals = [];
   finalEval = null;
   hideRunError();
-  send({ type: restart ? 'config' : 'start', run: state.runId, config });
+  send({ type: restart ? TO_WORKER.CONFIG : TO_WORKER.START, run: state.runId, config });
   log(
     `${restart ? 'restart' : 'start'} · hidden ${config.hidden}, lr ${config.lr}, batch ${config.batch}, ` +
       `${config.iters} iterations, init std ${config.initStd}, seed ${config.seed}`,
@@ -442,13 +456,13 @@ el.form.addEventListener('submit', (e) => {
 });
 
 el.pause.addEventListener('click', () => {
-  if (state.run === 'running') send({ type: 'pause' });
+  if (state.run === 'running') send({ type: TO_WORKER.PAUSE });
 });
 el.resume.addEventListener('click', () => {
-  if (state.run === 'paused') send({ type: 'resume' });
+  if (state.run === 'paused') send({ type: TO_WORKER.RESUME });
 });
 el.reset.addEventListener('click', () => {
-  send({ type: 'reset', run: state.runId });
+  send({ type: TO_WORKER.RESET, run: state.runId });
   state.runId++; // drop whatever the old run still has in flight
   state.run = 'idle';
   state.config = null;

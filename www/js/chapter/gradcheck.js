@@ -4,6 +4,7 @@
 
 import { CanvasView, colormap } from '../charts.js';
 import { sci } from '../format.js';
+import { TO_PAGE, TO_WORKER } from '../protocol.js';
 import { $, parseNumber, setText } from './util.js';
 
 const SIDE = 28;
@@ -61,14 +62,14 @@ export function gradCheckPanel(hooks) {
     setText(el.state, `Computing both gradients on ${c.images} image${c.images === 1 ? '' : 's'} (hidden ${c.hidden})…${slow}`);
     el.state.dataset.state = 'running';
     el.run.disabled = true;
-    hooks.send({ type: 'gradcheck', id: pending, images: c.images, hidden: c.hidden, seed: c.seed });
+    hooks.send({ type: TO_WORKER.GRADCHECK, id: pending, images: c.images, hidden: c.hidden, seed: c.seed });
   });
   for (const input of [el.images, el.hidden, el.seed]) input.addEventListener('input', refresh);
 
   function onResult(msg) {
     if (msg.id !== pending) return;
     pending = null;
-    if (msg.type === 'gradcheck-error') {
+    if (msg.type === TO_PAGE.GRADCHECK_ERROR) {
       setText(el.msg, msg.message);
       refresh();
       return;

@@ -17,6 +17,7 @@ import { samplesPanel } from './samples.js';
 import { simpleNetPanel } from './simplenet.js';
 import { $, setText } from './util.js';
 import { describe, loadWasm } from './wasm.js';
+import { TO_PAGE } from '../protocol.js';
 
 /**
  * hooks = { send(msg) to the worker, status() → {worker, data, run} }.
@@ -114,11 +115,11 @@ export function startChapter(hooks) {
   return {
     handle(msg) {
       switch (msg.type) {
-        case 'samples':
+        case TO_PAGE.SAMPLES:
           byId.get('data')?.handle(msg);
           return true;
-        case 'gradcheck-result':
-        case 'gradcheck-error':
+        case TO_PAGE.GRADCHECK_RESULT:
+        case TO_PAGE.GRADCHECK_ERROR:
           byId.get('gradcheck')?.handle(msg);
           return true;
         default:

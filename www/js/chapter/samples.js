@@ -2,6 +2,7 @@
 // training images and a row of test images with their labels.
 
 import { CanvasView } from '../charts.js';
+import { TO_WORKER } from '../protocol.js';
 import { $, parseNumber, setText } from './util.js';
 
 const SIDE = 28;
@@ -34,7 +35,7 @@ export function samplesPanel(hooks) {
 
   function request() {
     const st = hooks.status();
-    if (st.worker === 'ready' && st.data === 'ready') hooks.send({ type: 'samples', offset, count: SAMPLE_COUNT });
+    if (st.worker === 'ready' && st.data === 'ready') hooks.send({ type: TO_WORKER.SAMPLES, offset, count: SAMPLE_COUNT });
   }
 
   function draw(ctx, size, theme) {

@@ -1,133 +1,20 @@
-//! The three matrix products the network needs, with a naive reference beside each.
-//!
-//! All operands are dense row-major slices. `accumulate = false` means
-//! C ← A·B and overwrites whatever C held (NaN included); `accumulate = true`
-//! means C ← C + A·B.
-//!
-//! | product | forward / backward use          | shapes (batch N)                 |
-//! |---------|----------------------------------|----------------------------------|
-//! | A·B     | a1 = x·W1, a2 = z1·W2            | (N, I)·(I, H), (N, H)·(H, O)     |
-//! | Aᵀ·B    | dW1 = xᵀ·dz1, dW2 = z1ᵀ·dy       | (N, I)ᵀ·(N, H), (N, H)ᵀ·(N, O)   |
-//! | A·Bᵀ    | da1 = dy·W2ᵀ                     | (N, O)·(H, O)ᵀ                   |
+//! The portable kernels: plain Rust that the compiler vectorises (SSE/AVX with
+//! FMA natively, simd128 in wasm), for every target.
 //!
 //! The fast kernels stream whole rows of B into a row of C (`c_row += a_ip · b_row`),
 //! a loop the compiler vectorises, and skip `a_ip == 0`: MNIST pixels are about 81%
 //! zeros, so the first layer and dW1 do about 5× less work. Skipping changes nothing
 //! but the summation order, except that a zero in A no longer turns an infinite or NaN
 //! element of B into NaN.
+//!
+//! In the relaxed-SIMD wasm build the f32 register blocks run as
+//! [`super::wasm32`]'s instead; on x86-64 with AVX-512 the training loop's
+//! products on a panel run [`super::x86_64`]'s (chosen in [`crate::engine::panel`]).
 
+use super::col::Col;
+#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+use super::wasm32::{self as relaxed, same_type, same_type_mut};
 use crate::float::Float;
-use crate::sparse::Col;
-
-/// `s` as a slice of `U` when `T` is `U` (the f32-only SIMD kernels' way in).
-#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
-#[inline(always)]
-fn same_type<T: 'static, U: 'static>(s: &[T]) -> Option<&[U]> {
-    if core::any::TypeId::of::<T>() == core::any::TypeId::of::<U>() {
-        // SAFETY: T and U are the same type, so the layout is identical.
-        Some(unsafe { &*(s as *const [T] as *const [U]) })
-    } else {
-        None
-    }
-}
-
-/// [`same_type`] for a mutable slice.
-#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
-#[inline(always)]
-fn same_type_mut<T: 'static, U: 'static>(s: &mut [T]) -> Option<&mut [U]> {
-    if core::any::TypeId::of::<T>() == core::any::TypeId::of::<U>() {
-        // SAFETY: T and U are the same type, so the layout is identical.
-        Some(unsafe { &mut *(s as *mut [T] as *mut [U]) })
-    } else {
-        None
-    }
-}
-
-/// The f32 register block with relaxed-SIMD fused multiply-adds
-/// (`f32x4.relaxed_madd`: one instruction where simd128 needs a multiply and an
-/// add; about 1.5× faster in Chromium). Only in the build made with
-/// `+relaxed-simd`, which the page loads where the browser validates it.
-#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
-mod relaxed {
-    use core::arch::wasm32::*;
-
-    use crate::sparse::Col;
-
-    use crate::float::same_type_value as f32_of;
-
-    #[inline(always)]
-    pub(super) fn add_block<T: Copy + 'static, C: Col, V: Copy, const W: usize, const R: usize>(
-        j: usize,
-        idx: &[C],
-        val: &[V],
-        value: impl Fn(V) -> T,
-        b: &[f32],
-        n: usize,
-        c_row: &mut [f32],
-    ) {
-        // W is a multiple of 4 (0, 8, 16, 32, 48 or 52): W / 4 vectors of sums.
-        let mut s = [f32x4_splat(0.0); W];
-        let mut r = [0.0f32; R];
-        for (&p, &v) in idx.iter().zip(val) {
-            let (p, v): (u32, f32) = (p.into(), f32_of(value(v)));
-            let row = &b[p as usize * n + j..][..W + R];
-            let vv = f32x4_splat(v);
-            for l in 0..W / 4 {
-                let x = &row[4 * l..4 * l + 4];
-                // SAFETY: `x` is 4 in-bounds f32s (16 bytes); v128 loads need no alignment.
-                let x = unsafe { v128_load(x.as_ptr() as *const v128) };
-                s[l] = f32x4_relaxed_madd(vv, x, s[l]);
-            }
-            for l in 0..R {
-                r[l] += v * row[W + l];
-            }
-        }
-        for l in 0..W / 4 {
-            let c = &mut c_row[j + 4 * l..j + 4 * l + 4];
-            c[0] += f32x4_extract_lane::<0>(s[l]);
-            c[1] += f32x4_extract_lane::<1>(s[l]);
-            c[2] += f32x4_extract_lane::<2>(s[l]);
-            c[3] += f32x4_extract_lane::<3>(s[l]);
-        }
-        for (c, r) in c_row[j + W..j + W + R].iter_mut().zip(r) {
-            *c += r;
-        }
-    }
-
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn scatter_block<T: Copy + 'static, C: Col, V: Copy, const W: usize, const R: usize>(
-        j: usize,
-        idx: &[C],
-        val: &[V],
-        value: impl Fn(V) -> T,
-        g_row: &[f32],
-        b: &mut [f32],
-        first: usize,
-        n: usize,
-    ) {
-        let g = &g_row[j..j + W + R];
-        // SAFETY (both loads and the store): 4 in-bounds f32s; v128 accesses need no alignment.
-        let gv: [v128; W] = core::array::from_fn(|l| {
-            if l < W / 4 { unsafe { v128_load(g[4 * l..4 * l + 4].as_ptr() as *const v128) } } else { f32x4_splat(0.0) }
-        });
-        for (&p, &v) in idx.iter().zip(val) {
-            let (p, v): (u32, f32) = (p.into(), f32_of(value(v)));
-            let row = &mut b[(p as usize - first) * n + j..][..W + R];
-            let vv = f32x4_splat(v);
-            for l in 0..W / 4 {
-                let x = &mut row[4 * l..4 * l + 4];
-                unsafe {
-                    let y = f32x4_relaxed_madd(vv, gv[l], v128_load(x.as_ptr() as *const v128));
-                    v128_store(x.as_mut_ptr() as *mut v128, y);
-                }
-            }
-            for l in 0..R {
-                row[W + l] += v * g[W + l];
-            }
-        }
-    }
-}
 
 #[inline]
 fn check(name: &str, m: usize, k: usize, n: usize, a: usize, b: usize, c: usize) {
@@ -559,50 +446,6 @@ pub fn gemm_nt<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut
             }
             let cij = &mut c[i * n + j];
             *cij = if accumulate { *cij + s } else { s };
-        }
-    }
-}
-
-/// Naive references: the textbook triple loops, kept for the tests.
-pub mod naive {
-    use crate::float::Float;
-
-    /// C ← A·B (or C + A·B): A (m, k), B (k, n).
-    pub fn gemm_nn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T], accumulate: bool) {
-        for i in 0..m {
-            for j in 0..n {
-                let mut s = T::ZERO;
-                for p in 0..k {
-                    s += a[i * k + p] * b[p * n + j];
-                }
-                c[i * n + j] = if accumulate { c[i * n + j] + s } else { s };
-            }
-        }
-    }
-
-    /// C ← Aᵀ·B (or C + Aᵀ·B): A (k, m), B (k, n).
-    pub fn gemm_tn<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T], accumulate: bool) {
-        for i in 0..m {
-            for j in 0..n {
-                let mut s = T::ZERO;
-                for p in 0..k {
-                    s += a[p * m + i] * b[p * n + j];
-                }
-                c[i * n + j] = if accumulate { c[i * n + j] + s } else { s };
-            }
-        }
-    }
-
-    /// C ← A·Bᵀ (or C + A·Bᵀ): A (m, k), B (n, k).
-    pub fn gemm_nt<T: Float>(m: usize, k: usize, n: usize, a: &[T], b: &[T], c: &mut [T], accumulate: bool) {
-        for i in 0..m {
-            for j in 0..n {
-                let mut s = T::ZERO;
-                for p in 0..k {
-                    s += a[i * k + p] * b[j * k + p];
-                }
-                c[i * n + j] = if accumulate { c[i * n + j] + s } else { s };
-            }
         }
     }
 }

@@ -1,0 +1,179 @@
+// The messages between the page, the training worker (www/worker.js and
+// www/worker/) and the evaluation worker (www/eval-worker.js): every type as a
+// constant, every message's fields as a JSDoc type. Imported by all three;
+// senders and receivers use these constants, never the strings.
+//
+// Messages are small tagged objects ({type, …}); the losses and pixels travel
+// as transferable buffers. `run` is the page's id for a run, echoed so that the
+// page can drop messages of a run it has already discarded.
+//
+// A type a receiver does not know is an error, not silence:
+//   - the training worker answers an unknown command with TO_PAGE.PROTOCOL_ERROR,
+//     which the page writes to its log and to console.error;
+//   - the page reports an unknown worker message the same way;
+//   - the evaluation worker fails on an unknown command (EVAL_TO_WORKER.FAILED), and the
+//     training worker treats an unknown answer as the evaluation worker failing:
+//     either way the evaluations go on in the training worker, nothing lost.
+// tests/e2e/protocol.test.mjs checks each direction; it injects the bad message
+// inside the worker (Playwright's worker.evaluate), so the page needs no test hook.
+
+/** Page → training worker. */
+export const TO_WORKER = Object.freeze({
+  /** Fetch and check MNIST: answered by DATA_READY or DATA_ERROR. {@link LoadMsg} */
+  LOAD: 'load',
+  /** A new run: Trainer(config), data, loop. {@link StartMsg} */
+  START: 'start',
+  /** Restart with a new config (the same as START). {@link StartMsg} */
+  CONFIG: 'config',
+  /** Stop the loop (answered by PAUSED). {type} */
+  PAUSE: 'pause',
+  /** Continue the loop (answered by RESUMED). {type} */
+  RESUME: 'resume',
+  /** Stop, discard the run, back to idle (answered by RESET). {@link ResetMsg} */
+  RESET: 'reset',
+  /** Numerical vs analytic gradient (f64); refused while a run trains. {@link GradcheckMsg} */
+  GRADCHECK: 'gradcheck',
+  /** A few training and test images, for the page. {@link SamplesRequest} */
+  SAMPLES: 'samples',
+});
+
+/** Training worker → page. */
+export const TO_PAGE = Object.freeze({
+  /** The wasm module is loaded. {@link ReadyMsg} */
+  READY: 'ready',
+  /** Bytes downloaded over all four files. {@link DownloadMsg} */
+  DOWNLOAD: 'download',
+  /** MNIST is here and checked. {@link DataReadyMsg} */
+  DATA_READY: 'data-ready',
+  /** A data file could not be fetched, decompressed or read. {@link DataErrorMsg} */
+  DATA_ERROR: 'data-error',
+  /** The engine's optimised code is in (the warm-up). {@link WarmMsg} */
+  WARM: 'warm',
+  /** A run began. {@link StartedMsg} */
+  STARTED: 'started',
+  /** Losses since the last progress message, and where the run is. {@link ProgressMsg} */
+  PROGRESS: 'progress',
+  /** One per-epoch evaluation. {@link EvalMsg} */
+  EVAL: 'eval',
+  /** The run is paused. {@link RunMsg} */
+  PAUSED: 'paused',
+  /** The run goes on. {@link RunMsg} */
+  RESUMED: 'resumed',
+  /** The run is discarded (or a start could not begin). {@link RunMsg} */
+  RESET: 'reset',
+  /** The run ended, with a final evaluation of the final weights. {@link DoneMsg} */
+  DONE: 'done',
+  /** The loss stopped being finite: the run stops, its history kept. {@link DivergedMsg} */
+  DIVERGED: 'diverged',
+  /** Once a run, when the core's rule says it is not learning; the run goes on. {@link WarningMsg} */
+  WARNING: 'warning',
+  /** A failed run, config or worker. {@link ErrorMsg} */
+  ERROR: 'error',
+  /** The gradient check's figures. {@link GradcheckResultMsg} */
+  GRADCHECK_RESULT: 'gradcheck-result',
+  /** The gradient check was refused or failed. {@link GradcheckErrorMsg} */
+  GRADCHECK_ERROR: 'gradcheck-error',
+  /** Images for the page. {@link SamplesMsg} */
+  SAMPLES: 'samples',
+  /** Where the per-epoch evaluations run. {@link EvaluatorMsg} */
+  EVALUATOR: 'evaluator',
+  /** The worker got a message of a type it does not know. {@link ProtocolErrorMsg} */
+  PROTOCOL_ERROR: 'protocol-error',
+});
+
+/** Training worker → evaluation worker. */
+export const TO_EVALUATOR = Object.freeze({
+  /** The wasm build to load (the training worker's). {@link InitMsg} */
+  INIT: 'init',
+  /** The raw IDX bytes, checked. {@link DataMsg} */
+  DATA: 'data',
+  /** One evaluation (see Trainer.trainDetached). {@link JobMsg} */
+  JOB: 'job',
+});
+
+/** Evaluation worker → training worker. */
+export const EVAL_TO_WORKER = Object.freeze({
+  /** The data is in; the evaluator takes jobs. {@link EvaluatorReadyMsg} */
+  READY: 'ready',
+  /** One job's evaluation, in the order the jobs came. {@link ResultMsg} */
+  RESULT: 'result',
+  /** Nothing more will work there: evaluate in the training worker. {@link FailedMsg} */
+  FAILED: 'failed',
+});
+
+/** Whether `type` is one of `group`'s types (TO_WORKER, TO_PAGE, …). */
+export const isKnown = (group, type) => Object.values(group).includes(type);
+
+/** `type` as a receiver names it in an error: a string quoted, anything else described. */
+export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type === undefined ? 'no type' : String(JSON.stringify(type)));
+
+// ---------------------------------------------------------------------------
+// Page → training worker
+// ---------------------------------------------------------------------------
+
+/** @typedef {{type: 'load'}} LoadMsg */
+/**
+ * The settings form's values (crates/web's Trainer reads them; missing fields take the book's).
+ * @typedef {{hidden: number, lr: number, batch: number, iters: number, initStd: number, seed: number, precision?: 'f32' | 'f64'}} Config
+ */
+/** @typedef {{type: 'start' | 'config', run: number, config: Config}} StartMsg */
+/** @typedef {{type: 'reset', run?: number}} ResetMsg */
+/**
+ * On the first `images` training images (1–10), `hidden` units (1–100), weights from `seed`.
+ * @typedef {{type: 'gradcheck', id: number, images: number, hidden: number, seed: number}} GradcheckMsg
+ */
+/** `count` (1–64) images from `offset` on, wrapping. @typedef {{type: 'samples', offset: number, count: number}} SamplesRequest */
+
+// ---------------------------------------------------------------------------
+// Training worker → page
+// ---------------------------------------------------------------------------
+
+/** `kernel`: 'relaxed-simd', 'simd128' or 'scalar'; `defaults`: Trainer.defaults(), or null. @typedef {{type: 'ready', kernel: string, defaults: Config | null}} ReadyMsg */
+/** @typedef {{type: 'download', file: string, loaded: number, total: number}} DownloadMsg */
+/** `train`, `test`: image counts; `cached`: all four from the Cache API. @typedef {{type: 'data-ready', train: number, test: number, cached: boolean, ms: number}} DataReadyMsg */
+/** `file`: the .gz at fault, or null. @typedef {{type: 'data-error', file: string | null, message: string}} DataErrorMsg */
+/** @typedef {{type: 'warm', iters: number, ms: number}} WarmMsg */
+/** @typedef {{type: 'started', run: number, config: Config}} StartedMsg */
+/**
+ * `losses`: every iteration's loss since the last progress message (transferred).
+ * @typedef {{type: 'progress', run: number, iter: number, iters: number, epoch: number, loss: number | null,
+ *   itersPerSec: number, elapsedMs: number, memoryBytes: number | null, losses: Float32Array}} ProgressMsg
+ */
+/** @typedef {{iter: number, epoch: number, trainAcc: number, testAcc: number, loss: number}} Evaluation */
+/** @typedef {{type: 'eval', run: number} & Evaluation} EvalMsg */
+/** @typedef {{type: 'paused' | 'resumed' | 'reset', run: number | null}} RunMsg */
+/**
+ * `final`: the final evaluation of the final weights (as `descent train` ends), or why it is missing;
+ * `trainAcc`/`testAcc`: its figures, else the last per-epoch ones.
+ * @typedef {{type: 'done', run: number, iter: number, iters: number, epoch: number, loss: number | null,
+ *   itersPerSec: number, elapsedMs: number, memoryBytes: number | null, trainAcc: number | null, testAcc: number | null,
+ *   final: ({ms: number} & Evaluation) | {error: string} | null}} DoneMsg
+ */
+/** @typedef {{type: 'diverged', run: number, iter: number, loss: number, message: string}} DivergedMsg */
+/** @typedef {{type: 'warning', run: number, kind: 'not-learning', iter: number, message: string}} WarningMsg */
+/**
+ * `fatal`: the worker is unusable until restarted; `field`: the settings field at fault, if any.
+ * @typedef {{type: 'error', run: number | null, message: string, fatal: boolean, field?: string | null}} ErrorMsg
+ */
+/**
+ * `params`: per parameter {name, maxAbs, maxRel, relNorm}; `absDiffW1`, `pixels` transferred.
+ * @typedef {{type: 'gradcheck-result', id: number, params: Array<{name: string, maxAbs: number, maxRel: number, relNorm: number}>,
+ *   numericalMs: number, analyticMs: number, absDiffW1: Float64Array, hidden: number, images: number,
+ *   paramCount: number, pixels: Uint8Array, labels: number[], seed: number}} GradcheckResultMsg
+ */
+/** `busy`: refused because a run is training. @typedef {{type: 'gradcheck-error', id: number | null, message: string, busy: boolean}} GradcheckErrorMsg */
+/** @typedef {{offset: number, pixels: Uint8Array, labels: number[]}} SampleSet */
+/** @typedef {{type: 'samples', offset: number, count: number, train: SampleSet, test: SampleSet, trainSize: number, testSize: number}} SamplesMsg */
+/** @typedef {{type: 'evaluator', state: 'loading' | 'ready' | 'inline', message: string | null}} EvaluatorMsg */
+/** `received`: the unknown type as the worker got it. @typedef {{type: 'protocol-error', received: string, message: string}} ProtocolErrorMsg */
+
+// ---------------------------------------------------------------------------
+// Training worker ↔ evaluation worker
+// ---------------------------------------------------------------------------
+
+/** @typedef {{type: 'init', build: 'descent-web.js' | 'descent-web-relaxed.js'}} InitMsg */
+/** Copies of the raw IDX files. @typedef {{type: 'data', trainImages: Uint8Array, trainLabels: Uint8Array, testImages: Uint8Array, testLabels: Uint8Array}} DataMsg */
+/** `run`: the training worker's own id of the run; `job`: what Trainer.trainDetached handed out. @typedef {{type: 'job', run: number, seq: number, job: object}} JobMsg */
+/** @typedef {{type: 'ready', train: number, test: number, memoryBytes: number, ms: number}} EvaluatorReadyMsg */
+/** @typedef {{type: 'result', run: number, seq: number, eval: Evaluation, memoryBytes: number}} ResultMsg */
+/** @typedef {{type: 'failed', message: string}} FailedMsg */
