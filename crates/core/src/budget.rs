@@ -25,13 +25,52 @@ use core::fmt;
 pub const MEMORY_BUDGET: usize = 2 << 30;
 
 /// A byte count for a person: "9.60 GB", "512 kB", "2 GiB" for the budget.
+/// `usize::MAX` is an estimate that saturated (its real value does not fit a
+/// `usize`), so it reads "more than 4 GB" on wasm32 ("more than 1.8e19 bytes"
+/// on 64-bit targets), never as the 4.29 GB it would otherwise show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bytes(pub usize);
+
+impl Bytes {
+    /// The estimate as a sentence takes it after "needs": "about 9.60 GB",
+    /// or "more than 4 GB" when it saturated.
+    pub fn about(self) -> About {
+        About(self)
+    }
+
+    /// Whether the estimate saturated (see [`Bytes`]).
+    pub fn is_saturated(self) -> bool {
+        self.0 == usize::MAX
+    }
+}
+
+/// What a saturated estimate prints, given the largest value its type holds:
+/// a lower bound, in whole GB below a TB, else in bytes.
+fn more_than(f: &mut fmt::Formatter<'_>, max: u64) -> fmt::Result {
+    if max < 1_000_000_000_000 {
+        write!(f, "more than {} GB", max / 1_000_000_000)
+    } else {
+        write!(f, "more than {:.1e} bytes", max as f64)
+    }
+}
+
+/// [`Bytes::about`]: "about 9.60 GB", or "more than 4 GB" for a saturated estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct About(Bytes);
+
+impl fmt::Display for About {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_saturated() { self.0.fmt(f) } else { write!(f, "about {}", self.0) }
+    }
+}
 
 impl fmt::Display for Bytes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0 == MEMORY_BUDGET {
             return f.write_str("2 GiB");
+        }
+        if self.is_saturated() {
+            return more_than(f, usize::MAX as u64);
         }
         let b = self.0 as u64;
         let x = b as f64;
@@ -42,6 +81,39 @@ impl fmt::Display for Bytes {
             1_000_000_000..1_000_000_000_000 => write!(f, "{:.2} GB", x / 1e9),
             _ => write!(f, "{:.3e} bytes", x),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+    use std::string::String;
+
+    use super::*;
+
+    struct MoreThan(u64);
+    impl fmt::Display for MoreThan {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            more_than(f, self.0)
+        }
+    }
+
+    #[test]
+    fn a_saturated_estimate_reads_as_a_lower_bound() {
+        // wasm32's usize::MAX read "4.29 GB", as if it were the estimate.
+        assert_eq!(format!("{}", MoreThan(u32::MAX as u64)), "more than 4 GB");
+        assert_eq!(format!("{}", MoreThan(u64::MAX)), "more than 1.8e19 bytes");
+        let expected: String = format!("{}", MoreThan(usize::MAX as u64));
+        assert_eq!(format!("{}", Bytes(usize::MAX)), expected);
+        assert_eq!(format!("{}", Bytes(usize::MAX).about()), expected);
+        assert_eq!(format!("{}", Bytes(sum(&[usize::MAX, 5]))), expected, "sums saturate to it");
+        // Every other count is the estimate.
+        assert_eq!(format!("{}", Bytes(1_234_567).about()), "about 1.2 MB");
+        assert!(!format!("{}", Bytes(usize::MAX - 1)).starts_with("more"));
+        assert_eq!(format!("{}", Bytes(4_294_967_294)), "4.29 GB");
+        assert_eq!(format!("{}", Bytes(512_000)), "512.0 kB");
+        assert_eq!(format!("{}", Bytes(MEMORY_BUDGET)), "2 GiB");
     }
 }
 

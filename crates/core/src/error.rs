@@ -339,8 +339,8 @@ impl fmt::Display for Error {
             },
             Error::OverBudget { needed, work } => write!(
                 f,
-                "{work} needs about {}, more than descent's memory budget of {}: {}",
-                Bytes(*needed),
+                "{work} needs {}, more than descent's memory budget of {}: {}",
+                Bytes(*needed).about(),
                 Bytes(MEMORY_BUDGET),
                 work.advice()
             ),

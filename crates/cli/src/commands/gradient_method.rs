@@ -71,10 +71,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             .saturating_add(steps.saturating_mul(init.len()).saturating_mul(TEXT_BYTES_PER_NUMBER));
         if needed > MEMORY_BUDGET {
             return Err(args.usage_error(format!(
-                "printing the path of {steps} steps of {} coordinates with --history needs about {}, more than \
+                "printing the path of {steps} steps of {} coordinates with --history needs {}, more than \
                  descent's memory budget of {}: lower --steps or the coordinates of --init, or use --json",
                 init.len(),
-                Bytes(needed),
+                Bytes(needed).about(),
                 Bytes(MEMORY_BUDGET)
             )));
         }

@@ -215,8 +215,8 @@ impl core::fmt::Display for TrainMemory {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(
             f,
-            "this run needs about {} of memory, more than descent's budget of {}: ",
-            Bytes(self.total()),
+            "this run needs {} of memory, more than descent's budget of {}: ",
+            Bytes(self.total()).about(),
             Bytes(MEMORY_BUDGET)
         )?;
         match self.field() {
