@@ -899,9 +899,22 @@ mod refused {
     #[test]
     fn chapter_commands_say_why_instead_of_printing_nan() {
         let e = fails(descent(&["loss", "--y", "-5,2", "--t", "0"]), 2);
-        assert!(e.contains("--y: element 0 is -5.0") && e.contains("below 0"), "{e}");
+        assert!(e.contains("--y: element 0 is -5.0, but y holds probabilities"), "{e}");
+        assert!(e.contains("as y[0], the probability of the label --t 0, it would make the cross entropy nan"), "{e}");
+        // The cross entropy reads only y[t]: a bad element elsewhere is refused without a false claim about it.
         let e = fails(descent(&["loss", "--y", "0.5,2", "--t", "0"]), 2);
-        assert!(e.contains("element 1 is 2.0") && e.contains("above 1"), "{e}");
+        assert!(
+            e.contains(
+                "--y: element 1 is 2.0, but y holds probabilities (the network's softmax output), each from 0 to 1\n"
+            ),
+            "{e}"
+        );
+        assert!(!e.contains("negative") && !e.contains("cross entropy"), "{e}");
+        let e = fails(descent(&["loss", "--y", "0.5,2", "--t", "1"]), 2);
+        assert!(
+            e.contains("as y[1], the probability of the label --t 1, it would make the cross entropy negative ("),
+            "{e}"
+        );
         let e = fails(descent(&["gradient-1d", "--x", "1e308"]), 2);
         assert!(e.contains("--x 1e+308") && e.contains("overflows f64"), "{e}");
         let e = fails(descent(&["gradient-1d", "--x", "1e13"]), 2);

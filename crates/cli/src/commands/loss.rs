@@ -14,8 +14,9 @@ pub static COMMAND: Command = Command {
     about: "sum of squares and cross entropy of an output y against a one-hot label (book 4.2)",
     notes: "Without --y, prints the book's two examples: y1 (most probability on the label 2) and y2 (on 7).\n\
             cross_entropy_error adds δ = 1e-7 inside the log, as the book does.\n\
-            --y holds probabilities (a softmax output): each from 0 to 1; anything else is refused (the log\n\
-            of a negative number is nan, and a probability above 1 makes the loss negative).",
+            --y holds probabilities (a softmax output): each from 0 to 1; anything else is refused. The cross\n\
+            entropy reads only y[t]: there, a value below 0 would make it nan (the log of a negative number)\n\
+            and one above 1 negative.",
     flags: &[
         Flag::value("y", "V,V,...", "the network's output, comma-separated (default: the book's y1 and y2)"),
         Flag::value("t", "LABEL", "the correct label, made one-hot (default 2)"),
@@ -42,6 +43,22 @@ fn losses(name: &'static str, y: Vec<f64>, t: &[f64]) -> Losses {
     Losses { name, y, sse, cee }
 }
 
+/// What a y[t] outside 0..=1 would do to the cross entropy −ln(y[t] + δ),
+/// the only element it reads: where it would be nan, infinite or negative.
+fn what_it_does(label: usize, v: f64) -> String {
+    let cee = -(v + 1e-7).ln();
+    let effect = if cee.is_nan() {
+        "nan (the log of a negative number)".to_string()
+    } else if cee.is_infinite() {
+        "infinite (the log of 0)".to_string()
+    } else if cee < 0.0 {
+        format!("negative ({})", py_float(cee))
+    } else {
+        return String::new();
+    };
+    format!("; as y[{label}], the probability of the label --t {label}, it would make the cross entropy {effect}")
+}
+
 /// Runs `descent loss`.
 pub fn run(args: &Args) -> Result<(), CliError> {
     let label: usize = args.get_or("t", 2)?;
@@ -50,16 +67,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         None => vec![("y1", Y1.to_vec()), ("y2", Y2.to_vec())],
     };
     for (_, y) in &ys {
-        if let Some((i, v)) = y.iter().enumerate().find(|&(_, &v)| !(0.0..=1.0).contains(&v)) {
+        if let Some((i, &v)) = y.iter().enumerate().find(|&(_, &v)| !(0.0..=1.0).contains(&v)) {
             return Err(args.usage_error(format!(
-                "--y: element {i} is {}, but y holds probabilities (the network's softmax output), each from 0 to 1: \
-                 {}",
-                py_float(*v),
-                if *v < 0.0 {
-                    "below 0 the cross entropy takes the log of a negative number (nan)"
-                } else {
-                    "above 1 the cross entropy would come out negative"
-                }
+                "--y: element {i} is {}, but y holds probabilities (the network's softmax output), each from 0 to 1{}",
+                py_float(v),
+                if i == label { what_it_does(label, v) } else { String::new() }
             )));
         }
     }
