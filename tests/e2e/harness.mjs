@@ -29,7 +29,7 @@ export const CHROMIUM_ARGS = [
 
 /** Throws a clear message unless dist/ holds a built page. */
 export async function requireDist() {
-  for (const f of ['index.html', '_headers', 'worker.js', 'descent-web.js', 'descent-web_bg.wasm', 'descent-web-relaxed.js', 'descent-web-relaxed_bg.wasm', 'js/main.js', 'data/train-images-idx3-ubyte.gz']) {
+  for (const f of ['index.html', '_headers', 'worker.js', 'worker/run.js', 'js/protocol.js', 'descent-web.js', 'descent-web_bg.wasm', 'descent-web-relaxed.js', 'descent-web-relaxed_bg.wasm', 'js/main.js', 'data/train-images-idx3-ubyte.gz']) {
     try {
       await access(join(DIST, f));
     } catch {

@@ -1,6 +1,6 @@
 // The training worker's warm-up: once MNIST is loaded it runs a few hundred
 // throwaway iterations on the prepared trainer, so that the engine's optimised
-// code is in before Start (see warmUp in www/worker.js). Start resets that
+// code is in before Start (see www/worker/warmup.js). Start resets that
 // trainer: a run started after the warm-up, or in the middle of it, must be
 // exactly the run of a page that never warmed up.
 //
