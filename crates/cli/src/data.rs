@@ -127,6 +127,23 @@ fn oversized_len(read: usize, file_len: u64) -> usize {
     usize::try_from(file_len).unwrap_or(usize::MAX).max(read)
 }
 
+/// "train-images-idx3-ubyte holds 1 image" (or "0 images", "2 images"): how
+/// every message about a training set too small for a command names it.
+pub fn holds_images(count: usize) -> String {
+    format!("{} holds {count} image{}", Part::TrainImages, if count == 1 { "" } else { "s" })
+}
+
+/// A training set with fewer images than a command needs, which is the data's
+/// fault (exit code 1): "cannot {verb} on the MNIST files in DIR:
+/// train-images-idx3-ubyte holds 1 image, fewer than {needed}: {advice}".
+pub fn too_few_images(verb: &str, dir: &Path, count: usize, needed: &str, advice: &str) -> CliError {
+    CliError::failed(format!(
+        "cannot {verb} on the MNIST files in {}: {}, fewer than {needed}: {advice}",
+        dir.display(),
+        holds_images(count)
+    ))
+}
+
 fn cannot_read(path: &Path, e: &std::io::Error) -> CliError {
     CliError::failed(format!("cannot read {}: {e}", path.display()))
 }
@@ -229,6 +246,20 @@ mod tests {
         let bytes = read_rest(endless, header, promised).unwrap();
         assert_eq!(bytes.len(), 12);
         assert_eq!(idx::parse_labels(&bytes), Err(IdxError::Oversized { expected: 11, found: 12 }));
+    }
+
+    #[test]
+    fn too_few_images_names_the_file_the_count_and_the_need() {
+        assert_eq!(holds_images(0), "train-images-idx3-ubyte holds 0 images");
+        assert_eq!(holds_images(1), "train-images-idx3-ubyte holds 1 image");
+        assert_eq!(holds_images(2), "train-images-idx3-ubyte holds 2 images");
+        let e = too_few_images("bench", Path::new("d"), 1, "bench's batch of 100", "use more");
+        assert_eq!(e.exit_code(), 1);
+        assert_eq!(
+            e.to_string(),
+            "cannot bench on the MNIST files in d: train-images-idx3-ubyte holds 1 image, fewer than bench's batch \
+             of 100: use more"
+        );
     }
 
     #[test]

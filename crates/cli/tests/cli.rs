@@ -689,6 +689,9 @@ mod refused {
         assert!(e.contains("train-images-idx3-ubyte holds 1 image, fewer than bench's batch of 100"), "{e}");
         let e = fails(descent(&["gradcheck", "--data", d]), 1);
         assert!(e.contains("train-images-idx3-ubyte holds 1 image, fewer than the default --images 3"), "{e}");
+        let e = fails(descent(&["gradcheck", "--images", "2", "--data", d]), 2);
+        assert!(e.contains("--images 2 is more than the training set: in "), "{e}");
+        assert!(e.contains("train-images-idx3-ubyte holds 1 image; use at most 1"), "{e}");
         // A batch that fits the one image trains on it.
         let lines = json_lines(descent(&["train", "--iters", "2", "--batch", "1", "--json", "--data", d]));
         assert_eq!(lines.last().unwrap()["final"], true);

@@ -87,13 +87,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let loaded = data::load(args)?;
     let (train, batch) = (loaded.data.train.len(), TrainConfig::default().batch_size);
     if train < batch {
-        return Err(CliError::failed(format!(
-            "cannot bench on the MNIST files in {}: {} holds {train} image{}, fewer than bench's batch of {batch}: \
-             bench needs at least {batch} training images (MNIST's training set has 60000)",
-            loaded.dir.display(),
-            descent_core::Part::TrainImages,
-            if train == 1 { "" } else { "s" }
-        )));
+        return Err(data::too_few_images(
+            "bench",
+            &loaded.dir,
+            train,
+            &format!("bench's batch of {batch}"),
+            &format!("bench needs at least {batch} training images (MNIST's training set has 60000)"),
+        ));
     }
     // The book's run on this data, within the memory budget (and every other check) before timing it.
     Trainer::<f64>::new(TrainConfig { iters: 1, ..TrainConfig::default() }, &loaded.data)

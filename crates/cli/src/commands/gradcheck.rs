@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use descent_core::train::{gather, pixel_scale};
 use descent_core::two_layer_net::check_gradient_check;
-use descent_core::{Dataset, Matrix, Params, Part, Rng, TwoLayerNet};
+use descent_core::{Dataset, Matrix, Params, Rng, TwoLayerNet};
 use serde_json::json;
 
 use super::{print, print_json, time_at};
@@ -121,20 +121,20 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let data = &loaded.data;
     let train = data.train.len();
     if images > train {
-        let dir = loaded.dir.display();
         return Err(if args.raw("images").is_some() {
             args.usage_error(format!(
-                "--images {images} is more than the training set: {} in {dir} holds {train} image{}; use at most {train}",
-                Part::TrainImages,
-                if train == 1 { "" } else { "s" }
+                "--images {images} is more than the training set: in {}, {}; use at most {train}",
+                loaded.dir.display(),
+                data::holds_images(train)
             ))
         } else {
-            CliError::failed(format!(
-                "cannot check on the MNIST files in {dir}: {} holds {train} image{}, fewer than the default \
-                 --images {images}: pass --images {train} or less, or use a full training file",
-                Part::TrainImages,
-                if train == 1 { "" } else { "s" }
-            ))
+            data::too_few_images(
+                "check",
+                &loaded.dir,
+                train,
+                &format!("the default --images {images}"),
+                &format!("pass --images {train} or less, or use a full training file"),
+            )
         });
     }
     check_gradient_check(images, data.input_size(), hidden, data.classes)

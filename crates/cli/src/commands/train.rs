@@ -188,14 +188,16 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 fn trainer_error(e: Error, args: &Args, loaded: &Loaded) -> CliError {
     match e {
         Error::Config(ConfigError::BatchTooLarge { batch_size, train_size }) if args.raw("batch").is_none() => {
-            CliError::failed(format!(
-                "cannot train on the MNIST files in {}: {} holds {train_size} image{}, fewer than the default batch \
-                 of {batch_size}: the training set needs at least a batch of images; pass --batch {train_size} or \
-                 less, or use a full training file (MNIST's has 60000 images)",
-                loaded.dir.display(),
-                descent_core::Part::TrainImages,
-                if train_size == 1 { "" } else { "s" }
-            ))
+            data::too_few_images(
+                "train",
+                &loaded.dir,
+                train_size,
+                &format!("the default batch of {batch_size}"),
+                &format!(
+                    "the training set needs at least a batch of images; pass --batch {train_size} or less, \
+                     or use a full training file (MNIST's has 60000 images)"
+                ),
+            )
         }
         Error::Config(ce) => args.config_error(&ce),
         e => CliError::failed(format!("cannot train on the MNIST files in {}: {e}", loaded.dir.display())),
