@@ -11,11 +11,16 @@
 //! figures ([`svg`]) and one module per subcommand ([`commands`]).
 //!
 //! Exit codes: 0 on success, 2 for a usage error (unknown flag, bad number,
-//! impossible config), 1 for anything else (missing or corrupt data, a run
-//! that diverged). stdout holds results only; errors and warnings go to
-//! stderr, as `descent: error: …` / `descent: warning: …`, or with `--json` as
-//! one JSON object each: `{"error": {"message", "exit_code", "field"?, "help"?}}`
-//! and `{"warning": message, "kind", …}`.
+//! impossible config, a `--batch` or `--images` larger than the training set), 1 for
+//! anything else (missing or corrupt data, too few images for a default, a
+//! run that diverged).
+//!
+//! stdout holds results; errors go to stderr, as `descent: error: …`, or with
+//! `--json` as one JSON object `{"error": {"message", "exit_code", "field"?, "help"?}}`.
+//! A warning goes to stderr when it happens, as `descent: warning: …` or with
+//! `--json` one object `{"warning": message, "kind", …}`; `train` repeats its
+//! warning in its results on stdout at the end: a last line `warning: …` in
+//! text, a `"warning"` field of the final object with `--json`.
 
 mod args;
 mod commands;
@@ -44,12 +49,16 @@ fn help() -> String {
         "\nEvery command takes --json and -h/--help. train, gradcheck and bench read MNIST from {} (placed\n\
          by `{}`), found from the current folder upwards, or from --data DIR.\n\
          Run `descent <command> --help` for a command's flags.\n\n\
-         Output: results on stdout; errors and warnings on stderr. With --json, every line on stdout is one\n\
-         JSON object, and an error is one JSON object on stderr:\n\
+         Output: results on stdout, errors on stderr. A warning goes to stderr when it happens, and train\n\
+         repeats it at the end of its results on stdout (a last line `warning: …`; with --json a \"warning\"\n\
+         field of the final object). With --json, every line on stdout is one JSON object, an error is one\n\
+         JSON object on stderr:\n\
          \x20 {{\"error\": {{\"message\": \"…\", \"exit_code\": N, \"field\": \"batch_size\", \"help\": \"descent train --help\"}}}}\n\
          (\"field\": the training config field at fault, when there is one; \"help\": for usage errors), and a\n\
          warning one object {{\"warning\": \"…\", \"kind\": \"…\", …}} on stderr.\n\
-         Exit codes: 0 success, 1 an error in the data or the run, 2 a usage error (flags, config).\n\n\
+         Exit codes: 0 success, 1 an error in the data or the run (too few images for the default --batch\n\
+         or --images included), 2 a usage error (flags, config, a --batch or --images larger than the\n\
+         training set).\n\n\
          Limits: descent refuses, before allocating, any input or combination of flags that would take\n\
          more than {} of memory, saying which flags to lower.\n",
         data::DEFAULT_DIR,

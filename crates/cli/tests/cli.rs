@@ -850,6 +850,12 @@ mod refused {
         let stdout = ok(out);
         assert_eq!(stderr.matches("descent: warning: the network is not learning").count(), 1, "{stderr}");
         assert!(stdout.lines().last().unwrap().starts_with("warning: the network is not learning"), "{stdout}");
+        // The help says so (it said warnings go to stderr, only).
+        let help = ok(descent(&["--help"]));
+        assert!(!help.contains("errors and warnings on stderr"), "{help}");
+        assert!(help.contains("A warning goes to stderr when it happens, and train\nrepeats it at the end of its results on stdout (a last line `warning: …`"), "{help}");
+        let help = ok(descent(&["train", "--help"]));
+        assert!(help.contains("repeats it at the end of its results on stdout: a last line `warning: …`"), "{help}");
 
         // A run that learns gets no warning.
         let out = descent_data(&["train", "--lr", "1", "--iters", "700", "--json"]);

@@ -44,7 +44,8 @@ pub static COMMAND: Command = Command {
             Not learning: once past the first epoch and 200 iterations, if the mean loss of the last 100\n\
             iterations is above 1.5 × ln 10 (ln 10 = 2.30 is the loss of guessing), the run warns once on\n\
             stderr (with --json: {\"warning\": message, \"kind\": \"not_learning\", \"iter\", \"recent_loss\"}) and\n\
-            repeats the warning at the end (with --json: a \"warning\" field in the final object).\n\
+            repeats it at the end of its results on stdout: a last line `warning: …` (with --json: a\n\
+            \"warning\" field in the final object).\n\
             Limits: the data needs at least 1 test image and at least a batch of training images; the run's\n\
             memory (weights, batch buffers, loss history, data) must fit descent's 2 GiB budget.",
     flags: &[
