@@ -10,15 +10,17 @@
 //!   before a byte of data is read) and [`crate::Dataset::memory_bytes`];
 //! - a training run: [`crate::TrainConfig::memory`], checked by
 //!   [`crate::Trainer::new`] (so the CLI and the page share it);
-//! - a gradient-descent path: [`crate::numerical::path_bytes`], checked by
+//! - a gradient-descent path: [`crate::book::numerical::path_bytes`], checked by
 //!   [`crate::gradient_descent`];
-//! - a gradient check: [`crate::two_layer_net::gradient_check_bytes`].
+//! - a gradient check: [`crate::book::two_layer_net::gradient_check_bytes`].
 //!
 //! Estimates round up (they count every buffer at its largest and a few
 //! copies a caller may make), so a refused run would really have needed about
 //! that much; they use saturating arithmetic, so a hostile size never wraps.
 
 use core::fmt;
+
+use crate::mnist::Part;
 
 /// The most working memory descent lets one run take: 2 GiB. A book-sized
 /// run (MNIST, 784-50-10, batch 100) needs about 0.2 GB.
@@ -135,7 +137,7 @@ pub enum Work {
     /// The four data files, as their headers describe them.
     Data {
         /// The file promising the most bytes.
-        largest: crate::Part,
+        largest: Part,
         /// Bytes it promises.
         largest_bytes: usize,
     },
@@ -182,5 +184,100 @@ impl Work {
             Work::Path { .. } => "lower the steps or the number of coordinates, whose product is what is kept",
             Work::GradientCheck { .. } => "lower the images or the hidden units, whose product is what is kept",
         }
+    }
+}
+
+/// What a training run's memory goes to, in bytes ([`TrainConfig::memory`](crate::TrainConfig::memory)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrainMemory {
+    /// Pixels per image.
+    pub input: usize,
+    /// Hidden units.
+    pub hidden: usize,
+    /// Batch size.
+    pub batch_size: usize,
+    /// Iterations.
+    pub iters: usize,
+    /// Bytes of a float (4 for f32, 8 for f64).
+    pub float_bytes: usize,
+    /// The data set (images, labels and pixel lists).
+    pub data: usize,
+    /// The weights (I·H + H + H·O + O floats), counted [`Self::WEIGHT_COPIES`]
+    /// times (the net and copies for evaluations under way), plus W1 again in
+    /// the training loop's padded layout.
+    pub weights: usize,
+    /// The batch's buffers: batch × (2·hidden + 2·outputs + 1) floats (z1,
+    /// dz1, y, dy, logs), its indices and labels, and the padded W2ᵀ.
+    pub batch: usize,
+    /// Evaluation scratch: [`Self::EVAL_BUFFERS`] × [`EVAL_BLOCK`](crate::book::train::EVAL_BLOCK) × (hidden + outputs) floats.
+    pub evaluation: usize,
+    /// The loss history: 8 bytes an iteration.
+    pub history: usize,
+}
+
+impl TrainMemory {
+    /// Copies of the weights counted: the net, and up to three copies taken for
+    /// evaluations on another thread (the CLI keeps one running and two waiting).
+    pub const WEIGHT_COPIES: usize = 4;
+    /// Evaluation buffers counted: the trainer's and one per evaluation thread (up to 8).
+    pub const EVAL_BUFFERS: usize = 9;
+
+    /// All of it.
+    pub fn total(&self) -> usize {
+        sum(&[self.data, self.weights, self.batch, self.evaluation, self.history])
+    }
+
+    /// The config field whose part is largest: `"batch_size"`, `"hidden"` or `"iters"`.
+    pub fn field(&self) -> &'static str {
+        if self.batch >= self.weights.saturating_add(self.evaluation) && self.batch >= self.history {
+            "batch_size"
+        } else if self.history > self.weights.saturating_add(self.evaluation) {
+            "iters"
+        } else {
+            "hidden"
+        }
+    }
+}
+
+impl fmt::Display for TrainMemory {
+    /// Why a run over the budget is refused, and what to lower.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "this run needs {} of memory, more than descent's budget of {}: ",
+            Bytes(self.total()).about(),
+            Bytes(MEMORY_BUDGET)
+        )?;
+        match self.field() {
+            "batch_size" => write!(
+                f,
+                "the batch's buffers alone take {} (batch {} × {} hidden units, twice, in {}-byte floats); \
+                 lower the batch size or the hidden units",
+                Bytes(self.batch),
+                self.batch_size,
+                self.hidden,
+                self.float_bytes
+            )?,
+            "iters" => write!(
+                f,
+                "the loss history alone takes {} (8 bytes for each of {} iterations); lower the iterations",
+                Bytes(self.history),
+                self.iters
+            )?,
+            _ => write!(
+                f,
+                "the weights and evaluation buffers take {} ({} inputs × {} hidden units, in {}-byte floats, \
+                 kept {} times); lower the hidden units",
+                Bytes(self.weights.saturating_add(self.evaluation)),
+                self.input,
+                self.hidden,
+                self.float_bytes,
+                Self::WEIGHT_COPIES + 1
+            )?,
+        }
+        if self.data > 0 {
+            write!(f, " (the data set takes {} of it)", Bytes(self.data))?;
+        }
+        Ok(())
     }
 }

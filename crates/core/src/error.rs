@@ -1,49 +1,17 @@
 //! The errors of everything a person feeds in: IDX bytes, configs, runs.
 //!
+//! A config's errors ([`ConfigError`]) live beside the fields they name, in
+//! [`crate::schema`]; [`Part`] (which MNIST file) in [`crate::mnist`]. Both are
+//! re-exported here.
+//!
 //! Messages are lower-case, say what is wrong with numbers, and say what to do.
 
 use core::fmt;
 
 use crate::budget::{Bytes, MEMORY_BUDGET, Work};
-
-/// Which of the four MNIST files a data error is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Part {
-    /// `train-images-idx3-ubyte`.
-    TrainImages,
-    /// `train-labels-idx1-ubyte`.
-    TrainLabels,
-    /// `t10k-images-idx3-ubyte`.
-    TestImages,
-    /// `t10k-labels-idx1-ubyte`.
-    TestLabels,
-}
-
-impl Part {
-    /// The four parts in the order `Dataset::from_idx` takes them.
-    pub const ALL: [Part; 4] = [Part::TrainImages, Part::TrainLabels, Part::TestImages, Part::TestLabels];
-
-    /// The MNIST file name of this part.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Part::TrainImages => "train-images-idx3-ubyte",
-            Part::TrainLabels => "train-labels-idx1-ubyte",
-            Part::TestImages => "t10k-images-idx3-ubyte",
-            Part::TestLabels => "t10k-labels-idx1-ubyte",
-        }
-    }
-
-    /// Whether this part holds images (else labels).
-    pub fn is_images(self) -> bool {
-        matches!(self, Part::TrainImages | Part::TestImages)
-    }
-}
-
-impl fmt::Display for Part {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.file_name())
-    }
-}
+use crate::mnist::IMAGES_MAGIC;
+pub use crate::mnist::Part;
+pub use crate::schema::ConfigError;
 
 /// "s" unless `n` is 1: "1 byte", "2 bytes", "0 bytes".
 pub(crate) fn plural(n: usize) -> &'static str {
@@ -114,7 +82,7 @@ impl fmt::Display for IdxError {
             IdxError::WrongMagic { found, expected } => write!(
                 f,
                 "magic number 0x{found:08x}, expected 0x{expected:08x}: this is not an uncompressed MNIST IDX {} file{}",
-                if expected == crate::idx::IMAGES_MAGIC { "image" } else { "label" },
+                if expected == IMAGES_MAGIC { "image" } else { "label" },
                 if found >> 16 == 0x1f8b { " (it looks gzip-compressed: gunzip it first)" } else { "" }
             ),
             IdxError::WrongDimensions { found, expected } => {
@@ -145,89 +113,6 @@ impl fmt::Display for IdxError {
                  data and work: this is not an MNIST file (the largest, train-images-idx3-ubyte, is 47040016 bytes)",
                 Bytes(expected),
                 Bytes(MEMORY_BUDGET)
-            ),
-        }
-    }
-}
-
-/// What is wrong with a training config. Each variant names one field.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// lr is NaN, infinite, zero or negative.
-    LearningRate(f64),
-    /// The batch size is zero.
-    BatchZero,
-    /// The batch size exceeds the training set.
-    BatchTooLarge {
-        /// The batch size asked for.
-        batch_size: usize,
-        /// Images in the training set.
-        train_size: usize,
-    },
-    /// Zero hidden units.
-    HiddenZero,
-    /// Zero iterations.
-    ItersZero,
-    /// The init std is negative, NaN or infinite.
-    InitStd(f64),
-    /// The run would need more memory than [`MEMORY_BUDGET`]: the estimate, part by part.
-    OverBudget(crate::train::TrainMemory),
-    /// A value outside its field's bounds ([`crate::schema::Field::check`]).
-    OutOfBounds {
-        /// The field, from [`crate::schema::FIELDS`].
-        field: &'static crate::schema::Field,
-        /// The value given.
-        value: f64,
-    },
-}
-
-impl ConfigError {
-    /// The config field at fault: `"lr"`, `"batch_size"`, `"hidden"`, `"iters"` or `"weight_init_std"`.
-    pub fn field(&self) -> &'static str {
-        match self {
-            ConfigError::LearningRate(_) => "lr",
-            ConfigError::BatchZero | ConfigError::BatchTooLarge { .. } => "batch_size",
-            ConfigError::HiddenZero => "hidden",
-            ConfigError::ItersZero => "iters",
-            ConfigError::InitStd(_) => "weight_init_std",
-            ConfigError::OverBudget(m) => m.field(),
-            ConfigError::OutOfBounds { field, .. } => field.rust,
-        }
-    }
-
-    /// The field at fault, as the schema describes it ([`crate::schema::FIELDS`]).
-    pub fn schema_field(&self) -> &'static crate::schema::Field {
-        crate::schema::Field::by_rust(self.field()).expect("every ConfigError names a field of the schema")
-    }
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            ConfigError::LearningRate(lr) => {
-                write!(f, "the learning rate must be a positive, finite number (the book uses 0.1), got {lr}")
-            }
-            ConfigError::BatchZero => f.write_str("the batch size must be at least 1 (the book uses 100)"),
-            ConfigError::BatchTooLarge { batch_size, train_size } => write!(
-                f,
-                "the batch size {batch_size} is larger than the training set ({train_size} images): \
-                 use at most {train_size}, or a {} with more images",
-                crate::Part::TrainImages
-            ),
-            ConfigError::HiddenZero => f.write_str("the hidden layer needs at least 1 unit (the book uses 50)"),
-            ConfigError::ItersZero => f.write_str("the number of iterations must be at least 1 (the book runs 10000)"),
-            ConfigError::InitStd(s) => {
-                write!(f, "the weight init std must be a finite number ≥ 0 (the book uses 0.01), got {s}")
-            }
-            ConfigError::OverBudget(m) => m.fmt(f),
-            ConfigError::OutOfBounds { field, value } => write!(
-                f,
-                "{} must be {} (default {}), got {}",
-                field.what,
-                field.bounds(),
-                crate::schema::Grouped(field.default),
-                crate::schema::Grouped(value)
             ),
         }
     }
@@ -365,4 +250,3 @@ impl From<ConfigError> for Error {
 
 impl core::error::Error for Error {}
 impl core::error::Error for IdxError {}
-impl core::error::Error for ConfigError {}

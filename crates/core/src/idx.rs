@@ -8,13 +8,10 @@
 use alloc::vec::Vec;
 
 use crate::budget::{MEMORY_BUDGET, Work, sum};
-use crate::error::{Error, IdxError, Part};
-use crate::sparse::PixelLists;
-
-/// Magic number of an IDX file of unsigned bytes with 3 dimensions (images).
-pub const IMAGES_MAGIC: u32 = 0x0000_0803;
-/// Magic number of an IDX file of unsigned bytes with 1 dimension (labels).
-pub const LABELS_MAGIC: u32 = 0x0000_0801;
+use crate::engine::sparse::PixelLists;
+use crate::error::{Error, IdxError};
+use crate::mnist::Part;
+pub use crate::mnist::{IMAGES_MAGIC, LABELS_MAGIC};
 
 /// A stack of `count` greyscale images of `rows × cols` pixels, row-major, 0..=255.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,21 +4,34 @@
 //! `no_std` Rust library: every idea of the chapter, computed as the book
 //! computes it, on hand-written dense matrix math.
 //!
-//! The map, in the chapter's order:
+//! The map, in the chapter's order. The chapter's code is in [`book`], in
+//! plain form; what makes the training loop fast is apart, in [`engine`]; the
+//! products under both are in [`kernels`], one file per instruction set beside
+//! the naive references. Every module keeps its short path
+//! (`descent_core::losses`, `descent_core::train`, `descent_core::panel`, …).
 //!
 //! | book | here |
 //! |------|------|
-//! | 4.2 loss functions: SSE, CEE, mini-batch CEE | [`losses`]: [`sum_squares_error`], [`cross_entropy_error`], [`cross_entropy_error_labels`] |
-//! | 4.3 numerical differentiation, partial derivatives | [`numerical`]: [`numerical_diff`] |
-//! | 4.4 gradients, gradient descent | [`numerical`]: [`numerical_gradient`], [`gradient_descent`] |
-//! | 4.4.2 simpleNet | [`SimpleNet`] |
-//! | 4.5 TwoLayerNet, numerical and analytic gradients | [`TwoLayerNet`] |
-//! | 4.5 mini-batch training on MNIST, per-epoch accuracy | [`Trainer`], [`TrainConfig`] |
-//! | the MNIST files | [`idx`]: [`Dataset::from_idx`] |
+//! | 4.2 loss functions: SSE, CEE, mini-batch CEE | [`book::losses`]: [`sum_squares_error`], [`cross_entropy_error`], [`cross_entropy_error_labels`] |
+//! | 4.3 numerical differentiation, partial derivatives | [`book::numerical`]: [`numerical_diff`] |
+//! | 4.4 gradients, gradient descent | [`book::numerical`]: [`numerical_gradient`], [`gradient_descent`] |
+//! | 4.4.2 simpleNet | [`book::simple_net`]: [`SimpleNet`] |
+//! | 4.5 TwoLayerNet: predict, loss, numerical and analytic gradients | [`book::two_layer_net`]: [`TwoLayerNet`] |
+//! | 4.5 mini-batch training on MNIST, per-epoch accuracy | [`book::train`]: [`Trainer`], [`TrainConfig`] |
+//! | the MNIST files | [`idx`]: [`Dataset::from_idx`]; [`mnist`]: [`Part`] |
 //!
-//! Underneath: [`Matrix`] (row-major, `f32` or `f64` through [`Float`]), the
-//! three products the network needs in [`kernels`] (A·B, Aᵀ·B, A·Bᵀ, each with
-//! a naive reference), [`activations`], a seeded [`Rng`].
+//! | the fast path | here |
+//! |---------------|------|
+//! | images as lists of nonzero pixels, sparse products | [`engine::sparse`]: [`PixelLists`], [`SparseRows`] |
+//! | W1 on 64-byte lines and its two products | [`engine::panel`]: [`Panel`] |
+//! | a second training thread, the same bits | [`engine::pair`]: [`Pair`], [`OneThread`] |
+//! | TwoLayerNet's training step (forward on a panel, fused backward + update) | `engine/step.rs`: more methods of [`TwoLayerNet`] |
+//! | an iteration's time, step by step | [`engine::bench`] |
+//! | A·B, Aᵀ·B, A·Bᵀ and the sparse row kernels | [`kernels`]: `portable.rs`, `x86_64.rs` (AVX-512), `wasm32.rs` (relaxed SIMD), [`kernels::naive`] |
+//!
+//! Underneath: [`Matrix`] (row-major, `f32` or `f64` through [`Float`]),
+//! [`book::activations`], a seeded [`Rng`], the settings' [`schema`], the
+//! [`error`]s and the memory [`budget`].
 //!
 //! ## Design
 //! - **No I/O, no clock, no global state.** Callers pass bytes in and read
@@ -38,39 +51,39 @@
 
 extern crate alloc;
 
-pub mod activations;
-pub mod bench;
+// The chapter, in plain form.
+pub mod book;
+// The training loop's fast path, and the products under both.
+pub mod engine;
+pub mod kernels;
+// Numbers, data, errors and limits.
 pub mod budget;
 pub mod error;
 pub mod float;
 pub mod idx;
-pub mod kernels;
-pub mod losses;
 pub mod matrix;
-pub mod numerical;
-pub mod pair;
-pub mod panel;
+pub mod mnist;
 pub mod rng;
 pub mod schema;
-pub mod simple_net;
-pub mod sparse;
-pub mod train;
-pub mod two_layer_net;
+
+// The modules' old paths (`descent_core::train`, `descent_core::panel`, …) stay.
+pub use book::{activations, losses, numerical, simple_net, train, two_layer_net};
+pub use engine::{bench, pair, panel, sparse};
 
 pub use activations::{sigmoid, sigmoid_grad, softmax};
-pub use budget::MEMORY_BUDGET;
-pub use error::{ConfigError, Error, IdxError, Part};
+pub use budget::{MEMORY_BUDGET, TrainMemory};
+pub use error::{Error, IdxError};
 pub use float::Float;
 pub use idx::{Dataset, Images, Split};
 pub use losses::{cross_entropy_error, cross_entropy_error_labels, sum_squares_error};
 pub use matrix::Matrix;
+pub use mnist::Part;
 pub use numerical::{Descent, gradient_descent, numerical_diff, numerical_gradient};
 pub use pair::{OneThread, Pair};
 pub use panel::Panel;
 pub use rng::Rng;
+pub use schema::ConfigError;
 pub use simple_net::SimpleNet;
 pub use sparse::{PixelLists, SparseRows};
-pub use train::{
-    DetachedStep, EvalJob, Evaluation, Labeled, NotLearning, Step, TrainConfig, TrainMemory, Trainer, not_learning,
-};
+pub use train::{DetachedStep, EvalJob, Evaluation, Labeled, NotLearning, Step, TrainConfig, Trainer, not_learning};
 pub use two_layer_net::{Params, TwoLayerNet, Workspace};

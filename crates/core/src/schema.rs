@@ -11,7 +11,8 @@ use core::fmt;
 
 use serde::Serialize;
 
-use crate::error::ConfigError;
+use crate::budget::TrainMemory;
+use crate::mnist::Part;
 
 /// How a field's value is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -228,3 +229,88 @@ impl fmt::Display for Grouped {
         Ok(())
     }
 }
+
+/// What is wrong with a training config. Each variant names one field.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// lr is NaN, infinite, zero or negative.
+    LearningRate(f64),
+    /// The batch size is zero.
+    BatchZero,
+    /// The batch size exceeds the training set.
+    BatchTooLarge {
+        /// The batch size asked for.
+        batch_size: usize,
+        /// Images in the training set.
+        train_size: usize,
+    },
+    /// Zero hidden units.
+    HiddenZero,
+    /// Zero iterations.
+    ItersZero,
+    /// The init std is negative, NaN or infinite.
+    InitStd(f64),
+    /// The run would need more memory than [`MEMORY_BUDGET`](crate::budget::MEMORY_BUDGET): the estimate, part by part.
+    OverBudget(TrainMemory),
+    /// A value outside its field's bounds ([`Field::check`]).
+    OutOfBounds {
+        /// The field, from [`FIELDS`].
+        field: &'static Field,
+        /// The value given.
+        value: f64,
+    },
+}
+
+impl ConfigError {
+    /// The config field at fault: `"lr"`, `"batch_size"`, `"hidden"`, `"iters"` or `"weight_init_std"`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            ConfigError::LearningRate(_) => "lr",
+            ConfigError::BatchZero | ConfigError::BatchTooLarge { .. } => "batch_size",
+            ConfigError::HiddenZero => "hidden",
+            ConfigError::ItersZero => "iters",
+            ConfigError::InitStd(_) => "weight_init_std",
+            ConfigError::OverBudget(m) => m.field(),
+            ConfigError::OutOfBounds { field, .. } => field.rust,
+        }
+    }
+
+    /// The field at fault, as the schema describes it ([`FIELDS`]).
+    pub fn schema_field(&self) -> &'static Field {
+        Field::by_rust(self.field()).expect("every ConfigError names a field of the schema")
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ConfigError::LearningRate(lr) => {
+                write!(f, "the learning rate must be a positive, finite number (the book uses 0.1), got {lr}")
+            }
+            ConfigError::BatchZero => f.write_str("the batch size must be at least 1 (the book uses 100)"),
+            ConfigError::BatchTooLarge { batch_size, train_size } => write!(
+                f,
+                "the batch size {batch_size} is larger than the training set ({train_size} images): \
+                 use at most {train_size}, or a {} with more images",
+                Part::TrainImages
+            ),
+            ConfigError::HiddenZero => f.write_str("the hidden layer needs at least 1 unit (the book uses 50)"),
+            ConfigError::ItersZero => f.write_str("the number of iterations must be at least 1 (the book runs 10000)"),
+            ConfigError::InitStd(s) => {
+                write!(f, "the weight init std must be a finite number ≥ 0 (the book uses 0.01), got {s}")
+            }
+            ConfigError::OverBudget(m) => m.fmt(f),
+            ConfigError::OutOfBounds { field, value } => write!(
+                f,
+                "{} must be {} (default {}), got {}",
+                field.what,
+                field.bounds(),
+                Grouped(field.default),
+                Grouped(value)
+            ),
+        }
+    }
+}
+
+impl core::error::Error for ConfigError {}

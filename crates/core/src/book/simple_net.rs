@@ -2,10 +2,10 @@
 
 use alloc::vec::Vec;
 
-use crate::activations::softmax_in_place;
-use crate::losses::cross_entropy_error;
+use crate::book::activations::softmax_in_place;
+use crate::book::losses::cross_entropy_error;
+use crate::book::numerical::numerical_gradient_in;
 use crate::matrix::Matrix;
-use crate::numerical::numerical_gradient_in;
 use crate::rng::Rng;
 
 /// p = x·W, loss = CEE(softmax(p), t), with W of shape (2, 3). Always `f64`, as in the book.

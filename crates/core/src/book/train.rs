@@ -22,16 +22,17 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::ops::Range;
 
-use crate::budget::{Bytes, MEMORY_BUDGET, product, sum};
-use crate::error::{ConfigError, Error};
+use crate::book::two_layer_net::{TwoLayerNet, Workspace, count_hits};
+pub use crate::budget::TrainMemory;
+use crate::budget::{MEMORY_BUDGET, product, sum};
+use crate::engine::pair::{OneThread, Pair};
+use crate::engine::panel::Panel;
+use crate::engine::sparse::{Picked, PixelLists};
+use crate::error::Error;
 use crate::float::Float;
 use crate::idx::{Dataset, Images, Split};
-use crate::pair::{OneThread, Pair};
-use crate::panel::Panel;
 use crate::rng::Rng;
-use crate::schema;
-use crate::sparse::{Picked, PixelLists};
-use crate::two_layer_net::{TwoLayerNet, Workspace, count_hits};
+use crate::schema::{self, ConfigError};
 
 /// Rows per block when measuring accuracy: bounds the scratch memory (and a
 /// block of 256 images × 784 pixels of f32 stays in L2).
@@ -155,101 +156,6 @@ impl TrainConfig {
     ) -> Result<TrainMemory, ConfigError> {
         let m = self.memory(input, output, float_bytes, data_bytes);
         if m.total() > MEMORY_BUDGET { Err(ConfigError::OverBudget(m)) } else { Ok(m) }
-    }
-}
-
-/// What a training run's memory goes to, in bytes ([`TrainConfig::memory`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TrainMemory {
-    /// Pixels per image.
-    pub input: usize,
-    /// Hidden units.
-    pub hidden: usize,
-    /// Batch size.
-    pub batch_size: usize,
-    /// Iterations.
-    pub iters: usize,
-    /// Bytes of a float (4 for f32, 8 for f64).
-    pub float_bytes: usize,
-    /// The data set (images, labels and pixel lists).
-    pub data: usize,
-    /// The weights (I·H + H + H·O + O floats), counted [`Self::WEIGHT_COPIES`]
-    /// times (the net and copies for evaluations under way), plus W1 again in
-    /// the training loop's padded layout.
-    pub weights: usize,
-    /// The batch's buffers: batch × (2·hidden + 2·outputs + 1) floats (z1,
-    /// dz1, y, dy, logs), its indices and labels, and the padded W2ᵀ.
-    pub batch: usize,
-    /// Evaluation scratch: [`Self::EVAL_BUFFERS`] × [`EVAL_BLOCK`] × (hidden + outputs) floats.
-    pub evaluation: usize,
-    /// The loss history: 8 bytes an iteration.
-    pub history: usize,
-}
-
-impl TrainMemory {
-    /// Copies of the weights counted: the net, and up to three copies taken for
-    /// evaluations on another thread (the CLI keeps one running and two waiting).
-    pub const WEIGHT_COPIES: usize = 4;
-    /// Evaluation buffers counted: the trainer's and one per evaluation thread (up to 8).
-    pub const EVAL_BUFFERS: usize = 9;
-
-    /// All of it.
-    pub fn total(&self) -> usize {
-        sum(&[self.data, self.weights, self.batch, self.evaluation, self.history])
-    }
-
-    /// The config field whose part is largest: `"batch_size"`, `"hidden"` or `"iters"`.
-    pub fn field(&self) -> &'static str {
-        if self.batch >= self.weights.saturating_add(self.evaluation) && self.batch >= self.history {
-            "batch_size"
-        } else if self.history > self.weights.saturating_add(self.evaluation) {
-            "iters"
-        } else {
-            "hidden"
-        }
-    }
-}
-
-impl core::fmt::Display for TrainMemory {
-    /// Why a run over the budget is refused, and what to lower.
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "this run needs {} of memory, more than descent's budget of {}: ",
-            Bytes(self.total()).about(),
-            Bytes(MEMORY_BUDGET)
-        )?;
-        match self.field() {
-            "batch_size" => write!(
-                f,
-                "the batch's buffers alone take {} (batch {} × {} hidden units, twice, in {}-byte floats); \
-                 lower the batch size or the hidden units",
-                Bytes(self.batch),
-                self.batch_size,
-                self.hidden,
-                self.float_bytes
-            )?,
-            "iters" => write!(
-                f,
-                "the loss history alone takes {} (8 bytes for each of {} iterations); lower the iterations",
-                Bytes(self.history),
-                self.iters
-            )?,
-            _ => write!(
-                f,
-                "the weights and evaluation buffers take {} ({} inputs × {} hidden units, in {}-byte floats, \
-                 kept {} times); lower the hidden units",
-                Bytes(self.weights.saturating_add(self.evaluation)),
-                self.input,
-                self.hidden,
-                self.float_bytes,
-                Self::WEIGHT_COPIES + 1
-            )?,
-        }
-        if self.data > 0 {
-            write!(f, " (the data set takes {} of it)", Bytes(self.data))?;
-        }
-        Ok(())
     }
 }
 

@@ -18,36 +18,26 @@
 //! still corrects.
 //!
 //! The book-shaped methods ([`TwoLayerNet::predict`], [`TwoLayerNet::loss`],
-//! [`TwoLayerNet::gradient`], …) take matrices and allocate; the training loop
-//! uses [`TwoLayerNet::forward`] / [`TwoLayerNet::backward`] /
-//! [`TwoLayerNet::update`] on a preallocated [`Workspace`].
+//! [`TwoLayerNet::numerical_gradient`], [`TwoLayerNet::gradient`],
+//! [`TwoLayerNet::update`]) take matrices and allocate; they run on
+//! [`TwoLayerNet::forward`] / [`TwoLayerNet::backward`] on a preallocated
+//! [`Workspace`]. The training loop's step (a sparse batch, W1 in a panel,
+//! backward and update fused, two threads) is the engine's, in
+//! `engine/step.rs`: more methods of this type, the same sums.
 
 use alloc::vec;
 use alloc::vec::Vec;
-use core::ops::Range;
 
-use crate::activations::{sigmoid_in_place, softmax_rows};
+use crate::book::activations::{sigmoid_in_place, softmax_rows};
+use crate::book::losses::CEE_DELTA;
+use crate::book::numerical::numerical_gradient_in;
 use crate::budget::{MEMORY_BUDGET, Work, product, sum};
+use crate::engine::sparse::SparseRows;
 use crate::error::Error;
 use crate::float::{Float, pairwise_sum};
 use crate::kernels::{gemm_nn, gemm_tn, row_times, whole_vectors};
-use crate::losses::CEE_DELTA;
 use crate::matrix::{Matrix, argmax};
-use crate::numerical::numerical_gradient_in;
-use crate::pair::{OneThread, Pair};
-use crate::panel::{self, Panel};
 use crate::rng::Rng;
-use crate::sparse::{NonzeroRows, Picked, SparseRows, spmm, spmm_tn_add};
-
-/// A batch, dense (N, I) or as sparse rows.
-#[derive(Clone, Copy)]
-enum Input<'a, T, X = SparseRows<T>> {
-    Dense(&'a [T]),
-    Sparse(&'a SparseRows<T>),
-    /// Rows of nonzeros (a [`Picked`](crate::sparse::Picked) batch in the
-    /// training loop), with W1 from a panel instead of `params.w1`.
-    Panel(&'a X, &'a Panel<T>),
-}
 
 /// Bytes a gradient check of a net of `input`, `hidden` and `output` units on
 /// a batch of `images` images takes in floats of `float_bytes` bytes: the batch
@@ -126,7 +116,7 @@ impl<T: Float> Params<T> {
 /// Scratch buffers for a forward and backward pass over up to `n` rows.
 #[derive(Clone, Debug)]
 pub struct Workspace<T> {
-    n: usize,
+    pub(crate) n: usize,
     /// z1 = σ(a1), (N, H).
     pub z1: Vec<T>,
     /// a2, then y = softmax(a2), (N, O).
@@ -137,14 +127,14 @@ pub struct Workspace<T> {
     pub dz1: Vec<T>,
     /// ln(y[n, tₙ] + δ) per row, for the loss.
     logs: Vec<T>,
-    /// xᵀ of a sparse batch.
-    xt: SparseRows<T>,
+    /// xᵀ of a sparse batch (the engine's [`backward_sparse`](TwoLayerNet::backward_sparse)).
+    pub(crate) xt: SparseRows<T>,
     /// W2ᵀ, (O, H) with each row padded with zeros to `whole_vectors(H)` columns.
     w2t: Vec<T>,
     /// One row of da1, `whole_vectors(H)` wide.
     da1: Vec<T>,
     /// The small gradients of the fused step (W2, b1, b2; its W1 is empty).
-    g: Params<T>,
+    pub(crate) g: Params<T>,
 }
 
 impl<T: Float> Workspace<T> {
@@ -277,36 +267,22 @@ impl<T: Float> TwoLayerNet<T> {
         (0..n).map(|i| argmax(t.row(i))).collect()
     }
 
-    // ---- the training loop's allocation-free API ---------------------------
+    // ---- one pass on a preallocated workspace (the loop's building blocks) ----
 
     /// a1 = x·W1 + b1 → z1 = σ(a1) → a2 = z1·W2 + b2, for x (N, I).
     /// Writes z1 (N, H) and the logits a2 (N, O) into the given buffers.
     pub fn logits(&self, x: &[T], n: usize, z1: &mut [T], a2: &mut [T]) {
-        self.logits_of::<SparseRows<T>>(Input::Dense(x), n, z1, a2);
+        let (i, h) = (self.input_size(), self.hidden_size());
+        self.logits_with(n, z1, a2, |a1| gemm_nn(n, i, h, &x[..n * i], self.params.w1.as_slice(), a1, false));
     }
 
-    /// [`logits`](Self::logits) for a batch given as sparse rows (N = `x.rows()`).
-    pub fn logits_sparse(&self, x: &SparseRows<T>, z1: &mut [T], a2: &mut [T]) {
-        self.logits_of::<SparseRows<T>>(Input::Sparse(x), x.rows(), z1, a2);
-    }
-
-    /// [`logits_sparse`](Self::logits_sparse) with W1 read from `w1` (a
-    /// [`Panel`]) instead of `params.w1`: the same sums, so the same logits.
-    pub fn logits_panel<X: NonzeroRows<T>>(&self, w1: &Panel<T>, x: &X, z1: &mut [T], a2: &mut [T]) {
-        self.logits_of(Input::Panel(x, w1), x.rows(), z1, a2);
-    }
-
-    fn logits_of<X: NonzeroRows<T>>(&self, x: Input<'_, T, X>, n: usize, z1: &mut [T], a2: &mut [T]) {
-        let (i, h, o) = (self.input_size(), self.hidden_size(), self.output_size());
+    /// [`logits`](Self::logits) with a1 = x·W1 computed by `first` into the
+    /// (N, H) slice it is given: the dense product here, the engine's sparse
+    /// and panel products in [`crate::engine`].
+    pub(crate) fn logits_with(&self, n: usize, z1: &mut [T], a2: &mut [T], first: impl FnOnce(&mut [T])) {
+        let (h, o) = (self.hidden_size(), self.output_size());
         let (z1, a2) = (&mut z1[..n * h], &mut a2[..n * o]);
-        match x {
-            Input::Dense(x) => gemm_nn(n, i, h, &x[..n * i], self.params.w1.as_slice(), z1, false),
-            Input::Sparse(x) => spmm(x, self.params.w1.as_slice(), h, z1),
-            Input::Panel(x, w1) => {
-                assert_eq!((w1.rows(), w1.cols()), (i, h), "forward_panel: W1 panel of another shape");
-                panel::spmm(x, w1, z1)
-            }
-        }
+        first(z1);
         for row in z1.chunks_exact_mut(h) {
             for (v, &b) in row.iter_mut().zip(&self.params.b1) {
                 *v += b;
@@ -324,62 +300,14 @@ impl<T: Float> TwoLayerNet<T> {
 
     /// The forward pass for x (N, I): fills `ws.z1` and `ws.y` = softmax(a2).
     pub fn forward(&self, x: &[T], n: usize, ws: &mut Workspace<T>) {
-        self.forward_of::<SparseRows<T>>(Input::Dense(x), n, ws);
+        let (i, h) = (self.input_size(), self.hidden_size());
+        self.forward_with(n, ws, |a1| gemm_nn(n, i, h, &x[..n * i], self.params.w1.as_slice(), a1, false));
     }
 
-    /// [`forward`](Self::forward) for a batch given as sparse rows.
-    pub fn forward_sparse(&self, x: &SparseRows<T>, ws: &mut Workspace<T>) {
-        self.forward_of::<SparseRows<T>>(Input::Sparse(x), x.rows(), ws);
-    }
-
-    /// [`forward_sparse`](Self::forward_sparse) with W1 read from `w1` (a
-    /// [`Panel`], the training loop's copy) instead of `params.w1`.
-    pub fn forward_panel<X: NonzeroRows<T>>(&self, w1: &Panel<T>, x: &X, ws: &mut Workspace<T>) {
-        self.forward_of(Input::Panel(x, w1), x.rows(), ws);
-    }
-
-    /// [`forward_panel`](Self::forward_panel) as two jobs of `pair`, the
-    /// first half of the batch's images and the rest: every row goes through
-    /// the same operations as in one pass over the batch, so `ws` ends the
-    /// same to the bit, on one thread or two.
-    pub fn forward_panel_pair(&self, w1: &Panel<T>, x: &Picked<'_, T>, ws: &mut Workspace<T>, pair: &dyn Pair) {
-        let n = x.rows();
+    /// [`forward`](Self::forward) with a1 = x·W1 computed by `first` (see [`logits_with`](Self::logits_with)).
+    pub(crate) fn forward_with(&self, n: usize, ws: &mut Workspace<T>, first: impl FnOnce(&mut [T])) {
         assert!(n <= ws.n, "forward: {n} rows, workspace holds {}", ws.n);
-        let o = self.output_size();
-        self.logits_panel_pair(w1, x, &mut ws.z1, &mut ws.y, pair, |_, y| softmax_rows(y, o));
-    }
-
-    /// [`logits_panel`](Self::logits_panel) as two jobs of `pair`, one for
-    /// each half of x's images (the first `rows / 2`, then the rest), each
-    /// job then calling `then` with its rows of x and its logits; returns the
-    /// two results. Every row goes through the same operations as in one
-    /// pass, so the logits are the same to the bit, on one thread or two.
-    pub(crate) fn logits_panel_pair<R: Default + Send>(
-        &self,
-        w1: &Panel<T>,
-        x: &Picked<'_, T>,
-        z1: &mut [T],
-        a2: &mut [T],
-        pair: &dyn Pair,
-        then: impl Fn(Range<usize>, &mut [T]) -> R + Sync,
-    ) -> (R, R) {
-        let (n, h, o) = (x.rows(), self.hidden_size(), self.output_size());
-        let m = n / 2;
-        let (xa, xb) = x.split_at(m);
-        let (za, zb) = z1[..n * h].split_at_mut(m * h);
-        let (la, lb) = a2[..n * o].split_at_mut(m * o);
-        let half = |x: &Picked<'_, T>, z1: &mut [T], a2: &mut [T], rows: Range<usize>| {
-            self.logits_of(Input::Panel(x, w1), x.rows(), z1, a2);
-            then(rows, a2)
-        };
-        let (mut ra, mut rb) = (R::default(), R::default());
-        pair.join(&mut || ra = half(&xa, za, la, 0..m), &mut || rb = half(&xb, zb, lb, m..n));
-        (ra, rb)
-    }
-
-    fn forward_of<X: NonzeroRows<T>>(&self, x: Input<'_, T, X>, n: usize, ws: &mut Workspace<T>) {
-        assert!(n <= ws.n, "forward: {n} rows, workspace holds {}", ws.n);
-        self.logits_of(x, n, &mut ws.z1, &mut ws.y);
+        self.logits_with(n, &mut ws.z1, &mut ws.y, first);
         let o = self.output_size();
         softmax_rows(&mut ws.y[..n * o], o);
     }
@@ -396,31 +324,14 @@ impl<T: Float> TwoLayerNet<T> {
 
     /// Backpropagation after [`forward`](Self::forward): writes every gradient into `g`.
     pub fn backward(&self, x: &[T], n: usize, labels: &[usize], ws: &mut Workspace<T>, g: &mut Params<T>) {
-        self.backward_of(Input::Dense(x), n, labels, ws, g);
-    }
-
-    /// Backpropagation after [`forward_sparse`](Self::forward_sparse).
-    pub fn backward_sparse(&self, x: &SparseRows<T>, labels: &[usize], ws: &mut Workspace<T>, g: &mut Params<T>) {
-        self.backward_of(Input::Sparse(x), x.rows(), labels, ws, g);
-    }
-
-    fn backward_of(&self, x: Input<'_, T>, n: usize, labels: &[usize], ws: &mut Workspace<T>, g: &mut Params<T>) {
         let (i, h) = (self.input_size(), self.hidden_size());
         self.backward_head(n, labels, ws, &mut g.w2, &mut g.b2, &mut g.b1);
-        let dz1 = &ws.dz1[..n * h];
         // dW1 = xᵀ·dz1 (I, H)
-        match x {
-            Input::Dense(x) => gemm_tn(i, n, h, &x[..n * i], dz1, g.w1.as_mut_slice(), false),
-            Input::Sparse(x) | Input::Panel(x, _) => {
-                // xᵀ as sparse rows (one per pixel, batch rows increasing): the same sums in the same order.
-                x.transpose_into(i, &mut ws.xt);
-                spmm(&ws.xt, dz1, h, g.w1.as_mut_slice());
-            }
-        }
+        gemm_tn(i, n, h, &x[..n * i], &ws.dz1[..n * h], g.w1.as_mut_slice(), false);
     }
 
     /// Every gradient but dW1: dy, dW2, db2, dz1 (left in `ws.dz1`) and db1.
-    fn backward_head(
+    pub(crate) fn backward_head(
         &self,
         n: usize,
         labels: &[usize],
@@ -466,68 +377,6 @@ impl<T: Float> TwoLayerNet<T> {
                 *d = a * ((T::ONE - z) * z);
                 *b += *d;
             }
-        }
-    }
-
-    /// Backpropagation and the SGD update in one go, after
-    /// [`forward_sparse`](Self::forward_sparse): the step of
-    /// [`backward_sparse`](Self::backward_sparse) then [`update`](Self::update),
-    /// up to rounding, without ever forming the (I, H) gradient of W1. Each
-    /// image's row of −η·dz1 is added, times each of its nonzero pixels, straight
-    /// into the row of W1 that pixel names (W1 ← W1 + xᵀ·(−η·dz1)), so the
-    /// transpose of the batch, the (I, H) product and the pass over all of W1
-    /// that the update needs are all skipped. This is the training loop's step.
-    pub fn backward_update_sparse(&mut self, x: &SparseRows<T>, labels: &[usize], ws: &mut Workspace<T>, lr: T) {
-        let (n, h) = (x.rows(), self.hidden_size());
-        self.update_head(n, labels, ws, lr);
-        spmm_tn_add(x, &ws.dz1[..n * h], h, self.params.w1.as_mut_slice());
-    }
-
-    /// [`backward_update_sparse`](Self::backward_update_sparse) with W1 in
-    /// `w1` (a [`Panel`], the training loop's copy), which is updated instead
-    /// of `params.w1`: the same sums, in the same order.
-    pub fn backward_update_panel<X: NonzeroRows<T> + Sync>(
-        &mut self,
-        w1: &mut Panel<T>,
-        x: &X,
-        labels: &[usize],
-        ws: &mut Workspace<T>,
-        lr: T,
-    ) {
-        self.backward_update_panel_pair(w1, x, labels, ws, lr, &OneThread);
-    }
-
-    /// [`backward_update_panel`](Self::backward_update_panel) with the update
-    /// of W1 as two jobs of `pair`, one for each half of its rows: the same
-    /// bits, on one thread or two.
-    pub fn backward_update_panel_pair<X: NonzeroRows<T> + Sync>(
-        &mut self,
-        w1: &mut Panel<T>,
-        x: &X,
-        labels: &[usize],
-        ws: &mut Workspace<T>,
-        lr: T,
-        pair: &dyn Pair,
-    ) {
-        let (n, h) = (x.rows(), self.hidden_size());
-        assert_eq!((w1.rows(), w1.cols()), (self.input_size(), h), "backward_update_panel: W1 panel of another shape");
-        self.update_head(n, labels, ws, lr);
-        panel::spmm_tn_add_pair(x, &ws.dz1[..n * h], w1, pair);
-    }
-
-    /// Every gradient but dW1, then the update of W2, b2 and b1; leaves −η·dz1 in `ws.dz1`.
-    fn update_head(&mut self, n: usize, labels: &[usize], ws: &mut Workspace<T>, lr: T) {
-        let h = self.hidden_size();
-        let mut g = core::mem::replace(&mut ws.g, Params::zeros(0, 0, 0));
-        self.backward_head(n, labels, ws, &mut g.w2, &mut g.b2, &mut g.b1);
-        for k in 1..4 {
-            for (p, &d) in self.params.part_mut(k).iter_mut().zip(g.part(k)) {
-                *p -= lr * d;
-            }
-        }
-        ws.g = g;
-        for d in ws.dz1[..n * h].iter_mut() {
-            *d = -(lr * *d);
         }
     }
 

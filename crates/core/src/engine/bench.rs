@@ -6,13 +6,13 @@
 use alloc::vec;
 use core::iter;
 
+use crate::book::train::{Batches, TrainConfig, pixel_scale};
+use crate::book::two_layer_net::{TwoLayerNet, Workspace};
+use crate::engine::pair::Pair;
+use crate::engine::panel::Panel;
 use crate::float::Float;
 use crate::idx::Dataset;
-use crate::pair::Pair;
-use crate::panel::Panel;
 use crate::rng::Rng;
-use crate::train::{Batches, TrainConfig, pixel_scale};
-use crate::two_layer_net::{TwoLayerNet, Workspace};
 
 /// Milliseconds per iteration, in total and by part.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -15,8 +15,8 @@
 //! core's caches while all 100 images visit it. (Banding the forward product
 //! measured no gain.)
 //!
-//! The terms are those of [`spmm`](crate::sparse::spmm) and
-//! [`spmm_tn_add`](crate::sparse::spmm_tn_add), added in the same order for
+//! The terms are those of [`spmm`](crate::engine::sparse::spmm) and
+//! [`spmm_tn_add`](crate::engine::sparse::spmm_tn_add), added in the same order for
 //! every element. Natively (with FMA, as this workspace builds) the results
 //! are the same to the bit (tested). In the relaxed-SIMD wasm build the last
 //! columns of a row may round differently, as whole vectors here and as
@@ -28,11 +28,11 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::engine::pair::Pair;
+use crate::engine::sparse::NonzeroRows;
 use crate::float::Float;
-use crate::kernels::{PORTABLE_MAX, sparse_row_scatter, sparse_row_times, whole_vectors};
+use crate::kernels::{Col, PORTABLE_MAX, sparse_row_scatter, sparse_row_times, whole_vectors};
 use crate::matrix::Matrix;
-use crate::pair::Pair;
-use crate::sparse::{Col, NonzeroRows};
 
 /// Most bytes of W1 visited by all the rows of a batch before the next band:
 /// about twice the 48 KB level-1 data cache of the machine this was tuned on
@@ -238,7 +238,7 @@ fn check<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, other: usize, what: &
 }
 
 /// C ← X·W for sparse X (m rows, columns < `w.rows()`) and C (m, `w.cols()`):
-/// [`spmm`](crate::sparse::spmm) on a panel, the same sums in the same order.
+/// [`spmm`](crate::engine::sparse::spmm) on a panel, the same sums in the same order.
 pub fn spmm<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) {
     check(x, w, c.len(), "panel::spmm");
     let n = w.cols;
@@ -251,7 +251,7 @@ pub fn spmm<T: Float, X: NonzeroRows<T>>(x: &X, w: &Panel<T>, c: &mut [T]) {
 }
 
 /// W ← W + Xᵀ·G for sparse X (m rows, columns < `w.rows()`) and G (m, `w.cols()`):
-/// [`spmm_tn_add`](crate::sparse::spmm_tn_add) on a panel, the same terms added
+/// [`spmm_tn_add`](crate::engine::sparse::spmm_tn_add) on a panel, the same terms added
 /// to each element in the same order.
 pub fn spmm_tn_add<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: &mut Panel<T>) {
     check(x, w, g.len(), "panel::spmm_tn_add");
@@ -388,28 +388,16 @@ fn tn_add_portable<T: Float, X: NonzeroRows<T>>(x: &X, g: &[T], w: RowsMut<'_, T
     });
 }
 
-/// AVX-512 kernels for x86-64, chosen at run time.
+/// The AVX-512 kernels of [`crate::kernels::x86_64`] on a panel, chosen at run time.
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod avx512 {
     use core::any::TypeId;
 
     use super::{Panel, RowsMut, for_band_segments, value_of};
+    use crate::engine::sparse::NonzeroRows;
     use crate::float::{Float, same_type_value as same};
-    use crate::sparse::NonzeroRows;
-
-    /// Whether this CPU runs AVX-512F (and the `DESCENT_NO_AVX512` variable is
-    /// unset). Only in builds with FMA compiled in (as this workspace's
-    /// `.cargo/config.toml` asks): the portable kernels then fuse their
-    /// multiply-adds too, so both paths round alike; without it they do not.
-    pub(super) fn available() -> bool {
-        use std::sync::OnceLock;
-        static YES: OnceLock<bool> = OnceLock::new();
-        *YES.get_or_init(|| {
-            cfg!(target_feature = "fma")
-                && is_x86_feature_detected!("avx512f")
-                && std::env::var_os("DESCENT_NO_AVX512").is_none()
-        })
-    }
+    pub(super) use crate::kernels::x86_64::available;
+    use crate::kernels::x86_64::{f32s, f64s};
 
     /// `s` as `&[U]` when T is U.
     fn cast<T: 'static, U: 'static>(s: &[T]) -> Option<&[U]> {
@@ -469,183 +457,4 @@ mod avx512 {
         });
         Ok(())
     }
-
-    /// Runs `$call` (an expression of the block's first column `$j`, with `NV`
-    /// in scope as the block's number of vectors, a constant) for the column
-    /// blocks of at most `$most` vectors of `$lanes` that cover columns 0..n.
-    macro_rules! for_blocks {
-        ($n:expr, $lanes:expr, $most:expr, |$j:ident| $call:expr) => {
-            for_blocks!(@ $n, $lanes, $most, $j, $call, 1 2 3 4 5 6 7)
-        };
-        (@ $n:expr, $lanes:expr, $most:expr, $j:ident, $call:expr, $($k:literal)*) => {{
-            let n = $n;
-            let mut $j = 0;
-            while $j < n {
-                let nv = (n - $j).div_ceil($lanes).min($most);
-                match nv {
-                    $($k => { const NV: usize = $k; $call })*
-                    _ => { const NV: usize = $most; $call }
-                }
-                $j += nv * $lanes;
-            }
-        }};
-    }
-
-    /// The kernels for one element type: `$t` in `$v` registers of `$lanes`.
-    macro_rules! kernels {
-        ($m:ident, $t:ty, $lanes:literal, $mask:ty, $zero:ident, $set1:ident, $fmadd:ident, $load:ident, $store:ident,
-         $maskz_loadu:ident, $mask_storeu:ident) => {
-            pub(super) mod $m {
-                use core::arch::x86_64::*;
-
-                use crate::sparse::Col;
-
-                /// Vectors held in registers per pass (at most this many × lanes columns).
-                const V: usize = 8;
-
-                /// Mask of the first `k` (≤ lanes) lanes.
-                #[inline(always)]
-                fn first(k: usize) -> $mask {
-                    if k >= $lanes { <$mask>::MAX } else { ((1u32 << k) - 1) as $mask }
-                }
-
-                /// c_row ← Σ_q val[q] · b[idx[q] * stride ..][..c_row.len()], each
-                /// column block's sums in registers.
-                ///
-                /// # Safety
-                /// AVX-512F must be available; `b` holds every row named in `idx`
-                /// (`stride` elements each, 64-byte aligned, stride ≥ c_row.len()
-                /// rounded up to whole vectors).
-                #[target_feature(enable = "avx512f")]
-                pub(in super::super) unsafe fn times<C: Col, W: Copy>(
-                    idx: &[C],
-                    val: &[W],
-                    value: impl Fn(W) -> $t + Copy,
-                    b: &[$t],
-                    stride: usize,
-                    c_row: &mut [$t],
-                ) {
-                    // SAFETY: passed on from the caller.
-                    for_blocks!(c_row.len(), $lanes, V, |j| unsafe {
-                        block::<C, W, NV>(idx, val, value, b, stride, c_row, j)
-                    });
-                }
-
-                #[target_feature(enable = "avx512f")]
-                #[inline]
-                unsafe fn block<C: Col, W: Copy, const NV: usize>(
-                    idx: &[C],
-                    val: &[W],
-                    value: impl Fn(W) -> $t,
-                    b: &[$t],
-                    stride: usize,
-                    c_row: &mut [$t],
-                    j: usize,
-                ) {
-                    let n = c_row.len();
-                    let c = c_row.as_mut_ptr();
-                    let bp = b.as_ptr();
-                    // SAFETY: lanes past n are masked off; rows are in `b` (caller).
-                    unsafe {
-                        let mut s: [_; NV] = core::array::from_fn(|_| $zero());
-                        for (&p, &v) in idx.iter().zip(val) {
-                            let p: u32 = p.into();
-                            let row = bp.add(p as usize * stride + j);
-                            let vv = $set1(value(v));
-                            for l in 0..NV {
-                                s[l] = $fmadd(vv, $load(row.add(l * $lanes)), s[l]);
-                            }
-                        }
-                        for l in 0..NV {
-                            let at = j + l * $lanes;
-                            $mask_storeu(c.add(at.min(n)), first(n.saturating_sub(at)), s[l]);
-                        }
-                    }
-                }
-
-                /// b[(idx[q] − first) * stride ..][..g_row.len()] += val[q] · g_row for every q.
-                ///
-                /// # Safety
-                /// As for [`times`], with `b` writable, holding W's rows from
-                /// row `first` on, and every idx[q] at least `first`.
-                #[target_feature(enable = "avx512f")]
-                pub(in super::super) unsafe fn scatter<C: Col, W: Copy>(
-                    idx: &[C],
-                    val: &[W],
-                    value: impl Fn(W) -> $t + Copy,
-                    g_row: &[$t],
-                    b: &mut [$t],
-                    row0: usize,
-                    stride: usize,
-                ) {
-                    // SAFETY: passed on from the caller.
-                    for_blocks!(g_row.len(), $lanes, V, |j| unsafe {
-                        sblock::<C, W, NV>(idx, val, value, g_row, b, row0, stride, j)
-                    });
-                }
-
-                #[target_feature(enable = "avx512f")]
-                #[inline]
-                #[allow(clippy::too_many_arguments)]
-                unsafe fn sblock<C: Col, W: Copy, const NV: usize>(
-                    idx: &[C],
-                    val: &[W],
-                    value: impl Fn(W) -> $t,
-                    g_row: &[$t],
-                    b: &mut [$t],
-                    row0: usize,
-                    stride: usize,
-                    j: usize,
-                ) {
-                    let n = g_row.len();
-                    let g = g_row.as_ptr();
-                    let bp = b.as_mut_ptr();
-                    // SAFETY: lanes of g past n are masked off (read as 0, so the
-                    // padding of W's rows stays 0); rows are in `b` (caller).
-                    unsafe {
-                        let gv: [_; NV] = core::array::from_fn(|l| {
-                            let at = j + l * $lanes;
-                            $maskz_loadu(first(n.saturating_sub(at)), g.add(at.min(n)))
-                        });
-                        for (&p, &v) in idx.iter().zip(val) {
-                            let p: u32 = p.into();
-                            let row = bp.add((p as usize - row0) * stride + j);
-                            let vv = $set1(value(v));
-                            for l in 0..NV {
-                                let at = row.add(l * $lanes);
-                                $store(at, $fmadd(vv, gv[l], $load(at)));
-                            }
-                        }
-                    }
-                }
-            }
-        };
-    }
-
-    kernels!(
-        f32s,
-        f32,
-        16,
-        __mmask16,
-        _mm512_setzero_ps,
-        _mm512_set1_ps,
-        _mm512_fmadd_ps,
-        _mm512_load_ps,
-        _mm512_store_ps,
-        _mm512_maskz_loadu_ps,
-        _mm512_mask_storeu_ps
-    );
-    kernels!(
-        f64s,
-        f64,
-        8,
-        __mmask8,
-        _mm512_setzero_pd,
-        _mm512_set1_pd,
-        _mm512_fmadd_pd,
-        _mm512_load_pd,
-        _mm512_store_pd,
-        _mm512_maskz_loadu_pd,
-        _mm512_mask_storeu_pd
-    );
 }

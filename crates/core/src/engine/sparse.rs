@@ -16,13 +16,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::float::Float;
+pub use crate::kernels::Col;
 use crate::kernels::{sparse_row_scatter, sparse_row_times};
-
-/// A column index as a sparse row stores it: `u32` in [`SparseRows`], `u16`
-/// in [`PixelLists`].
-pub trait Col: Copy + Ord + Into<u32> + 'static {}
-impl Col for u32 {}
-impl Col for u16 {}
 
 mod sealed {
     /// Only this crate's row types implement [`NonzeroRows`](super::NonzeroRows):

@@ -33,5 +33,5 @@ mod wasm32;
 pub(crate) mod x86_64;
 
 pub use col::Col;
-pub use portable::{gemm_nn, gemm_nt, gemm_tn};
 pub(crate) use portable::{PORTABLE_MAX, row_times, sparse_row_scatter, sparse_row_times, whole_vectors};
+pub use portable::{gemm_nn, gemm_nt, gemm_tn};
