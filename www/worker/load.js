@@ -70,21 +70,24 @@ const coreName = (f) => f.file.replace(/\.gz$/, '');
 
 /**
  * The core's check, through the trainer prepared for the book's settings (the
- * worker's trainer from now on). A file it refuses becomes a DataError naming
- * the .gz; any other refusal (the book's settings do not fit this data, e.g. a
- * batch larger than the training set) leaves the data good and no trainer
- * prepared: Start makes one and reports that error then, by the settings field.
+ * worker's trainer from now on). An error with a `field` is about a setting (the
+ * book's settings do not fit this data, e.g. a batch larger than the training
+ * set): the data is good, no trainer is prepared, and Start reports it by the
+ * field. Any other refusal is about the data: a DataError naming the .gz.
  */
 function check(d) {
   try {
     prepareTrainer(d);
   } catch (e) {
     if (e === STOP) throw e;
-    const message = describe(e);
-    // Until the core's errors cross as typed values (issue 14's schema), the
-    // file is the part its message begins with (error.rs: "{part}: …", "{part} holds …").
-    const f = FILES.find((x) => message.startsWith(coreName(x) + ':') || message.startsWith(coreName(x) + ' '));
-    if (f) throw new DataError(f.file, `${DATA_DIR}${f.file} (after gunzip)${message.slice(coreName(f).length)}. ${FIX_HINT}`);
+    if (!(e && typeof e.field === 'string')) {
+      const message = describe(e);
+      // The core's data errors carry no file field yet: the file is the part the
+      // message begins with (error.rs: "{part}: …", "{part} holds …").
+      const f = FILES.find((x) => message.startsWith(coreName(x) + ':') || message.startsWith(coreName(x) + ' '));
+      if (f) throw new DataError(f.file, `${DATA_DIR}${f.file} (after gunzip)${message.slice(coreName(f).length)}. ${FIX_HINT}`);
+      throw new DataError(null, `The MNIST files were refused: ${message}. ${FIX_HINT}`);
+    }
   }
   // Kept in JS: the core trains on images of any size (train and test alike), but this
   // page is for 28 × 28 ones: the evaluation worker's Evaluator(784), the gradient
