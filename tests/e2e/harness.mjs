@@ -2,6 +2,8 @@
 // Chromium driven by playwright-core (Debian chromium; see docs/ARCHITECTURE.md), page helpers.
 
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { access, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +28,21 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * Runs the `descent` CLI with `args` (the binary `cargo test` built in
+ * target/debug, else a release build; failing both, it is built here) and
+ * returns `{ status, stdout, stderr }`. The tests compare the page with it.
+ */
+export function descent(args) {
+  let bin = ['target/debug/descent', 'target/release/descent'].map((p) => join(ROOT, p)).find((p) => existsSync(p));
+  if (!bin) {
+    execFileSync('cargo', ['build', '--release', '--locked', '-p', 'descent-cli'], { cwd: ROOT, stdio: 'inherit' });
+    bin = join(ROOT, 'target/release/descent');
+  }
+  const r = spawnSync(bin, args, { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 /** Throws a clear message unless dist/ holds a built page. */
 export async function requireDist() {

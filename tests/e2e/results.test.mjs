@@ -5,12 +5,9 @@
 //   node --test tests/e2e/        (needs dist/ from `trunk build --release=true`)
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { accuracyLines, fillSettings, launch, openPage, runToEnd, waitForData } from './harness.mjs';
+import { ROOT, accuracyLines, descent, fillSettings, launch, openPage, runToEnd, waitForData } from './harness.mjs';
 
 /**
  * The CLI's figures for the same run: `descent train --iters 300 --precision f32
@@ -21,21 +18,12 @@ import { accuracyLines, fillSettings, launch, openPage, runToEnd, waitForData } 
  * used; failing both, it is built here.
  */
 function cliRun300() {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const built = ['target/debug/descent', 'target/release/descent'].map((p) => join(root, p)).find((p) => existsSync(p));
-  let bin = built;
-  if (!bin) {
-    execFileSync('cargo', ['build', '--release', '--locked', '-p', 'descent-cli'], { cwd: root, stdio: 'inherit' });
-    bin = join(root, 'target/release/descent');
-  }
-  const out = execFileSync(bin, ['train', '--iters', '300', '--precision', 'f32', '--json', '--data', join(root, 'data/mnist')], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+  const r = descent(['train', '--iters', '300', '--precision', 'f32', '--json', '--data', join(ROOT, 'data/mnist')]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   const final = lines.find((l) => l.final === true);
   const first = lines.find((l) => l.test_acc != null && l.final !== true);
-  assert.ok(final && first, `descent train printed a final and a per-epoch evaluation: ${out}`);
+  assert.ok(final && first, `descent train printed a final and a per-epoch evaluation: ${r.stdout}`);
   return { trainAcc: final.train_acc.toFixed(4), testAcc: final.test_acc.toFixed(4), firstTestAcc: Number(first.test_acc.toFixed(4)) };
 }
 

@@ -4,7 +4,7 @@
 // module on this thread, lazily; their data and the gradient check go through
 // the worker.
 
-import { SettingsForm, BOOK_DEFAULTS } from './settings.js';
+import { SettingsForm } from './settings.js';
 import { lossChart, accuracyChart } from './charts.js';
 import { LossHistory } from './history.js';
 import * as fmt from './format.js';
@@ -71,7 +71,7 @@ let chapter = null;
 // Settings
 // ---------------------------------------------------------------------------
 
-const form = new SettingsForm(el.form, () => {
+const form = new SettingsForm(el.form, $('settings-fields'), $('settings-note'), () => {
   renderNow();
   if (state.run === 'idle') {
     // the empty charts' axes follow the settings until a run starts
@@ -90,7 +90,9 @@ function settingsPreview() {
   return out;
 }
 
-el.defaults.addEventListener('click', () => form.fill(BOOK_DEFAULTS));
+el.defaults.addEventListener('click', () => {
+  if (form.defaults) form.fill(form.defaults);
+});
 
 // ---------------------------------------------------------------------------
 // Charts
@@ -99,7 +101,8 @@ el.defaults.addEventListener('click', () => form.fill(BOOK_DEFAULTS));
 /** The loss chart's x axis: the run's iterations, or what exists if it stopped early. */
 function runIters() {
   if (state.run === 'diverged' || state.run === 'stopped') return Math.max(history.length, 10);
-  return state.config?.iters ?? settingsPreview().iters ?? BOOK_DEFAULTS.iters;
+  // Before the schema is here, an axis of one iteration.
+  return state.config?.iters ?? settingsPreview().iters ?? form.defaults?.iters ?? 1;
 }
 const lossView = lossChart($('loss-chart'), {
   history,
@@ -112,8 +115,8 @@ const accView = accuracyChart($('acc-chart'), {
   epochs: () => {
     if (state.run === 'diverged' || state.run === 'stopped') return 1;
     const c = state.config ?? settingsPreview();
-    const iters = c.iters ?? BOOK_DEFAULTS.iters;
-    const perEpoch = SettingsForm.itersPerEpoch(c.batch ?? BOOK_DEFAULTS.batch);
+    const iters = c.iters ?? form.defaults?.iters ?? 1;
+    const perEpoch = SettingsForm.itersPerEpoch(c.batch ?? form.defaults?.batch ?? 1);
     // evaluations at 0, perEpoch, … below iters, and the final one after the last iteration
     return iters / perEpoch;
   },
@@ -228,6 +231,8 @@ function handleMessage(msg) {
       state.worker = 'ready';
       el.kernel.textContent = `kernel: ${fmt.kernel(msg.kernel)}`;
       el.kernel.dataset.kernel = msg.kernel || '';
+      // The module the worker just loaded can now be loaded here too, if it failed before.
+      form.load();
       loadData();
       if (state.run === 'stopped' || state.run === 'idle') setStatus(idleStatus(), state.run);
       break;
@@ -387,7 +392,8 @@ function handleMessage(msg) {
         return;
       }
       if (msg.run != null && msg.run !== state.runId) return;
-      if (msg.field && form.show(msg.field, msg.message.replace(/^\s*\w+\s*:\s*/, ''))) {
+      // A setting at fault: its reason beside the field (typed, from the core).
+      if (msg.field && form.show(msg.field, msg.reason ? msg.reason.charAt(0).toUpperCase() + msg.reason.slice(1) : msg.message)) {
         form.inputs.get(msg.field).focus();
       }
       if (state.run === 'running' || state.run === 'paused') state.run = 'stopped';

@@ -152,8 +152,10 @@ export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type
 /** @typedef {{type: 'diverged', run: number, iter: number, loss: number, message: string}} DivergedMsg */
 /** @typedef {{type: 'warning', run: number, kind: 'not-learning', iter: number, message: string}} WarningMsg */
 /**
- * `fatal`: the worker is unusable until restarted; `field`: the settings field at fault, if any.
- * @typedef {{type: 'error', run: number | null, message: string, fatal: boolean, field?: string | null}} ErrorMsg
+ * `fatal`: the worker is unusable until restarted; `field`: the settings field at fault, if any
+ * (the core's schema name, a typed value from descent-web, never parsed from the text), and
+ * `reason`: what is wrong with it, for the message beside the field.
+ * @typedef {{type: 'error', run: number | null, message: string, fatal: boolean, field?: string | null, reason?: string | null}} ErrorMsg
  */
 /**
  * `params`: per parameter {name, maxAbs, maxRel, relNorm}; `absDiffW1`, `pixels` transferred.

@@ -1,66 +1,40 @@
-// The settings form: parsing and validation of the training config.
+// The settings form, rendered from the core's schema of the training settings
+// (descent_core::schema::FIELDS, through descent-web's configSchema()): each
+// field's name, label, hint, bounds and default are defined once, in Rust, and
+// the CLI reads the same table for its flags.
 //
 // Invalid values never reach the worker: each field is checked as it is typed,
-// its message is shown beside it (aria-invalid + aria-describedby), and
-// `read()` returns null while any field is invalid.
+// by the core's own check (checkSetting, the CLI's too) once the text reads as
+// a number; its message is shown beside it (aria-invalid + aria-describedby),
+// and `read()` returns null while any field is invalid.
 
-/** The book's values (ch04/train_neuralnet.py). */
-export const BOOK_DEFAULTS = Object.freeze({
-  hidden: 50,
-  lr: 0.1,
-  batch: 100,
-  iters: 10000,
-  initStd: 0.01,
-  seed: 42,
-});
+import { describe, loadWasm } from './chapter/wasm.js';
 
 const TRAIN_SIZE = 60000;
 
-/**
- * One entry per field: `int` fields take whole numbers in [min, max]; `positive`
- * fields any finite number > 0 (the learning rate may be absurdly large on
- * purpose: watching a run diverge is part of the lesson); `nonnegative` also 0
- * (init std 0 starts every weight at zero, a lesson of its own).
- * The hidden-size and iteration caps are the page's, to keep memory and time sane.
- */
-export const FIELDS = [
-  { name: 'hidden', what: 'The hidden size', kind: 'int', min: 1, max: 4096 },
-  { name: 'lr', what: 'The learning rate', kind: 'positive', example: '0.1' },
-  { name: 'batch', what: 'The batch size', kind: 'int', min: 1, max: TRAIN_SIZE },
-  { name: 'iters', what: 'The number of iterations', kind: 'int', min: 1, max: 1_000_000 },
-  { name: 'initStd', what: 'The init std', kind: 'nonnegative', example: '0.01' },
-  { name: 'seed', what: 'The seed', kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
-];
-
 const fmtInt = (x) => x.toLocaleString('en-US');
 
+/** "The learning rate must be …, got -1." from the core's "the learning rate must be …, got -1". */
+const sentence = (s) => s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.');
+
 /**
- * Parses one field's text. Returns `{ value }` or `{ error }` (a sentence for a person).
- * Accepts decimal and exponent notation ("0.1", "1e-3") and thousands commas ("10,000").
+ * Reads one field's text as a number: `{ value }` or `{ error }` (a sentence for
+ * a person). Accepts decimal and exponent notation ("0.1", "1e-3") and thousands
+ * commas ("10,000"). Only the text is read here; its bounds are the core's
+ * (`check`, the schema's one check).
  */
-export function parseField(field, text) {
+export function parseField(field, text, check) {
+  const what = sentence(field.what).slice(0, -1);
   // "10,000" is ten thousand; "0,1" stays invalid rather than becoming 1.
   const s = String(text).trim().replace(/,(?=\d{3}(?!\d))/g, '');
-  if (s === '') return { error: `${field.what} is empty: enter a number.` };
+  if (s === '') return { error: `${what} is empty: enter a number.` };
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) {
-    return { error: `${field.what} must be a number; “${String(text).trim()}” is not one.` };
+    return { error: `${what} must be a number; “${String(text).trim()}” is not one.` };
   }
   const x = Number(s);
-  if (!Number.isFinite(x)) return { error: `${field.what} is too large to be a finite number.` };
-  if (field.kind === 'int') {
-    if (!Number.isInteger(x)) return { error: `${field.what} must be a whole number, got ${s}.` };
-    if (x < field.min || x > field.max) {
-      return { error: `${field.what} must be from ${fmtInt(field.min)} to ${fmtInt(field.max)}, got ${fmtInt(x)}.` };
-    }
-    return { value: x };
-  }
-  if (field.kind === 'nonnegative' && x < 0) {
-    return { error: `${field.what} must be 0 or a positive number (e.g. ${field.example}), got ${s}.` };
-  }
-  if (field.kind === 'positive' && x <= 0) {
-    return { error: `${field.what} must be a positive number (e.g. ${field.example}), got ${s}.` };
-  }
-  return { value: x };
+  if (!Number.isFinite(x)) return { error: `${what} is too large to be a finite number.` };
+  const problem = check(field.name, x);
+  return problem ? { error: sentence(problem) } : { value: x };
 }
 
 /** Text for a value in a field ("0.1", "10000"). */
@@ -68,32 +42,113 @@ export function formatValue(x) {
   return String(x);
 }
 
-/** Binds the form; `onChange(valid)` runs after every edit. */
+/** The hint with the bounds a person may type: "neurons in the hidden layer (1 to 10,000)". */
+function hintText(f) {
+  if (f.kind === 'int') return `${f.hint} (${fmtInt(f.min)} to ${fmtInt(f.max)})`;
+  if (f.kind === 'size') return `${f.hint} (${fmtInt(f.min)} to the training set's size)`;
+  if (f.kind === 'positive') return `${f.hint} (> 0)`;
+  return `${f.hint} (≥ 0)`;
+}
+
+/** One field's markup, from its schema entry. */
+function renderField(f) {
+  const id = `f-${f.name}`;
+  const div = document.createElement('div');
+  div.className = 'field';
+  div.dataset.field = f.name;
+  const label = document.createElement('label');
+  label.htmlFor = id;
+  label.textContent = f.label;
+  const input = document.createElement('input');
+  Object.assign(input, { id, name: f.name, type: 'text', autocomplete: 'off', spellcheck: false, value: formatValue(f.default) });
+  input.inputMode = f.kind === 'int' || f.kind === 'size' ? 'numeric' : 'decimal';
+  input.dataset.testid = `field-${f.name}`;
+  input.setAttribute('aria-describedby', `${id}-hint ${id}-msg`);
+  const hint = document.createElement('p');
+  hint.className = 'hint';
+  hint.id = `${id}-hint`;
+  hint.textContent = hintText(f);
+  const msg = document.createElement('p');
+  msg.className = 'field-msg';
+  msg.id = `${id}-msg`;
+  msg.dataset.testid = `msg-${f.name}`;
+  div.append(label, input, hint, msg);
+  return div;
+}
+
+/**
+ * Binds the form. `container` receives the fields once the schema is here;
+ * `onChange(valid)` runs after every edit and once the fields are ready.
+ */
 export class SettingsForm {
-  constructor(form, onChange) {
+  constructor(form, container, note, onChange) {
     this.form = form;
+    this.container = container;
+    this.note = note;
     this.onChange = onChange;
-    this.inputs = new Map(FIELDS.map((f) => [f.name, form.elements.namedItem(f.name)]));
+    /** The schema's entries, in the order shown ([] until loaded). */
+    this.fields = [];
+    this.inputs = new Map();
     this.errors = new Map();
-    for (const f of FIELDS) {
-      const input = this.inputs.get(f.name);
-      input.addEventListener('input', () => {
-        this.check(f);
-        this.onChange(this.valid);
-      });
-      input.addEventListener('blur', () => this.check(f));
-      this.check(f);
-    }
+    /** The book's values, from the schema (null until loaded). */
+    this.defaults = null;
+    this.check = () => null;
+    this.load();
   }
 
+  /**
+   * Fetches the schema from the wasm module and renders the fields; after a
+   * failure (the module could not load), call it again, e.g. once the worker
+   * has loaded the module. Resolves when done either way.
+   */
+  load() {
+    if (this.fields.length > 0) return Promise.resolve();
+    this.ready = loadWasm().then(
+      (mod) => this.render(mod.configSchema(), (name, x) => mod.checkSetting(name, x)),
+      (e) => this.failed(e),
+    );
+    return this.ready;
+  }
+
+  render(schema, check) {
+    this.fields = schema;
+    this.check = check;
+    this.defaults = Object.fromEntries(schema.map((f) => [f.name, f.default]));
+    this.container.replaceChildren(...schema.map(renderField));
+    this.container.removeAttribute('aria-busy');
+    this.inputs = new Map(schema.map((f) => [f.name, this.form.elements.namedItem(f.name)]));
+    for (const f of schema) {
+      const input = this.inputs.get(f.name);
+      input.addEventListener('input', () => {
+        this.checkField(f);
+        this.onChange(this.valid);
+      });
+      input.addEventListener('blur', () => this.checkField(f));
+      this.checkField(f);
+    }
+    const book = schema.filter((f) => f.name !== 'seed').map((f) => `${f.label.toLowerCase()} ${fmtInt(f.default)}`);
+    this.note.textContent = `The book's values: ${book.join(', ')}.`;
+    this.onChange(this.valid);
+  }
+
+  failed(e) {
+    this.container.removeAttribute('aria-busy');
+    const p = document.createElement('p');
+    p.className = 'field-msg';
+    p.setAttribute('role', 'alert');
+    p.textContent = `The settings could not be loaded (${describe(e)}); they load again when the worker restarts, or reload the page.`;
+    this.container.replaceChildren(p);
+    this.onChange(false);
+  }
+
+  /** Whether every field is on the page and valid. */
   get valid() {
-    return this.errors.size === 0;
+    return this.fields.length > 0 && this.errors.size === 0;
   }
 
   /** Validates one field and shows or clears its message. */
-  check(f) {
-    const input = this.inputs.get(f.name);
-    const { error } = parseField(f, input.value);
+  checkField(f) {
+    const { error } = parseField(f, this.inputs.get(f.name).value, this.check);
     this.show(f.name, error || '');
     return !error;
   }
@@ -115,13 +170,14 @@ export class SettingsForm {
     return true;
   }
 
-  /** The config, or null when a field is invalid (then the first bad field is focused). */
+  /** The config, or null when a field is invalid or the fields are not here yet (then the first bad field is focused). */
   read({ focus = false } = {}) {
+    if (this.fields.length === 0) return null;
     const config = {};
     let firstBad = null;
-    for (const f of FIELDS) {
+    for (const f of this.fields) {
       const input = this.inputs.get(f.name);
-      const r = parseField(f, input.value);
+      const r = parseField(f, input.value, this.check);
       this.show(f.name, r.error || '');
       if (r.error) firstBad ??= input;
       else config[f.name] = r.value;
@@ -135,9 +191,9 @@ export class SettingsForm {
 
   /** Puts values into the fields (e.g. the book's defaults). */
   fill(values) {
-    for (const f of FIELDS) {
+    for (const f of this.fields) {
       if (values[f.name] != null) this.inputs.get(f.name).value = formatValue(values[f.name]);
-      this.check(f);
+      this.checkField(f);
     }
     this.onChange(this.valid);
   }

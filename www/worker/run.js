@@ -48,9 +48,8 @@ export async function startRun(id, config) {
     trainerFor(config, d);
   } catch (e) {
     if (e === STOP) return;
-    const message = describe(e);
-    const m = /^\s*([A-Za-z]+)\s*:/.exec(message);
-    post({ type: TO_PAGE.ERROR, run: id, message, fatal: false, field: m ? m[1] : null });
+    // A config error names its field as a typed value (descent-web's field_error).
+    post({ type: TO_PAGE.ERROR, run: id, message: describe(e), fatal: false, field: e?.field ?? null, reason: e?.reason ?? null });
     post({ type: TO_PAGE.RESET, run: id });
     return;
   }

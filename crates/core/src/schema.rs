@@ -20,6 +20,10 @@ use crate::mnist::Part;
 pub enum Kind {
     /// A whole number from `min` to `max`.
     Int,
+    /// A whole number from `min` up to a size only the data knows (the batch:
+    /// at most the training set's images, checked once the data is read);
+    /// `max` is only the largest a JS number holds exactly.
+    Size,
     /// A finite number above 0 (a learning rate may be absurdly large on
     /// purpose: watching a run diverge is part of the lesson).
     Positive,
@@ -86,7 +90,7 @@ pub const LR: Field = Field {
     default: 0.1,
 };
 
-/// Mini-batch size (also bounded by the training set, once it is known).
+/// Mini-batch size, bounded by the training set once it is known.
 pub const BATCH: Field = Field {
     name: "batch",
     rust: "batch_size",
@@ -94,9 +98,9 @@ pub const BATCH: Field = Field {
     label: "Batch size",
     hint: "images per mini-batch",
     what: "the batch size",
-    kind: Kind::Int,
+    kind: Kind::Size,
     min: 1.0,
-    max: 60_000.0,
+    max: MAX_SEED as f64,
     default: 100.0,
 };
 
@@ -162,7 +166,7 @@ impl Field {
     pub fn check(&'static self, value: f64) -> Result<(), ConfigError> {
         let ok = match self.kind {
             // Whole, within [min, max] (NaN fails every comparison).
-            Kind::Int => value >= self.min && value <= self.max && (value as i64) as f64 == value,
+            Kind::Int | Kind::Size => value >= self.min && value <= self.max && (value as i64) as f64 == value,
             Kind::Positive => value.is_finite() && value > 0.0 && value <= self.max,
             Kind::NonNegative => value.is_finite() && value >= 0.0 && value <= self.max,
         };
@@ -187,6 +191,7 @@ impl fmt::Display for Bounds<'_> {
             Kind::Int => {
                 write!(f, "a whole number from {} to {}", Grouped(field.min), Grouped(field.max))
             }
+            Kind::Size => write!(f, "a whole number from {} to the training set's size", Grouped(field.min)),
             Kind::Positive => f.write_str("a positive, finite number"),
             Kind::NonNegative => f.write_str("a finite number ≥ 0"),
         }

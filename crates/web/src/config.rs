@@ -21,10 +21,9 @@ pub struct WebConfig {
 }
 
 /// A config error as a JS `Error` with `field` (the schema's name of the field
-/// at fault) and a message that starts with it.
+/// at fault) and `reason`.
 pub fn config_error(e: &ConfigError) -> JsValue {
-    let name = e.schema_field().name;
-    field_error(Some(name), &format!("{name}: {e}"))
+    field_error(Some(e.schema_field().name), &e.to_string())
 }
 
 /// A field's one check ([`Field::check`]) as a thrown `Error` naming it.
@@ -44,7 +43,7 @@ fn number(config: &JsValue, f: &'static Field) -> Result<Option<f64>, JsValue> {
         None => Ok(None),
         Some(v) => match v.as_f64() {
             Some(x) => checked(f, x).map(Some),
-            None => Err(field_error(Some(f.name), &format!("{}: expected a number, got {}", f.name, describe(&v)))),
+            None => Err(field_error(Some(f.name), &format!("expected a number, got {}", describe(&v)))),
         },
     }
 }
@@ -105,7 +104,7 @@ impl WebConfig {
                 _ => {
                     return Err(field_error(
                         Some(PRECISION),
-                        &format!("precision: expected \"f32\" or \"f64\", got {}", describe(&v)),
+                        &format!("expected \"f32\" or \"f64\", got {}", describe(&v)),
                     ));
                 }
             };

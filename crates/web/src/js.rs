@@ -13,14 +13,17 @@ pub fn obj(fields: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-/// A thrown `Error` with `field` naming the setting at fault (absent when
-/// none): the page reads `e.field`, never the message's text.
-pub fn field_error(field: Option<&str>, message: &str) -> JsValue {
-    let e = js_sys::Error::new(message);
-    if let Some(f) = field {
-        // Setting a property on a fresh Error cannot fail.
-        let _ = Reflect::set(&e, &JsValue::from_str("field"), &JsValue::from_str(f));
-    }
+/// A thrown `Error`; with a field at fault, `field` names it and `reason`
+/// says what is wrong with it (the message is then `"{field}: {reason}"`).
+/// The page reads `e.field` and `e.reason`, never the message's text.
+pub fn field_error(field: Option<&str>, reason: &str) -> JsValue {
+    let Some(f) = field else {
+        return js_sys::Error::new(reason).into();
+    };
+    let e = js_sys::Error::new(&format!("{f}: {reason}"));
+    // Setting properties on a fresh Error cannot fail.
+    let _ = Reflect::set(&e, &JsValue::from_str("field"), &JsValue::from_str(f));
+    let _ = Reflect::set(&e, &JsValue::from_str("reason"), &JsValue::from_str(reason));
     e.into()
 }
 

@@ -401,6 +401,8 @@ fn config_errors_carry_the_field() {
         let e: JsValue = Trainer::new(cfg).unwrap_err();
         assert!(e.is_instance_of::<js_sys::Error>());
         assert_eq!(get(&e, "field").as_string().as_deref(), Some(field));
+        let reason = get(&e, "reason").as_string().unwrap();
+        assert_eq!(message(e), format!("{field}: {reason}"));
     }
     let unknown: JsValue = Trainer::new(config(&[("learningRate", 0.1.into())])).unwrap_err();
     assert!(get(&unknown, "field").is_undefined(), "no field for an unknown key");

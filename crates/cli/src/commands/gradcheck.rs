@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use descent_core::schema;
 use descent_core::train::{gather, pixel_scale};
 use descent_core::two_layer_net::check_gradient_check;
 use descent_core::{Dataset, Matrix, Params, Rng, TwoLayerNet};
@@ -11,7 +12,6 @@ use serde_json::json;
 
 use super::{print, print_json, time_at};
 use crate::args::{Args, Command, DATA, Flag, JSON};
-use crate::commands::train::MAX_HIDDEN;
 use crate::data;
 use crate::error::CliError;
 
@@ -111,9 +111,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let images: usize = args.get_or("images", 3)?;
     let hidden: usize = args.get_or("hidden", 50)?;
     let seed: u64 = args.get_or("seed", 42)?;
-    if images == 0 || hidden == 0 || hidden > MAX_HIDDEN {
-        return Err(args.usage_error(format!("--images must be at least 1 and --hidden within 1..={MAX_HIDDEN}")));
+    if images == 0 {
+        return Err(args.usage_error("--images must be at least 1"));
     }
+    // The hidden size's bounds are the training settings' (the schema's).
+    schema::HIDDEN.check(hidden as f64).map_err(|e| args.config_error(&e))?;
     // The budget for MNIST's 784 pixels before reading the data, then for the data's own size.
     check_gradient_check(images, 784, hidden, 10).map_err(|e| args.usage_error(format!("{e} (--images, --hidden)")))?;
     check_work(args, images, 784, hidden, 10)?;

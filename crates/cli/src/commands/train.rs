@@ -6,13 +6,14 @@ use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use descent_core::pair::Helper;
+use descent_core::schema::{self, Field};
 use descent_core::{
     ConfigError, Error, EvalJob, Evaluation, Float, NotLearning, OneThread, Pair, TrainConfig, Trainer,
 };
 use serde_json::json;
 
 use super::{print, print_json, warn};
-use crate::args::{Args, Command, DATA, Flag, JSON, Precision};
+use crate::args::{Args, Command, DATA, Flag, FromArg, JSON, Precision};
 use crate::data::{self, Loaded};
 use crate::error::CliError;
 use crate::format::py_float;
@@ -63,38 +64,72 @@ pub static COMMAND: Command = Command {
     ],
 };
 
-/// The most iterations a run takes: the loss of each is kept in memory (8 bytes each).
-pub const MAX_ITERS: usize = 10_000_000;
-/// The most hidden units: W1 alone is 784 × H floats, and the gradients as much again.
-pub const MAX_HIDDEN: usize = 10_000;
-
 /// Pixels of an MNIST image and its classes: the size the memory budget is
 /// first checked for, before the data is read (and again on the data read).
 const MNIST_INPUT: usize = 784;
 const MNIST_CLASSES: usize = 10;
 
-/// The run's config from the flags, checked before any data is read.
+/// A flag's value, read as its type and checked against the schema's bounds
+/// ([`Field::check`], the page's check too), or the schema's default.
+fn setting<T: FromArg + Into<f64> + Copy>(args: &Args, field: &'static Field, default: T) -> Result<T, CliError> {
+    let flag = field.flag.trim_start_matches("--");
+    let v: T = args.get_or(flag, default)?;
+    field.check(v.into()).map_err(|e| args.config_error(&e))?;
+    Ok(v)
+}
+
+/// The run's config from the flags, checked before any data is read: each
+/// flag against its field of the schema (the same bounds and messages as the
+/// page's form), then the config as a whole.
 fn config(args: &Args, precision: Precision) -> Result<TrainConfig, CliError> {
     let d = TrainConfig::default();
     let config = TrainConfig {
-        hidden: args.get_or("hidden", d.hidden)?,
-        lr: args.get_or("lr", d.lr)?,
-        batch_size: args.get_or("batch", d.batch_size)?,
-        iters: args.get_or("iters", d.iters)?,
-        weight_init_std: args.get_or("init-std", d.weight_init_std)?,
-        seed: args.get_or("seed", d.seed)?,
+        hidden: setting(args, &schema::HIDDEN, Whole(d.hidden))?.0,
+        lr: setting(args, &schema::LR, d.lr)?,
+        batch_size: setting(args, &schema::BATCH, Whole(d.batch_size))?.0,
+        iters: setting(args, &schema::ITERS, Whole(d.iters))?.0,
+        weight_init_std: setting(args, &schema::INIT_STD, d.weight_init_std)?,
+        seed: setting(args, &schema::SEED, Seed(d.seed))?.0,
     };
     // The training-set size bounds the batch; it is checked again once the data is read.
     config.validate(usize::MAX).map_err(|e| args.config_error(&e))?;
-    if config.iters > MAX_ITERS || config.hidden > MAX_HIDDEN {
-        return Err(args.usage_error(format!(
-            "--iters is at most {MAX_ITERS} and --hidden at most {MAX_HIDDEN} (the book uses 10000 and 50)"
-        )));
-    }
     // The memory budget for MNIST-sized images, before reading 55 MB of them
     // (`Trainer::new` checks again with the data's own size).
     config.check_memory(MNIST_INPUT, MNIST_CLASSES, float_bytes(precision), 0).map_err(|e| args.config_error(&e))?;
     Ok(config)
+}
+
+/// A whole-number flag (`usize`) as the schema's f64.
+#[derive(Clone, Copy)]
+struct Whole(usize);
+
+impl FromArg for Whole {
+    fn from_arg(s: &str) -> Result<Self, String> {
+        usize::from_arg(s).map(Whole)
+    }
+}
+
+impl From<Whole> for f64 {
+    fn from(w: Whole) -> f64 {
+        w.0 as f64
+    }
+}
+
+/// A seed flag (`u64`) as the schema's f64: above 2⁵³ the conversion rounds up,
+/// so a seed past the schema's largest is still refused.
+#[derive(Clone, Copy)]
+struct Seed(u64);
+
+impl FromArg for Seed {
+    fn from_arg(s: &str) -> Result<Self, String> {
+        u64::from_arg(s).map(Seed)
+    }
+}
+
+impl From<Seed> for f64 {
+    fn from(s: Seed) -> f64 {
+        s.0 as f64
+    }
 }
 
 /// Bytes of a float of the precision.
