@@ -18,8 +18,6 @@ import { build } from './wasm.js';
 
 /** {worker, state: 'loading' | 'ready' | 'broken', memoryBytes}, or null (inline). */
 let evaluator = null;
-/** Most evaluations out at once; the training loop waits beyond (each holds a copy of the weights). */
-export const MAX_JOBS = 2;
 
 /** `?evals=inline` on the worker's URL (passed on from the page's) keeps the
  *  evaluations in this worker instead of a second one. */

@@ -2,7 +2,7 @@
 // its messages (pause, reset, a new config), losses posted 10 times a second,
 // evaluations handed to the evaluation worker (evaluator.js) or run inline.
 
-import { MAX_JOBS, evaluatorMemory, sendJob, setHandlers, useDetached } from './evaluator.js';
+import { evaluatorMemory, sendJob, setHandlers, useDetached } from './evaluator.js';
 import { loadData } from './load.js';
 import { TO_PAGE } from '../js/protocol.js';
 import { S, STOP, describe, isFatal, onDie, post, wasm } from './runtime.js';
@@ -23,8 +23,8 @@ const POST_MS = 100;
 setHandlers({
   evaluated: postEval,
   settled(r0) {
-    // Restarts a loop that stopped to wait for evaluations (see MAX_JOBS)…
-    if (r0.waiting && r0.jobs.length < MAX_JOBS) {
+    // Restarts a loop that stopped to wait for evaluations (the core's Trainer.mustWait)…
+    if (r0.waiting && !mustWait()) {
       r0.waiting = false;
       if (r0.state === 'running') schedule();
     }
@@ -76,7 +76,7 @@ export async function startRun(id, config) {
     jobs: [], // evaluations handed out and not yet back, oldest first
     seq: 0,
     key: ++runCount, // this worker's own id of the run, for the evaluation worker's answers
-    waiting: false, // the loop stopped until an evaluation comes back (MAX_JOBS out)
+    waiting: false, // the loop stopped until an evaluation comes back (Trainer.mustWait)
     warned: false, // the not-learning warning was posted
   };
   post({ type: TO_PAGE.STARTED, run: id, config: cfg });
@@ -125,6 +125,15 @@ function schedule() {
     tick.port2.postMessage(0);
   }
 }
+/** The core's policy for evaluations out (Trainer.mustWait: MAX_EVALS_OUT are out). */
+function mustWait() {
+  try {
+    return Boolean(S.trainer?.mustWait);
+  } catch {
+    return false; // a trainer already freed: the run is over anyway
+  }
+}
+
 function stopLoop() {
   if (S.run && S.run.state === 'running') S.run.state = 'stopped';
 }
@@ -132,7 +141,7 @@ function stopLoop() {
 function step() {
   const r0 = S.run;
   if (!r0 || r0.state !== 'running' || isFatal()) return;
-  if (r0.jobs.length >= MAX_JOBS) {
+  if (r0.detached && mustWait()) {
     // Evaluations fall due faster than the evaluation worker gets through them
     // (tiny epochs): wait for one to come back rather than pile up copies of the weights.
     r0.waiting = true;

@@ -85,5 +85,7 @@ pub use rng::Rng;
 pub use schema::ConfigError;
 pub use simple_net::SimpleNet;
 pub use sparse::{PixelLists, SparseRows};
-pub use train::{DetachedStep, EvalJob, Evaluation, Labeled, NotLearning, Step, TrainConfig, Trainer, not_learning};
+pub use train::{
+    DetachedStep, EvalJob, Evaluation, Labeled, MAX_EVALS_OUT, NotLearning, Step, TrainConfig, Trainer, not_learning,
+};
 pub use two_layer_net::{Params, TwoLayerNet, Workspace};

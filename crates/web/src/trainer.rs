@@ -36,6 +36,8 @@ mod any_run {
             jobs: &mut Vec<JsValue>,
         ) -> Result<usize, Error>;
         fn record(&mut self, e: Evaluation);
+        fn must_wait(&self) -> bool;
+        fn evals_out(&self) -> usize;
     }
 
     impl<T: JsFloat> Run for descent_core::Trainer<T> {
@@ -86,7 +88,8 @@ mod any_run {
             jobs: &mut Vec<JsValue>,
         ) -> Result<usize, Error> {
             let mut done = 0;
-            while done < n && descent_core::Trainer::remaining(self) > 0 {
+            // The core's policy for evaluations out: stop and wait for one to come back.
+            while done < n && descent_core::Trainer::remaining(self) > 0 && !descent_core::Trainer::must_wait(self) {
                 let step = self.step_detached(data)?;
                 done += 1;
                 evals.extend(step.finished);
@@ -100,6 +103,12 @@ mod any_run {
         }
         fn record(&mut self, e: Evaluation) {
             descent_core::Trainer::record(self, e)
+        }
+        fn must_wait(&self) -> bool {
+            descent_core::Trainer::must_wait(self)
+        }
+        fn evals_out(&self) -> usize {
+            descent_core::Trainer::evals_out(self)
         }
     }
 }
@@ -262,7 +271,8 @@ impl Trainer {
     /// which comes back as a job (a copy of the weights, see `Evaluator`) in
     /// `jobs`. Run the jobs elsewhere (a second worker) while training goes on,
     /// then [`record`](Self::record) their results in order; `done` is true once
-    /// the iterations are done. The figures are exactly those of `train`.
+    /// the iterations are done. While [`mustWait`](Self::must_wait) it runs
+    /// nothing. The figures are exactly those of `train`.
     #[wasm_bindgen(js_name = trainDetached)]
     pub fn train_detached(&mut self, n: u32) -> Result<JsValue, JsError> {
         self.train_with(n, true)
@@ -335,6 +345,20 @@ impl Trainer {
     #[wasm_bindgen(getter)]
     pub fn iteration(&self) -> usize {
         self.run.as_ref().map_or(0, |r| r.iter())
+    }
+
+    /// Whether the most evaluations allowed out (`MAX_EVALS_OUT`, 2) are out:
+    /// `trainDetached` then runs nothing until one is recorded (the core's one
+    /// policy, which the CLI follows too).
+    #[wasm_bindgen(getter, js_name = mustWait)]
+    pub fn must_wait(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| r.must_wait())
+    }
+
+    /// Evaluations handed out by `trainDetached` and not yet recorded.
+    #[wasm_bindgen(getter, js_name = evalsOut)]
+    pub fn evals_out(&self) -> usize {
+        self.run.as_ref().map_or(0, |r| r.evals_out())
     }
 
     /// Whether the run has done all its iterations.

@@ -441,6 +441,10 @@ impl Batches {
     }
 }
 
+/// Most evaluations handed out by [`Trainer::step_detached`] and not yet
+/// recorded: see [`Trainer::must_wait`].
+pub const MAX_EVALS_OUT: usize = 2;
+
 /// A training run: the net, its optimiser state and its history.
 #[derive(Clone, Debug)]
 pub struct Trainer<T: Float> {
@@ -464,6 +468,8 @@ pub struct Trainer<T: Float> {
     losses: Vec<f64>,
     evals: Vec<Evaluation>,
     pending: Option<PendingEval>,
+    /// Evaluations handed out by `step_detached` and not yet recorded.
+    evals_out: usize,
     diverged: Option<Error>,
     /// Who runs the halves of each iteration's two big products.
     pair: Shared,
@@ -514,6 +520,7 @@ impl<T: Float> Trainer<T> {
             losses: Vec::with_capacity(config.iters.min(1 << 20)),
             evals: Vec::with_capacity(config.evaluations(train_size).min(1 << 12)),
             pending: None,
+            evals_out: 0,
             diverged: None,
             pair: Shared(Arc::new(OneThread)),
             w1: Panel::from_matrix(&net.params.w1),
@@ -547,6 +554,11 @@ impl<T: Float> Trainer<T> {
     /// the weights) for another thread to run while training goes on. Give its
     /// result to [`record`](Self::record), jobs in the order they came, so that
     /// [`evals`](Self::evals) reads as it would after [`step`](Self::step).
+    ///
+    /// The policy for jobs out is [`must_wait`](Self::must_wait): a loop calls
+    /// this only while it is false, and otherwise waits for a job to come back
+    /// (be recorded). Nothing here enforces it, so that a test may hold any
+    /// number of jobs.
     pub fn step_detached(&mut self, data: &Dataset) -> Result<DetachedStep<T>, Error> {
         let finished = if self.pending.is_some() { Some(self.finish_pending(data)) } else { None };
         let (iter, loss) = self.iterate(data)?;
@@ -559,6 +571,7 @@ impl<T: Float> Trainer<T> {
             epoch: p.iter / self.iter_per_epoch,
             loss: p.loss,
         });
+        self.evals_out += usize::from(job.is_some());
         Ok(DetachedStep { iter, loss, job, finished })
     }
 
@@ -574,9 +587,32 @@ impl<T: Float> Trainer<T> {
         self.pair.0.threads()
     }
 
-    /// Adds an evaluation made by [`EvalJob::run`] to the history.
+    /// Adds an evaluation made by [`EvalJob::run`] to the history (the jobs'
+    /// results in the order the jobs came); the job is no longer out.
     pub fn record(&mut self, e: Evaluation) {
         self.evals.push(e);
+        self.evals_out = self.evals_out.saturating_sub(1);
+    }
+
+    /// Evaluations handed out by [`step_detached`](Self::step_detached) and not yet recorded.
+    pub fn evals_out(&self) -> usize {
+        self.evals_out
+    }
+
+    /// Whether [`MAX_EVALS_OUT`] evaluations are out: training waits for one
+    /// to come back rather than pile up copies of the weights (with tiny epochs
+    /// evaluations fall due faster than another thread gets through them).
+    /// The one policy for evaluations in flight, which the CLI's evaluation
+    /// thread and the page's evaluation worker only carry out.
+    pub fn must_wait(&self) -> bool {
+        self.evals_out >= MAX_EVALS_OUT
+    }
+
+    /// Whether a helper thread may take half of each iteration's products
+    /// (see [`set_pair`](Self::set_pair)): only while no evaluation is out,
+    /// since an evaluation under way has the other core.
+    pub fn helper_may_run(&self) -> bool {
+        self.evals_out == 0
     }
 
     /// Up to `n` more iterations (fewer if the run ends); calls `on_eval` at

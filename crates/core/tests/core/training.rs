@@ -231,6 +231,42 @@ fn detached_evaluations_on_another_thread_match_the_loops_own() {
     assert_eq!(det.net(), run.net());
 }
 
+/// The one policy for evaluations in flight (the CLI and the page carry it
+/// out): at most MAX_EVALS_OUT jobs out, the helper thread only while none is.
+#[test]
+fn the_trainer_says_when_to_wait_for_evaluations_out() {
+    use descent_core::MAX_EVALS_OUT;
+    assert_eq!(MAX_EVALS_OUT, 2);
+    // Epochs of 2 iterations (batch 30000): a job every other iteration.
+    let config = TrainConfig { batch_size: 30000, iters: 12, ..short(12) };
+    let mut t = Trainer::<f32>::new(config.clone(), mnist()).unwrap();
+    let mut jobs = std::collections::VecDeque::new();
+    let mut waited = 0;
+    while !t.is_done() {
+        assert_eq!(t.helper_may_run(), jobs.is_empty());
+        assert_eq!(t.evals_out(), jobs.len());
+        if t.must_wait() {
+            assert_eq!(jobs.len(), MAX_EVALS_OUT);
+            let job: descent_core::EvalJob<f32> = jobs.pop_front().unwrap();
+            t.record(job.run(mnist()));
+            waited += 1;
+            continue;
+        }
+        if let Some(job) = t.step_detached(mnist()).unwrap().job {
+            jobs.push_back(job);
+        }
+    }
+    assert!(waited > 0, "with a job every other iteration the loop had to wait");
+    while let Some(job) = jobs.pop_front() {
+        t.record(job.run(mnist()));
+    }
+    assert_eq!(t.evals_out(), 0);
+    // The figures are those of the loop's own evaluations.
+    let mut run = Trainer::<f32>::new(config, mnist()).unwrap();
+    run.run(mnist(), 12, |_| {}).unwrap();
+    assert_eq!(t.evals(), run.evals());
+}
+
 #[test]
 fn advancing_in_small_units_spreads_evaluations_and_changes_nothing() {
     let config = short(650);
