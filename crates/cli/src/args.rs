@@ -259,6 +259,12 @@ impl FromArg for Vec<f64> {
     }
 }
 
+impl FromArg for crate::seed::SeedArg {
+    fn from_arg(s: &str) -> Result<Self, String> {
+        Self::parse(s)
+    }
+}
+
 /// The float type a training run computes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {

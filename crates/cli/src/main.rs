@@ -28,6 +28,7 @@ mod data;
 mod error;
 mod format;
 mod progress;
+mod seed;
 mod svg;
 
 use std::io::Write;

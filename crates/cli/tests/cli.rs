@@ -958,3 +958,59 @@ mod refused {
         assert!(s.contains("x overflowed f64 at step 2"), "{s}");
     }
 }
+
+/// Issue 14: `--seed random` draws a fresh seed and prints it; the printed
+/// seed makes the same run again.
+mod random_seed {
+    use super::*;
+
+    #[test]
+    fn train_draws_a_seed_and_the_printed_seed_reproduces_the_run() {
+        let run = |seed: &str| json_lines(descent_data(&["train", "--iters", "300", "--seed", seed, "--json"]));
+        let (a, b) = (run("random"), run("random"));
+        let seed = |lines: &[Value]| lines.last().unwrap()["seed"].as_u64().expect("the final object has the seed");
+        let (sa, sb) = (seed(&a), seed(&b));
+        assert_ne!(sa, sb, "two runs draw two seeds");
+        assert!(sa < 1 << 53 && sb < 1 << 53, "{sa} {sb}: a seed survives JSON read by JavaScript");
+        let again = run(&sa.to_string());
+        assert_eq!(a[..a.len() - 1], again[..again.len() - 1], "the evaluations, to the last digit");
+        for k in ["train_acc", "test_acc", "seed"] {
+            assert_eq!(a.last().unwrap()[k], again.last().unwrap()[k], "final {k}");
+        }
+        // The default seed is in the final object too.
+        assert_eq!(seed(&json_lines(descent_data(&["train", "--iters", "1", "--json"]))), 42);
+        // In text, the first line says which seed was drawn, and the run's header uses it.
+        let s = ok(descent_data(&["train", "--iters", "1", "--seed", "random"]));
+        let first = s.lines().next().unwrap();
+        let n = first.strip_prefix("seed ").expect("a first line `seed N`");
+        assert!(n.parse::<u64>().is_ok() && s.contains(&format!(", seed {n};")), "{s}");
+    }
+
+    #[test]
+    fn simplenet_and_gradcheck_take_random_too() {
+        let s = ok(descent(&["simplenet", "--seed", "random"]));
+        let (first, rest) = s.split_once('\n').unwrap();
+        let n = first.strip_prefix("seed ").expect("a first line `seed N`");
+        assert_eq!(ok(descent(&["simplenet", "--seed", n])), rest, "the printed seed gives the same W");
+        let a = json(descent(&["simplenet", "--seed", "random", "--json"]));
+        let b = json(descent(&["simplenet", "--seed", "random", "--json"]));
+        assert_ne!(a["seed"], b["seed"]);
+        assert_eq!(a["W"], json(descent(&["simplenet", "--seed", &a["seed"].to_string(), "--json"]))["W"]);
+        let j = json(descent_data(&["gradcheck", "--images", "1", "--hidden", "2", "--seed", "random", "--json"]));
+        let again = json(descent_data(&[
+            "gradcheck",
+            "--images",
+            "1",
+            "--hidden",
+            "2",
+            "--seed",
+            &j["seed"].to_string(),
+            "--json",
+        ]));
+        assert_eq!(j["params"], again["params"]);
+        for bad in ["rand", "-1", "9007199254740992"] {
+            let e = fails(descent(&["train", "--seed", bad]), 2);
+            assert!(e.contains("--seed") || e.contains("seed:"), "{bad}: {e}");
+        }
+    }
+}

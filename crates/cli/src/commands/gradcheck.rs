@@ -14,6 +14,7 @@ use super::{print, print_json, time_at};
 use crate::args::{Args, Command, DATA, Flag, JSON};
 use crate::data;
 use crate::error::CliError;
+use crate::seed::{self, SeedArg};
 
 /// The flags.
 pub static COMMAND: Command = Command {
@@ -38,7 +39,11 @@ pub static COMMAND: Command = Command {
     flags: &[
         Flag::value("images", "N", "check on the first N training images (default 3, as the book's gradient check)"),
         Flag::value("hidden", "H", "hidden units (default 50, the book's net)"),
-        Flag::value("seed", "S", "seed of the initial weights (default 42)"),
+        Flag::value(
+            "seed",
+            "S|random",
+            "seed of the initial weights (default 42); random: draw one, printed first as `seed N`",
+        ),
         DATA,
         JSON,
     ],
@@ -110,7 +115,7 @@ fn time_repeated<R>(mut f: impl FnMut() -> R) -> (R, Duration) {
 pub fn run(args: &Args) -> Result<(), CliError> {
     let images: usize = args.get_or("images", 3)?;
     let hidden: usize = args.get_or("hidden", 50)?;
-    let seed: u64 = args.get_or("seed", 42)?;
+    let seed = args.get_or("seed", SeedArg::Fixed(42))?;
     if images == 0 {
         return Err(args.usage_error("--images must be at least 1"));
     }
@@ -142,8 +147,14 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     check_gradient_check(images, data.input_size(), hidden, data.classes)
         .map_err(|e| args.usage_error(format!("{e} (--images, --hidden)")))?;
     check_work(args, images, data.input_size(), hidden, data.classes)?;
+    let (seed, drawn) = seed.resolve()?;
     let check = Check::run(data, images, hidden, seed);
-    if args.switch("json") { print_json(&check.to_json()) } else { print(&check.to_text()) }
+    if args.switch("json") {
+        print_json(&check.to_json())
+    } else {
+        let first = if drawn { seed::line(seed) } else { String::new() };
+        print(&(first + &check.to_text()))
+    }
 }
 
 /// Refuses a check that would run for more than [`MAX_MULTIPLY_ADDS`].

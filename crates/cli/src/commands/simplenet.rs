@@ -8,6 +8,7 @@ use super::{print, print_json};
 use crate::args::{Args, Command, Flag, JSON, exactly};
 use crate::error::CliError;
 use crate::format::{Report, np_array, np_matrix, py_float};
+use crate::seed::{self, SeedArg};
 
 /// The flags.
 pub static COMMAND: Command = Command {
@@ -16,10 +17,11 @@ pub static COMMAND: Command = Command {
     notes: "The default W is the one the book printed (rounded to 8 decimals, so p, the loss and dW match the\n\
             book to about 1e-7): p = [ 0.82263473 -0.13474467 -1.80975762], argmax 0, loss 3.0079485…,\n\
             dW = [[ 0.4121426   0.15822056 -0.57036316] [ 0.6182139   0.23733084 -0.85554475]].\n\
-            --seed S draws W from N(0, 1) instead (np.random.randn(2, 3), with this project's generator).",
+            --seed S draws W from N(0, 1) instead (np.random.randn(2, 3), with this project's generator);\n\
+            --seed random draws a seed and prints it first, as a line `seed N` (with --json: a \"seed\" field).",
     flags: &[
         Flag::value("w", "A,B,C,D,E,F", "W row by row, 2 × 3 (default: the book's W)"),
-        Flag::value("seed", "S", "draw W from N(0, 1) with this seed instead"),
+        Flag::value("seed", "S|random", "draw W from N(0, 1) with this seed instead"),
         Flag::value("x", "X0,X1", "the input (default 0.6,0.9)"),
         Flag::value("t", "LABEL", "the correct label of 0, 1, 2, made one-hot (default 2)"),
         JSON,
@@ -29,16 +31,19 @@ pub static COMMAND: Command = Command {
 /// The W the book printed in `gradient_simplenet.py`'s run.
 pub const BOOK_W: [[f64; 3]; 2] = [[1.78188867, -1.60339216, -1.83076049], [-0.27388719, 0.9192118, -0.79033481]];
 
-/// The net the flags ask for.
-fn net(args: &Args) -> Result<SimpleNet, CliError> {
-    match (args.get::<Vec<f64>>("w")?, args.get::<u64>("seed")?) {
+/// The net the flags ask for, and its seed with whether it was drawn (`--seed random`).
+fn net(args: &Args) -> Result<(SimpleNet, Option<(u64, bool)>), CliError> {
+    match (args.get::<Vec<f64>>("w")?, args.get::<SeedArg>("seed")?) {
         (Some(_), Some(_)) => Err(args.usage_error("give either --w or --seed, not both")),
         (Some(w), None) => {
             let w = exactly::<6>(args, "w", w)?;
-            Ok(SimpleNet::with_weights([[w[0], w[1], w[2]], [w[3], w[4], w[5]]]))
+            Ok((SimpleNet::with_weights([[w[0], w[1], w[2]], [w[3], w[4], w[5]]]), None))
         }
-        (None, Some(seed)) => Ok(SimpleNet::new(seed)),
-        (None, None) => Ok(SimpleNet::with_weights(BOOK_W)),
+        (None, Some(seed)) => {
+            let (seed, drawn) = seed.resolve()?;
+            Ok((SimpleNet::new(seed), Some((seed, drawn))))
+        }
+        (None, None) => Ok((SimpleNet::with_weights(BOOK_W), None)),
     }
 }
 
@@ -49,7 +54,7 @@ fn rows(m: &Matrix<f64>) -> Vec<Vec<f64>> {
 
 /// Runs `descent simplenet`.
 pub fn run(args: &Args) -> Result<(), CliError> {
-    let mut net = net(args)?;
+    let (mut net, seed) = net(args)?;
     let x = exactly::<2>(args, "x", args.get_or("x", vec![0.6, 0.9])?)?;
     let label: usize = args.get_or("t", 2)?;
     if label >= 3 {
@@ -62,9 +67,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let loss = net.loss(&x, &t);
     let dw = net.numerical_gradient(&x, &t);
     if args.switch("json") {
-        return print_json(&json!({
+        let mut out = json!({
             "W": rows(&net.w), "x": x, "t": t, "p": p, "argmax": best, "loss": loss, "dW": rows(&dw)
-        }));
+        });
+        if let Some((seed, _)) = seed {
+            out["seed"] = json!(seed);
+        }
+        return print_json(&out);
     }
     let mut report = Report::new();
     report
@@ -75,5 +84,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         .row("np.argmax(p)", best.to_string())
         .row("net.loss(x, t)", py_float(loss))
         .row("numerical_gradient(f, net.W)", np_matrix(dw.as_slice(), 3));
-    print(&report.render())
+    let first = match seed {
+        Some((seed, true)) => seed::line(seed),
+        _ => String::new(),
+    };
+    print(&(first + &report.render()))
 }

@@ -18,6 +18,7 @@ use crate::data::{self, Loaded};
 use crate::error::CliError;
 use crate::format::py_float;
 use crate::progress::{Progress, duration};
+use crate::seed::{self, SeedArg};
 use crate::svg;
 
 /// The flags.
@@ -47,6 +48,8 @@ pub static COMMAND: Command = Command {
             stderr (with --json: {\"warning\": message, \"kind\": \"not_learning\", \"iter\", \"recent_loss\"}) and\n\
             repeats it at the end of its results on stdout: a last line `warning: …` (with --json: a\n\
             \"warning\" field in the final object).\n\
+            --seed random: a seed from 0 to 2^53 − 1 drawn from the operating system, printed as the first line\n\
+            `seed N` (with --json: the final object's \"seed\", always there); --seed N runs the same again.\n\
             Limits: the data needs at least 1 test image and at least a batch of training images; the run's\n\
             memory (weights, batch buffers, loss history, data) must fit descent's 2 GiB budget.",
     flags: &[
@@ -55,7 +58,11 @@ pub static COMMAND: Command = Command {
         Flag::value("lr", "LR", "learning rate (default 0.1)"),
         Flag::value("hidden", "H", "hidden units (default 50)"),
         Flag::value("init-std", "S", "std of the initial weights (default 0.01)"),
-        Flag::value("seed", "S", "seed of the weights and the mini-batches (default 42)"),
+        Flag::value(
+            "seed",
+            "S",
+            "seed of the weights and the mini-batches (default 42), or random: a fresh one, printed",
+        ),
         Flag::value("precision", "f32|f64", "float type of the net (default f64, as numpy in the book)"),
         Flag::value("threads", "1|2", "training threads (default 2 where there are 2 cores or more; same results)"),
         Flag::value("out", "DIR", "write loss.csv, accuracy.csv, loss.svg and accuracy.svg there"),
@@ -80,23 +87,25 @@ fn setting<T: FromArg + Into<f64> + Copy>(args: &Args, field: &'static Field, de
 
 /// The run's config from the flags, checked before any data is read: each
 /// flag against its field of the schema (the same bounds and messages as the
-/// page's form), then the config as a whole.
-fn config(args: &Args, precision: Precision) -> Result<TrainConfig, CliError> {
+/// page's form), then the config as a whole. The flag says whether the seed
+/// was drawn (`--seed random`).
+fn config(args: &Args, precision: Precision) -> Result<(TrainConfig, bool), CliError> {
     let d = TrainConfig::default();
-    let config = TrainConfig {
-        hidden: setting(args, &schema::HIDDEN, Whole(d.hidden))?.0,
-        lr: setting(args, &schema::LR, d.lr)?,
-        batch_size: setting(args, &schema::BATCH, Whole(d.batch_size))?.0,
-        iters: setting(args, &schema::ITERS, Whole(d.iters))?.0,
-        weight_init_std: setting(args, &schema::INIT_STD, d.weight_init_std)?,
-        seed: setting(args, &schema::SEED, Seed(d.seed))?.0,
-    };
+    let hidden = setting(args, &schema::HIDDEN, Whole(d.hidden))?.0;
+    let lr = setting(args, &schema::LR, d.lr)?;
+    let batch_size = setting(args, &schema::BATCH, Whole(d.batch_size))?.0;
+    let iters = setting(args, &schema::ITERS, Whole(d.iters))?.0;
+    let weight_init_std = setting(args, &schema::INIT_STD, d.weight_init_std)?;
+    let (seed, drawn) = args.get_or("seed", SeedArg::Fixed(d.seed))?.resolve()?;
+    // Above 2⁵³ the conversion rounds up, so a seed past the schema's largest is still refused.
+    schema::SEED.check(seed as f64).map_err(|e| args.config_error(&e))?;
+    let config = TrainConfig { hidden, lr, batch_size, iters, weight_init_std, seed };
     // The training-set size bounds the batch; it is checked again once the data is read.
     config.validate(usize::MAX).map_err(|e| args.config_error(&e))?;
     // The memory budget for MNIST-sized images, before reading 55 MB of them
     // (`Trainer::new` checks again with the data's own size).
     config.check_memory(MNIST_INPUT, MNIST_CLASSES, float_bytes(precision), 0).map_err(|e| args.config_error(&e))?;
-    Ok(config)
+    Ok((config, drawn))
 }
 
 /// A whole-number flag (`usize`) as the schema's f64.
@@ -112,23 +121,6 @@ impl FromArg for Whole {
 impl From<Whole> for f64 {
     fn from(w: Whole) -> f64 {
         w.0 as f64
-    }
-}
-
-/// A seed flag (`u64`) as the schema's f64: above 2⁵³ the conversion rounds up,
-/// so a seed past the schema's largest is still refused.
-#[derive(Clone, Copy)]
-struct Seed(u64);
-
-impl FromArg for Seed {
-    fn from_arg(s: &str) -> Result<Self, String> {
-        u64::from_arg(s).map(Seed)
-    }
-}
-
-impl From<Seed> for f64 {
-    fn from(s: Seed) -> f64 {
-        s.0 as f64
     }
 }
 
@@ -184,6 +176,8 @@ fn prepare_out(dir: &Path) -> Result<(), CliError> {
 /// What `run` needs besides the config and the data.
 struct Options {
     json: bool,
+    /// The seed was drawn (`--seed random`): say which, first.
+    drawn_seed: bool,
     out: Option<PathBuf>,
     /// Training threads: 1, or 2 with a helper for the products.
     threads: usize,
@@ -202,14 +196,14 @@ pub fn threads(args: &Args) -> Result<usize, CliError> {
 /// Runs `descent train`.
 pub fn run(args: &Args) -> Result<(), CliError> {
     let precision = args.get_or("precision", Precision::F64)?;
-    let config = config(args, precision)?;
+    let (config, drawn_seed) = config(args, precision)?;
     let threads = threads(args)?;
     let out = args.raw("out").map(PathBuf::from);
     if let Some(dir) = &out {
         prepare_out(dir)?;
     }
     let loaded = data::load(args)?;
-    let opts = Options { json: args.switch("json"), out, threads };
+    let opts = Options { json: args.switch("json"), drawn_seed, out, threads };
     let new_trainer = |e: Error| trainer_error(e, args, &loaded);
     match precision {
         Precision::F32 => train::<f32>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts),
@@ -261,6 +255,9 @@ struct Timing {
 fn train<T: Float>(mut trainer: Trainer<T>, loaded: &Loaded, opts: &Options) -> Result<(), CliError> {
     let data = &loaded.data;
     if !opts.json {
+        if opts.drawn_seed {
+            print(&seed::line(trainer.config().seed))?;
+        }
         print(&header::<T>(trainer.config(), loaded))?;
     }
     let timing = match run_loop(&mut trainer, data, opts.json, opts.threads) {
@@ -276,7 +273,7 @@ fn train<T: Float>(mut trainer: Trainer<T>, loaded: &Loaded, opts: &Options) -> 
         let mut summary = json!({
             "final": true, "train_acc": train_acc, "test_acc": test_acc, "elapsed_s": elapsed,
             "ms_per_iter": ms_per_iter, "eval_s": timing.evaluating.as_secs_f64(), "iters": iters, "precision": T::NAME,
-            "threads": opts.threads,
+            "threads": opts.threads, "seed": trainer.config().seed,
         });
         if let Some(w) = &timing.not_learning {
             summary["warning"] = json!(w.to_string());
