@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use descent_core::schema::{Field, Grouped};
+
 use crate::error::CliError;
 
 /// One flag of a command.
@@ -19,20 +21,50 @@ pub struct Flag {
     pub name: &'static str,
     /// The value's placeholder in help (`Some("N")`), or `None` for a switch.
     pub value: Option<&'static str>,
-    /// One line of help, ending with the default.
+    /// One line of help, ending with the default (for a training setting: added after the schema's).
     pub help: &'static str,
+    /// The training setting it sets, whose hint, bounds and default its help shows.
+    pub field: Option<&'static Field>,
 }
 
 impl Flag {
     /// A flag that takes a value.
     pub const fn value(name: &'static str, placeholder: &'static str, help: &'static str) -> Self {
-        Self { name, value: Some(placeholder), help }
+        Self { name, value: Some(placeholder), help, field: None }
     }
 
     /// A switch (no value).
     pub const fn switch(name: &'static str, help: &'static str) -> Self {
-        Self { name, value: None, help }
+        Self { name, value: None, help, field: None }
     }
+
+    /// The flag of a training setting: its name and help come from the schema
+    /// ([`Field::flag`], [`setting_help`]); `more` is added to the help (may be empty).
+    pub const fn setting(field: &'static Field, placeholder: &'static str, more: &'static str) -> Self {
+        let name = match field.flag.as_bytes() {
+            [b'-', b'-', rest @ ..] => match std::str::from_utf8(rest) {
+                Ok(n) => n,
+                Err(_) => panic!("a flag is UTF-8"),
+            },
+            _ => panic!("a setting's flag starts with --"),
+        };
+        Self { name, value: Some(placeholder), help: more, field: Some(field) }
+    }
+
+    /// Its line of help.
+    pub fn help_text(&self) -> String {
+        match self.field {
+            Some(field) => setting_help(field, self.help),
+            None => self.help.to_string(),
+        }
+    }
+}
+
+/// A training setting's help, from the schema: its hint, its bounds and its
+/// default ("neurons in the hidden layer: a whole number from 1 to 10,000 (default 50)"),
+/// then `more`.
+pub fn setting_help(field: &Field, more: &str) -> String {
+    format!("{}: {} (default {}){more}", field.hint, field.bounds(), Grouped(field.default))
 }
 
 /// `--json`, which every command takes.
@@ -65,11 +97,11 @@ impl Command {
     pub fn help(&self) -> String {
         let mut s =
             format!("descent {}: {}\n\nUsage: descent {} [options]\n\nOptions:\n", self.name, self.about, self.name);
-        let rows: Vec<(String, &str)> = self
+        let rows: Vec<(String, String)> = self
             .flags
             .iter()
-            .map(|f| (format!("--{}{}", f.name, f.value.map(|v| format!(" {v}")).unwrap_or_default()), f.help))
-            .chain([("-h, --help".to_string(), "print this help")])
+            .map(|f| (format!("--{}{}", f.name, f.value.map(|v| format!(" {v}")).unwrap_or_default()), f.help_text()))
+            .chain([("-h, --help".to_string(), "print this help".to_string())])
             .collect();
         let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
         for (left, help) in rows {

@@ -1014,3 +1014,19 @@ mod random_seed {
         }
     }
 }
+
+/// Issue 14: the training flags' help comes from the core's schema: its hint, bounds and default.
+#[test]
+fn train_help_shows_the_schemas_bounds_and_defaults() {
+    let h = ok(descent(&["train", "--help"]));
+    for line in [
+        "gradient steps in the run: a whole number from 1 to 10,000,000 (default 10,000)",
+        "neurons in the hidden layer: a whole number from 1 to 10,000 (default 50)",
+        "step size η of each update: a positive, finite number (default 0.1)",
+        "images per mini-batch: a whole number from 1 to the training set's size (default 100)",
+        "spread of the random start weights: a finite number ≥ 0 (default 0.01)",
+        "same seed, same run: a whole number from 0 to 9,007,199,254,740,991 (default 42)",
+    ] {
+        assert!(h.contains(line), "{line}\n{h}");
+    }
+}

@@ -53,16 +53,12 @@ pub static COMMAND: Command = Command {
             Limits: the data needs at least 1 test image and at least a batch of training images; the run's\n\
             memory (weights, batch buffers, loss history, data) must fit descent's 2 GiB budget.",
     flags: &[
-        Flag::value("iters", "N", "iterations (default 10000)"),
-        Flag::value("batch", "N", "mini-batch size (default 100)"),
-        Flag::value("lr", "LR", "learning rate (default 0.1)"),
-        Flag::value("hidden", "H", "hidden units (default 50)"),
-        Flag::value("init-std", "S", "std of the initial weights (default 0.01)"),
-        Flag::value(
-            "seed",
-            "S",
-            "seed of the weights and the mini-batches (default 42), or random: a fresh one, printed",
-        ),
+        Flag::setting(&schema::ITERS, "N", ""),
+        Flag::setting(&schema::BATCH, "N", ""),
+        Flag::setting(&schema::LR, "LR", ""),
+        Flag::setting(&schema::HIDDEN, "H", ""),
+        Flag::setting(&schema::INIT_STD, "S", ""),
+        Flag::setting(&schema::SEED, "S|random", "; random: a fresh one, printed"),
         Flag::value("precision", "f32|f64", "float type of the net (default f64, as numpy in the book)"),
         Flag::value("threads", "1|2", "training threads (default 2 where there are 2 cores or more; same results)"),
         Flag::value("out", "DIR", "write loss.csv, accuracy.csv, loss.svg and accuracy.svg there"),
@@ -76,12 +72,12 @@ pub static COMMAND: Command = Command {
 const MNIST_INPUT: usize = 784;
 const MNIST_CLASSES: usize = 10;
 
-/// A flag's value, read as its type and checked against the schema's bounds
-/// ([`Field::check`], the page's check too), or the schema's default.
-fn setting<T: FromArg + Into<f64> + Copy>(args: &Args, field: &'static Field, default: T) -> Result<T, CliError> {
+/// A flag's value, read as its type, or the schema's default; checked against
+/// the schema's bounds ([`Field::check`], the page's check too).
+fn setting<T: FromArg + Into<f64>>(args: &Args, field: &'static Field) -> Result<f64, CliError> {
     let flag = field.flag.trim_start_matches("--");
-    let v: T = args.get_or(flag, default)?;
-    field.check(v.into()).map_err(|e| args.config_error(&e))?;
+    let v = args.get::<T>(flag)?.map_or(field.default, Into::into);
+    field.check(v).map_err(|e| args.config_error(&e))?;
     Ok(v)
 }
 
@@ -90,13 +86,13 @@ fn setting<T: FromArg + Into<f64> + Copy>(args: &Args, field: &'static Field, de
 /// page's form), then the config as a whole. The flag says whether the seed
 /// was drawn (`--seed random`).
 fn config(args: &Args, precision: Precision) -> Result<(TrainConfig, bool), CliError> {
-    let d = TrainConfig::default();
-    let hidden = setting(args, &schema::HIDDEN, Whole(d.hidden))?.0;
-    let lr = setting(args, &schema::LR, d.lr)?;
-    let batch_size = setting(args, &schema::BATCH, Whole(d.batch_size))?.0;
-    let iters = setting(args, &schema::ITERS, Whole(d.iters))?.0;
-    let weight_init_std = setting(args, &schema::INIT_STD, d.weight_init_std)?;
-    let (seed, drawn) = args.get_or("seed", SeedArg::Fixed(d.seed))?.resolve()?;
+    // Whole numbers: the check refuses a fraction, so `as usize` is exact.
+    let hidden = setting::<Whole>(args, &schema::HIDDEN)? as usize;
+    let lr = setting::<f64>(args, &schema::LR)?;
+    let batch_size = setting::<Whole>(args, &schema::BATCH)? as usize;
+    let iters = setting::<Whole>(args, &schema::ITERS)? as usize;
+    let weight_init_std = setting::<f64>(args, &schema::INIT_STD)?;
+    let (seed, drawn) = args.get_or("seed", SeedArg::Fixed(schema::SEED.default as u64))?.resolve()?;
     // Above 2⁵³ the conversion rounds up, so a seed past the schema's largest is still refused.
     schema::SEED.check(seed as f64).map_err(|e| args.config_error(&e))?;
     let config = TrainConfig { hidden, lr, batch_size, iters, weight_init_std, seed };
