@@ -1,84 +1,71 @@
-//! A one-line progress bar on stderr, for terminals only.
+//! `descent train`'s progress bar on stderr, drawn by `indicatif`: iterations
+//! done, iterations a second, the time left and the latest loss.
 //!
-//! Redrawn in place with `\r` at most ten times a second, so it costs nothing
-//! next to a training iteration; when stderr is not a terminal (a pipe, a
-//! file, CI) it draws nothing at all.
-//!
-//! The per-epoch evaluations run on another thread beside training, so the
-//! rate and the ETA are simply iterations over wall time.
+//! Drawn only on a terminal and never with `--json` (whose stderr holds JSON
+//! objects): when stderr is a pipe, a file or CI, nothing is drawn at all.
+//! Redrawn at most ten times a second, so it costs nothing next to a training
+//! iteration. The per-epoch evaluations run on another thread beside
+//! training, so the rate and the time left are simply iterations over wall time.
 
-use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::io::IsTerminal;
 
-/// Shortest time between two redraws.
-const REDRAW: Duration = Duration::from_millis(100);
-/// Characters of the bar itself.
-const BAR_WIDTH: usize = 30;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-/// Progress of `total` iterations.
+/// Redraws a second, at most.
+const REDRAWS_PER_SECOND: u8 = 10;
+
+/// The bar's layout: `[=====>    ] 3400/10000  34%  812 it/s  ETA 8s  loss 0.3124`.
+const TEMPLATE: &str = "[{bar:30}] {pos}/{len} {percent:>3}%  {rate}  ETA {left}  loss {msg}";
+
+/// Progress of a run's iterations.
 #[derive(Debug)]
 pub struct Progress {
-    total: usize,
-    start: Instant,
-    last_draw: Option<Instant>,
-    enabled: bool,
-    visible: bool,
+    bar: ProgressBar,
 }
 
 impl Progress {
-    /// A bar for `total` iterations, drawn only if stderr is a terminal.
-    pub fn new(total: usize) -> Self {
-        Self::with_enabled(total, std::io::stderr().is_terminal())
+    /// A bar for `total` iterations, drawn only if stderr is a terminal and not with `--json`.
+    pub fn new(total: usize, json: bool) -> Self {
+        Self::with_enabled(total, !json && std::io::stderr().is_terminal())
     }
 
-    /// A bar drawn (or not) whatever stderr is.
+    /// A bar drawn on stderr (or not at all) whatever stderr is.
     pub fn with_enabled(total: usize, enabled: bool) -> Self {
-        Self { total, start: Instant::now(), last_draw: None, enabled, visible: false }
+        let target =
+            if enabled { ProgressDrawTarget::stderr_with_hz(REDRAWS_PER_SECOND) } else { ProgressDrawTarget::hidden() };
+        let style = ProgressStyle::with_template(TEMPLATE)
+            .expect("the template is valid")
+            .progress_chars("=> ")
+            .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} it/s", s.per_sec());
+            })
+            .with_key("left", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&duration(s.eta().as_secs_f64()));
+            });
+        Self { bar: ProgressBar::with_draw_target(Some(total as u64), target).with_style(style) }
     }
 
-    /// Reports `done` iterations and the latest loss; redraws if the last draw is old enough.
-    pub fn update(&mut self, done: usize, loss: f64) {
-        if !self.enabled {
-            return;
-        }
-        let now = Instant::now();
-        if self.last_draw.is_some_and(|t| now - t < REDRAW) && done < self.total {
-            return;
-        }
-        self.last_draw = Some(now);
-        let line = self.line(done, loss, now - self.start);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r\x1b[2K{line}");
-        let _ = err.flush();
-        self.visible = true;
+    /// Whether the bar is drawn.
+    pub fn is_drawn(&self) -> bool {
+        !self.bar.is_hidden()
     }
 
-    /// Erases the bar so other output can take its line; the next update redraws it.
-    pub fn clear(&mut self) {
-        if self.visible {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K");
-            let _ = err.flush();
-            self.visible = false;
-            self.last_draw = None;
+    /// Reports `done` iterations and the latest loss (redrawn when the last draw is old enough).
+    pub fn update(&self, done: usize, loss: f64) {
+        if self.is_drawn() {
+            self.bar.set_message(format!("{loss:.4}"));
+            self.bar.set_position(done as u64);
         }
     }
 
-    /// The text of the bar: `[=====>    ] 3400/10000  34%  812 it/s  ETA 8s  loss 0.3124`.
-    pub fn line(&self, done: usize, loss: f64, elapsed: Duration) -> String {
-        let frac = if self.total == 0 { 1.0 } else { done as f64 / self.total as f64 };
-        let filled = ((frac * BAR_WIDTH as f64) as usize).min(BAR_WIDTH);
-        let head = if filled < BAR_WIDTH { ">" } else { "" };
-        let bar = format!("{}{head}{}", "=".repeat(filled), " ".repeat(BAR_WIDTH - filled - head.len()));
-        let count = format!("[{bar}] {done}/{} {:3.0}%", self.total, 100.0 * frac);
-        let training = elapsed.as_secs_f64();
-        if training < 0.05 || done == 0 {
-            // Too little training time yet for a rate worth showing.
-            return format!("{count}  loss {loss:.4}");
-        }
-        let rate = done as f64 / training;
-        let eta = duration(self.total.saturating_sub(done) as f64 / rate);
-        format!("{count}  {rate:.0} it/s  ETA {eta}  loss {loss:.4}")
+    /// Runs `f` (which prints a line) with the bar erased, then redraws it.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
+    }
+
+    /// Erases the bar for good: whatever stopped the run, no half-drawn bar is left behind.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }
 
@@ -97,15 +84,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bar_text() {
-        let p = Progress::with_enabled(10000, false);
-        let l = p.line(3400, 0.31234, Duration::from_secs(4));
-        assert!(
-            l.starts_with("[==========>                   ] 3400/10000  34%  850 it/s  ETA 8s  loss 0.3123"),
-            "{l}"
-        );
-        let l = p.line(10000, 0.1, Duration::from_secs(10));
-        assert!(l.starts_with(&format!("[{}] 10000/10000 100%", "=".repeat(30))), "{l}");
+    fn not_drawn_with_json_or_off_a_terminal() {
+        assert!(!Progress::new(100, true).is_drawn(), "never with --json");
+        assert!(!Progress::with_enabled(100, false).is_drawn());
+        // Under `cargo test` stderr is captured, not a terminal.
+        if !std::io::stderr().is_terminal() {
+            assert!(!Progress::new(100, false).is_drawn());
+        }
+        let p = Progress::with_enabled(100, false);
+        p.update(50, 0.5);
+        assert_eq!(p.suspend(|| 7), 7);
+        p.finish();
     }
 
     #[test]

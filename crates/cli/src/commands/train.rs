@@ -30,7 +30,7 @@ pub static COMMAND: Command = Command {
             drawn with replacement, as np.random.choice does. An epoch is ⌈60000 / batch⌉ iterations\n\
             (600 for the book's batch of 100, so 10000 iterations evaluate 17 times: i = 0, 600, …, 9600);\n\
             the book's float modulo would rarely fire for a batch that does not divide 60000.\n\
-            A progress bar (iterations/s, ETA) is drawn on stderr when it is a terminal.\n\
+            A progress bar (iterations/s, ETA) is drawn on stderr when it is a terminal (never with --json).\n\
             --json: one object per evaluation {iter, epoch, train_acc, test_acc, loss}, then\n\
             {final: true, train_acc, test_acc, elapsed_s, ms_per_iter, eval_s, ...}. elapsed_s covers the\n\
             training loop with its evaluations (not reading MNIST, not the final evaluation). Evaluations run\n\
@@ -362,7 +362,7 @@ fn run_loop<T: Float>(
     threads: usize,
 ) -> Result<Timing, CliError> {
     let total = trainer.remaining();
-    let mut progress = Progress::new(total);
+    let progress = Progress::new(total, json);
     let start = Instant::now();
     let mut evaluating = Duration::ZERO;
     let mut training = Duration::ZERO;
@@ -390,18 +390,16 @@ fn run_loop<T: Float>(
         if let Some(h) = &helper {
             trainer.set_pair(h.clone());
         }
-        let mut report = |trainer: &mut Trainer<T>, progress: &mut Progress, (e, spent): (Evaluation, Duration)| {
+        let mut report = |trainer: &mut Trainer<T>, progress: &Progress, (e, spent): (Evaluation, Duration)| {
             evaluating += spent;
             trainer.record(e);
-            progress.clear();
-            print_eval(&e, json)
+            progress.suspend(|| print_eval(&e, json))
         };
-        let mut iterate = |trainer: &mut Trainer<T>, progress: &mut Progress| -> Result<(), CliError> {
+        let mut iterate = |trainer: &mut Trainer<T>, progress: &Progress| -> Result<(), CliError> {
             for n in 1..=total {
                 let step = trainer.step_detached(data).map_err(|e| CliError::failed(e.to_string()))?;
                 if let Some(e) = step.finished {
-                    progress.clear();
-                    print_eval(&e, json)?;
+                    progress.suspend(|| print_eval(&e, json))?;
                 }
                 if let Some(job) = step.job {
                     // The evaluation thread only stops when this sender is dropped, or by panicking.
@@ -421,20 +419,21 @@ fn run_loop<T: Float>(
                 if not_learning.is_none() {
                     not_learning = trainer.learning_check();
                     if let Some(w) = &not_learning {
-                        progress.clear();
-                        warn(
-                            json,
-                            "not_learning",
-                            &w.to_string(),
-                            json!({"iter": w.iter, "recent_loss": w.recent_loss}),
-                        );
+                        progress.suspend(|| {
+                            warn(
+                                json,
+                                "not_learning",
+                                &w.to_string(),
+                                json!({"iter": w.iter, "recent_loss": w.recent_loss}),
+                            )
+                        });
                     }
                 }
                 progress.update(n, step.loss);
             }
             Ok(())
         };
-        let result = iterate(trainer, &mut progress);
+        let result = iterate(trainer, &progress);
         // Training is over: the helper thread ends with this function.
         trainer.set_pair(one);
         training = start.elapsed();
@@ -443,14 +442,14 @@ fn run_loop<T: Float>(
         let mut rest = Ok(());
         for e in done {
             if rest.is_ok() {
-                rest = report(trainer, &mut progress, e);
+                rest = report(trainer, &progress, e);
             }
         }
         result.and(rest)
     });
     let elapsed = start.elapsed();
     // Whatever stopped the loop, leave no half-drawn bar behind.
-    progress.clear();
+    progress.finish();
     result.map(|()| Timing { elapsed, training, evaluating, not_learning })
 }
 
