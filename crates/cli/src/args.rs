@@ -1,63 +1,198 @@
-//! Hand-rolled flag parsing: each command declares its flags once, as data,
-//! and the same table drives parsing, typed look-ups and `--help`.
+//! The command line, parsed by `clap` (derive): each command declares its
+//! flags once, as a struct in its module, and clap parses them, prints
+//! `--help` and suggests the nearest command or flag for a mistyped one.
 //!
-//! Flags are `--name VALUE`, `--name=VALUE` or a bare `--name` switch. A
-//! flag that takes a value always consumes the next argument, so negative
-//! numbers work (`--init -3,4`). Unknown flags, stray positional arguments,
-//! missing values and malformed numbers are usage errors (exit code 2),
-//! never panics.
+//! What descent adds to clap, in [`command`] and [`parse`]:
+//! - the help's layout: `descent <cmd>: what it does`, the flags, the notes;
+//! - flags are `--name VALUE`, `--name=VALUE` or a bare `--name` switch; a
+//!   flag that takes a value always takes the next argument, so negative
+//!   numbers work (`--init -3,4`); a repeated flag keeps its last value;
+//! - clap's errors become descent's usage errors (exit code 2), with
+//!   descent's own words ("unknown flag --itres for `descent train`: did you
+//!   mean --iters?"), so that `--json` can print them as one JSON object;
+//! - [`wants_json`] finds `--json` even on a line that does not parse.
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
-
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use descent_core::schema::{Field, Grouped};
 
+use crate::commands::{bench, gradcheck, gradient_1d, gradient_2d, gradient_method, loss, simplenet, train};
 use crate::error::CliError;
 
-/// One flag of a command.
-#[derive(Debug, Clone, Copy)]
-pub struct Flag {
-    /// Its name without the dashes (`"iters"`).
-    pub name: &'static str,
-    /// The value's placeholder in help (`Some("N")`), or `None` for a switch.
-    pub value: Option<&'static str>,
-    /// One line of help, ending with the default (for a training setting: added after the schema's).
-    pub help: &'static str,
-    /// The training setting it sets, whose hint, bounds and default its help shows.
-    pub field: Option<&'static Field>,
+/// `--json`'s help, for every command.
+pub const JSON_HELP: &str =
+    "print JSON (one object per line) instead of text; errors and warnings become JSON objects on stderr";
+/// `--data DIR`'s help, for the commands that read MNIST.
+pub const DATA_HELP: &str =
+    "folder holding the four raw MNIST IDX files (default: data/mnist, found from the current folder upwards)";
+
+/// `descent`'s commands, in the chapter's order.
+#[derive(Debug, Parser)]
+#[command(name = "descent", version, about = crate::ABOUT, disable_help_subcommand = true)]
+pub struct Cli {
+    /// The command, if one was given.
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
 }
 
-impl Flag {
-    /// A flag that takes a value.
-    pub const fn value(name: &'static str, placeholder: &'static str, help: &'static str) -> Self {
-        Self { name, value: Some(placeholder), help, field: None }
-    }
+/// One command and its flags.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    #[command(name = "loss", about = loss::ABOUT, after_help = loss::NOTES)]
+    Loss(loss::Flags),
+    #[command(name = "gradient-1d", about = gradient_1d::ABOUT, after_help = gradient_1d::NOTES)]
+    Gradient1d(gradient_1d::Flags),
+    #[command(name = "gradient-2d", about = gradient_2d::ABOUT, after_help = gradient_2d::NOTES)]
+    Gradient2d(gradient_2d::Flags),
+    #[command(name = "gradient-method", about = gradient_method::ABOUT, after_help = gradient_method::NOTES)]
+    GradientMethod(gradient_method::Flags),
+    #[command(name = "simplenet", about = simplenet::ABOUT, after_help = simplenet::NOTES)]
+    Simplenet(simplenet::Flags),
+    #[command(name = "gradcheck", about = gradcheck::ABOUT, after_help = gradcheck::NOTES)]
+    Gradcheck(gradcheck::Flags),
+    #[command(name = "train", about = train::ABOUT, after_help = train::NOTES)]
+    Train(train::Flags),
+    #[command(name = "bench", about = bench::ABOUT, after_help = bench::NOTES)]
+    Bench(bench::Flags),
+}
 
-    /// A switch (no value).
-    pub const fn switch(name: &'static str, help: &'static str) -> Self {
-        Self { name, value: None, help, field: None }
+/// The whole command line's definition: clap's, laid out and behaving as descent's.
+pub fn command() -> clap::Command {
+    let help = || Arg::new("help").short('h').long("help").action(ArgAction::Help).help("print this help");
+    let mut root = Cli::command()
+        .help_template("{about}\n\nUsage: descent <command> [options]\n\nCommands, in the chapter's order:\n{subcommands}{after-help}")
+        .after_help(crate::notes())
+        .term_width(0);
+    let names: Vec<String> = root.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in names {
+        root = root.mut_subcommand(&name, |mut c| {
+            let valued: Vec<String> =
+                c.get_arguments().filter(|a| a.get_action().takes_values()).map(|a| a.get_id().to_string()).collect();
+            for id in valued {
+                c = c.mut_arg(&id, |a| a.allow_hyphen_values(true));
+            }
+            c.override_usage(format!("descent {name} [options]"))
+                // `descent train: what it does`, its usage, its flags, its notes.
+                .help_template(format!(
+                    "descent {name}: {{about}}\n\nUsage: {{usage}}\n\nOptions:\n{{options}}{{after-help}}"
+                ))
+                .args_override_self(true)
+                .disable_help_flag(true)
+                .arg(help())
+                .term_width(0)
+        });
     }
+    root
+}
 
-    /// The flag of a training setting: its name and help come from the schema
-    /// ([`Field::flag`], [`setting_help`]); `more` is added to the help (may be empty).
-    pub const fn setting(field: &'static Field, placeholder: &'static str, more: &'static str) -> Self {
-        let name = match field.flag.as_bytes() {
-            [b'-', b'-', rest @ ..] => match std::str::from_utf8(rest) {
-                Ok(n) => n,
-                Err(_) => panic!("a flag is UTF-8"),
-            },
-            _ => panic!("a setting's flag starts with --"),
-        };
-        Self { name, value: Some(placeholder), help: more, field: Some(field) }
+/// The commands' names, in the chapter's order (as [`Cmd`] declares them).
+pub const COMMANDS: [&str; 8] =
+    ["loss", "gradient-1d", "gradient-2d", "gradient-method", "simplenet", "gradcheck", "train", "bench"];
+
+/// What a command line asked for.
+#[derive(Debug)]
+pub enum Parsed {
+    /// Print this (a help or the version) on stdout.
+    Print(String),
+    /// Run this command.
+    Run(Cmd),
+}
+
+/// Parses `argv` (the arguments after `descent`).
+pub fn parse(argv: &[String]) -> Result<Parsed, CliError> {
+    // `descent help` and `descent help <command>` are `--help`.
+    let argv: Vec<&str> = match argv {
+        [help] if help == "help" => vec!["--help"],
+        [help, name, ..] if help == "help" => vec![name, "--help"],
+        _ => argv.iter().map(String::as_str).collect(),
+    };
+    let name = argv.first().and_then(|n| COMMANDS.iter().find(|c| *c == n)).copied();
+    let matches = match command().try_get_matches_from(std::iter::once("descent").chain(argv.iter().copied())) {
+        Ok(m) => m,
+        Err(e) => return from_clap(&e, name),
+    };
+    match Cli::from_arg_matches(&matches) {
+        Ok(Cli { command: Some(c) }) => Ok(Parsed::Run(c)),
+        Ok(Cli { command: None }) => {
+            Err(CliError::usage(None, format!("no command given: use one of {}", COMMANDS.join(", "))))
+        }
+        Err(e) => from_clap(&e, name),
     }
+}
 
-    /// Its line of help.
-    pub fn help_text(&self) -> String {
-        match self.field {
-            Some(field) => setting_help(field, self.help),
-            None => self.help.to_string(),
+/// A clap error as descent reports it: a help or the version to print, or a
+/// usage error of `command` (`None`: of the command line as a whole) in descent's words.
+fn from_clap(e: &clap::Error, command: Option<&'static str>) -> Result<Parsed, CliError> {
+    let text = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.as_str()),
+        Some(ContextValue::Strings(v)) => v.first().map(String::as_str),
+        _ => None,
+    };
+    // "--iters <N>" → "--iters"; "--itres=5" → "--itres".
+    let arg = text(ContextKind::InvalidArg).map(|a| a.split([' ', '=']).next().unwrap_or(a)).unwrap_or("");
+    let placeholder = text(ContextKind::InvalidArg)
+        .and_then(|a| a.split_once(' '))
+        .map(|(_, v)| v.trim_start_matches('<').trim_end_matches('>'))
+        .unwrap_or("VALUE");
+    let value = text(ContextKind::InvalidValue).unwrap_or("");
+    let unknown_command = |name: &str| {
+        let hint = text(ContextKind::SuggestedSubcommand)
+            .map(|n| format!(": did you mean `descent {n}`?"))
+            .unwrap_or_default();
+        CliError::usage(None, format!("unknown command '{name}'{hint}"))
+    };
+    let message = match (e.kind(), command) {
+        (ErrorKind::DisplayHelp | ErrorKind::DisplayVersion, _) => return Ok(Parsed::Print(e.render().to_string())),
+        (ErrorKind::InvalidSubcommand, _) => {
+            return Err(unknown_command(text(ContextKind::InvalidSubcommand).unwrap_or("")));
+        }
+        (ErrorKind::UnknownArgument, None) => return Err(unknown_command(arg)),
+        (ErrorKind::UnknownArgument, Some(c)) if arg.starts_with("--") => {
+            let hint = text(ContextKind::SuggestedArg).map(|s| format!(": did you mean {s}?")).unwrap_or_default();
+            format!("unknown flag {arg} for `descent {c}`{hint}")
+        }
+        (ErrorKind::UnknownArgument, Some(c)) => {
+            format!("unexpected argument '{arg}': `descent {c}` takes only --flags")
+        }
+        (ErrorKind::InvalidValue, _) if value.is_empty() => format!("{arg} needs a value: {arg} {placeholder}"),
+        (ErrorKind::ValueValidation | ErrorKind::InvalidValue, _) => {
+            let expected =
+                std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_else(|| "another value".into());
+            format!("invalid value '{value}' for {arg}: expected {expected}")
+        }
+        (ErrorKind::TooManyValues, _) => format!("{arg} is a switch and takes no value"),
+        // Anything else, in clap's words: its first line, without "error: ".
+        _ => {
+            let rendered = e.render().to_string();
+            rendered.lines().next().unwrap_or("").trim_start_matches("error: ").to_string()
+        }
+    };
+    Err(CliError::usage(command, message))
+}
+
+/// Whether a command line asks for `--json`, read as clap reads it (a flag's
+/// value is not a flag), but even when the line does not parse: so that its
+/// error comes out as JSON too.
+pub fn wants_json(argv: &[String]) -> bool {
+    let root = command();
+    let Some(cmd) = argv.first().and_then(|n| root.find_subcommand(n)) else {
+        return argv.iter().any(|a| a == "--json");
+    };
+    let mut it = argv[1..].iter();
+    while let Some(arg) = it.next() {
+        if arg == "--json" {
+            return true;
+        }
+        let takes_value = arg
+            .strip_prefix("--")
+            .filter(|n| !n.contains('='))
+            .and_then(|n| cmd.get_arguments().find(|a| a.get_long() == Some(n)))
+            .is_some_and(|a| a.get_action().takes_values());
+        if takes_value {
+            it.next();
         }
     }
+    false
 }
 
 /// A training setting's help, from the schema: its hint, its bounds and its
@@ -67,233 +202,38 @@ pub fn setting_help(field: &Field, more: &str) -> String {
     format!("{}: {} (default {}){more}", field.hint, field.bounds(), Grouped(field.default))
 }
 
-/// `--json`, which every command takes.
-pub const JSON: Flag = Flag::switch(
-    "json",
-    "print JSON (one object per line) instead of text; errors and warnings become JSON objects on stderr",
-);
-/// `--data DIR`, for the commands that read MNIST.
-pub const DATA: Flag = Flag::value(
-    "data",
-    "DIR",
-    "folder holding the four raw MNIST IDX files (default: data/mnist, found from the current folder upwards)",
-);
-
-/// A subcommand: its name, what it does, and its flags.
-#[derive(Debug)]
-pub struct Command {
-    /// The word after `descent`.
-    pub name: &'static str,
-    /// One line: what it computes (and the book script it ports).
-    pub about: &'static str,
-    /// Extra paragraphs printed after the flags in `--help` (may be empty).
-    pub notes: &'static str,
-    /// Every flag it accepts (`--help` is implicit).
-    pub flags: &'static [Flag],
+/// A whole number ≥ 0 (`_` allowed between digits).
+pub fn whole(s: &str) -> Result<usize, String> {
+    s.trim().replace('_', "").parse().map_err(|_| "a whole number ≥ 0".into())
 }
 
-impl Command {
-    /// The text of `descent <name> --help`.
-    pub fn help(&self) -> String {
-        let mut s =
-            format!("descent {}: {}\n\nUsage: descent {} [options]\n\nOptions:\n", self.name, self.about, self.name);
-        let rows: Vec<(String, String)> = self
-            .flags
-            .iter()
-            .map(|f| (format!("--{}{}", f.name, f.value.map(|v| format!(" {v}")).unwrap_or_default()), f.help_text()))
-            .chain([("-h, --help".to_string(), "print this help".to_string())])
-            .collect();
-        let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-        for (left, help) in rows {
-            let _ = writeln!(s, "  {left:width$}  {help}");
-        }
-        if !self.notes.is_empty() {
-            let _ = write!(s, "\n{}\n", self.notes.trim_end());
-        }
-        s
-    }
-
-    /// The flag called `name`, if this command takes it.
-    pub fn flag(&self, name: &str) -> Option<&'static Flag> {
-        self.flags.iter().find(|f| f.name == name)
+/// Any finite number Rust reads (`0.1`, `1e-10`, `-3`); NaN and ∞ are refused.
+pub fn finite(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err("a finite number (like 0.1 or 1e-10)".into()),
     }
 }
 
-/// What a command line asked for.
-#[derive(Debug)]
-pub enum Parsed {
-    /// `--help` / `-h`: print the command's help.
-    Help,
-    /// Run the command with these flags.
-    Run(Args),
-}
+/// Comma-separated finite numbers, optionally in brackets: `3,4`, `[-3, 4]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List(pub Vec<f64>);
 
-/// The flags given to one command, checked against its table.
-#[derive(Debug)]
-pub struct Args {
-    command: &'static Command,
-    values: HashMap<&'static str, String>,
-}
-
-impl Args {
-    /// Parses `argv` (the arguments after the command name). A repeated flag keeps its last value.
-    pub fn parse(command: &'static Command, argv: &[String]) -> Result<Parsed, CliError> {
-        let usage = |m: String| CliError::usage(Some(command.name), m);
-        let mut values = HashMap::new();
-        let mut it = argv.iter();
-        while let Some(arg) = it.next() {
-            if arg == "-h" || arg == "--help" {
-                return Ok(Parsed::Help);
-            }
-            let Some(body) = arg.strip_prefix("--") else {
-                return Err(usage(format!(
-                    "unexpected argument '{arg}': `descent {}` takes only --flags",
-                    command.name
-                )));
-            };
-            let (name, inline) = match body.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (body, None),
-            };
-            let Some(flag) = command.flag(name) else {
-                return Err(usage(unknown_flag(command, name)));
-            };
-            let value = match (flag.value, inline) {
-                (None, None) => String::new(),
-                (None, Some(_)) => return Err(usage(format!("--{name} is a switch and takes no value"))),
-                (Some(_), Some(v)) => v,
-                (Some(p), None) => match it.next() {
-                    Some(v) => v.clone(),
-                    None => return Err(usage(format!("--{name} needs a value: --{name} {p}"))),
-                },
-            };
-            values.insert(flag.name, value);
-        }
-        Ok(Parsed::Run(Self { command, values }))
-    }
-
-    /// Whether the switch `name` was given.
-    pub fn switch(&self, name: &str) -> bool {
-        self.values.contains_key(name)
-    }
-
-    /// The raw value of `name`, if given.
-    pub fn raw(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
-    }
-
-    /// The value of `name` parsed as T, if given.
-    pub fn get<T: FromArg>(&self, name: &str) -> Result<Option<T>, CliError> {
-        let Some(raw) = self.raw(name) else { return Ok(None) };
-        T::from_arg(raw).map(Some).map_err(|expected| {
-            CliError::usage(Some(self.command.name), format!("invalid value '{raw}' for --{name}: expected {expected}"))
-        })
-    }
-
-    /// The value of `name` parsed as T, or `default` when not given.
-    pub fn get_or<T: FromArg>(&self, name: &str, default: T) -> Result<T, CliError> {
-        Ok(self.get(name)?.unwrap_or(default))
-    }
-
-    /// A usage error about this command.
-    pub fn usage_error(&self, message: impl Into<String>) -> CliError {
-        CliError::usage(Some(self.command.name), message)
-    }
-
-    /// A usage error about one field of the training config.
-    pub fn config_error(&self, e: &descent_core::ConfigError) -> CliError {
-        CliError::config(self.command.name, e)
-    }
-}
-
-/// Whether a command line asks for `--json`, read as [`Args::parse`] reads it
-/// (a flag's value is not a flag), but even when the line does not parse:
-/// so that its error comes out as JSON too.
-pub fn wants_json(command: Option<&Command>, argv: &[String]) -> bool {
-    let Some(command) = command else { return argv.iter().any(|a| a == "--json") };
-    let mut it = argv.iter();
-    while let Some(arg) = it.next() {
-        if arg == "--json" {
-            return true;
-        }
-        let takes_value = arg
-            .strip_prefix("--")
-            .filter(|n| !n.contains('='))
-            .and_then(|n| command.flag(n))
-            .is_some_and(|f| f.value.is_some());
-        if takes_value {
-            it.next();
-        }
-    }
-    false
-}
-
-/// "unknown flag --x", with the nearest real flag when one is close.
-fn unknown_flag(command: &Command, name: &str) -> String {
-    let nearest = command.flags.iter().map(|f| (edit_distance(name, f.name), f.name)).min().filter(|&(d, _)| d <= 2);
-    match nearest {
-        Some((_, n)) => format!("unknown flag --{name} for `descent {}`: did you mean --{n}?", command.name),
-        None => format!("unknown flag --{name} for `descent {}`", command.name),
-    }
-}
-
-/// Levenshtein distance, for "did you mean".
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// A type a flag's value parses into; the error says what was expected.
-pub trait FromArg: Sized {
+impl List {
     /// Parses one flag value.
-    fn from_arg(s: &str) -> Result<Self, String>;
-}
-
-impl FromArg for usize {
-    fn from_arg(s: &str) -> Result<Self, String> {
-        s.trim().replace('_', "").parse().map_err(|_| "a whole number ≥ 0".into())
-    }
-}
-
-impl FromArg for u64 {
-    fn from_arg(s: &str) -> Result<Self, String> {
-        s.trim().replace('_', "").parse().map_err(|_| "a whole number ≥ 0".into())
-    }
-}
-
-impl FromArg for f64 {
-    /// Any finite number Rust reads (`0.1`, `1e-10`, `-3`); NaN and ∞ are refused.
-    fn from_arg(s: &str) -> Result<Self, String> {
-        match s.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            _ => Err("a finite number (like 0.1 or 1e-10)".into()),
-        }
-    }
-}
-
-impl FromArg for Vec<f64> {
-    /// Comma-separated finite numbers, optionally in brackets: `3,4`, `[-3, 4]`.
-    fn from_arg(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, String> {
         let inner = s.trim().trim_start_matches('[').trim_end_matches(']');
         let expected = || "comma-separated finite numbers (like -3,4)".to_string();
         if inner.trim().is_empty() {
             return Err(expected());
         }
-        inner.split(',').map(|p| f64::from_arg(p).map_err(|_| expected())).collect()
+        inner.split(',').map(|p| finite(p).map_err(|_| expected())).collect::<Result<_, _>>().map(List)
     }
-}
 
-impl FromArg for crate::seed::SeedArg {
-    fn from_arg(s: &str) -> Result<Self, String> {
-        Self::parse(s)
+    /// Exactly `N` numbers, for flags like `--at X0,X1`, or a usage error of `command`.
+    pub fn exactly<const N: usize>(self, command: &'static str, flag: &str) -> Result<[f64; N], CliError> {
+        let got = self.0.len();
+        self.0.try_into().map_err(|_| CliError::usage(Some(command), format!("--{flag} takes {N} numbers, got {got}")))
     }
 }
 
@@ -306,8 +246,9 @@ pub enum Precision {
     F64,
 }
 
-impl FromArg for Precision {
-    fn from_arg(s: &str) -> Result<Self, String> {
+impl Precision {
+    /// `f32` (`float32`) or `f64` (`float64`).
+    pub fn parse(s: &str) -> Result<Self, String> {
         match s.trim() {
             "f32" | "float32" => Ok(Self::F32),
             "f64" | "float64" => Ok(Self::F64),
@@ -316,72 +257,85 @@ impl FromArg for Precision {
     }
 }
 
-/// Requires `values` to hold exactly `n` numbers, for flags like `--at X0,X1`.
-pub fn exactly<const N: usize>(args: &Args, name: &str, values: Vec<f64>) -> Result<[f64; N], CliError> {
-    let got = values.len();
-    values.try_into().map_err(|_| args.usage_error(format!("--{name} takes {N} numbers, got {got}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    static CMD: Command = Command {
-        name: "demo",
-        about: "a test command",
-        notes: "",
-        flags: &[Flag::value("iters", "N", "iterations"), Flag::value("at", "X0,X1", "a point"), JSON],
-    };
-
-    fn parse(argv: &[&str]) -> Result<Parsed, CliError> {
-        let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
-        Args::parse(&CMD, &argv)
+    fn argv(args: &[&str]) -> Vec<String> {
+        args.iter().map(|s| s.to_string()).collect()
     }
 
-    fn run(argv: &[&str]) -> Args {
-        match parse(argv) {
-            Ok(Parsed::Run(a)) => a,
-            other => panic!("{other:?}"),
+    fn message(args: &[&str]) -> String {
+        match parse(&argv(args)) {
+            Err(e) => {
+                assert_eq!(e.exit_code(), 2, "{args:?}");
+                e.to_string()
+            }
+            Ok(p) => panic!("{args:?}: {p:?}"),
         }
     }
 
     #[test]
-    fn values_switches_and_negative_numbers() {
-        let a = run(&["--iters", "300", "--at", "-3,4", "--json"]);
-        assert_eq!(a.get_or("iters", 0usize).unwrap(), 300);
-        assert_eq!(a.get::<Vec<f64>>("at").unwrap(), Some(vec![-3.0, 4.0]));
-        assert!(a.switch("json"));
-        let a = run(&["--iters=5", "--at=[1, 2]"]);
-        assert_eq!(a.get_or("iters", 0usize).unwrap(), 5);
-        assert_eq!(a.get::<Vec<f64>>("at").unwrap(), Some(vec![1.0, 2.0]));
-        assert!(!a.switch("json"));
+    fn the_command_list_is_clap_s() {
+        let names: Vec<String> = command().get_subcommands().map(|c| c.get_name().to_string()).collect();
+        assert_eq!(names, COMMANDS);
+        command().debug_assert();
     }
 
     #[test]
-    fn usage_errors_are_exit_code_2() {
-        for argv in [&["--itres", "3"][..], &["--iters"], &["stray"], &["--json=yes"]] {
-            let e = parse(argv).unwrap_err();
-            assert_eq!(e.exit_code(), 2, "{argv:?}");
-        }
-        assert!(parse(&["--itres", "3"]).unwrap_err().to_string().contains("did you mean --iters?"));
-        let a = run(&["--iters", "ten", "--at", "1,x"]);
-        assert!(a.get::<usize>("iters").unwrap_err().to_string().contains("invalid value 'ten' for --iters"));
-        assert!(a.get::<Vec<f64>>("at").is_err());
-        assert!(matches!(parse(&["--iters", "3", "-h"]), Ok(Parsed::Help)));
+    fn values_switches_negative_numbers_and_repeats() {
+        let Ok(Parsed::Run(Cmd::GradientMethod(f))) =
+            parse(&argv(&["gradient-method", "--init", "-3,4", "--steps=5", "--lr", "1", "--lr", "2", "--json"]))
+        else {
+            panic!()
+        };
+        assert_eq!((f.init, f.steps, f.lr, f.json), (Some(List(vec![-3.0, 4.0])), Some(5), Some(2.0), true));
+        let Ok(Parsed::Run(Cmd::Train(f))) = parse(&argv(&["train", "--out", "--json"])) else { panic!() };
+        assert_eq!(f.out.as_deref(), Some(std::path::Path::new("--json")));
+        assert!(!f.json);
+    }
+
+    #[test]
+    fn usage_errors_in_descents_words() {
+        assert!(message(&["trian"]).starts_with("unknown command 'trian': did you mean `descent train`?"));
+        assert!(message(&["help", "trian"]).starts_with("unknown command 'trian': did you mean `descent train`?"));
+        assert!(
+            message(&["train", "--itres", "5"])
+                .starts_with("unknown flag --itres for `descent train`: did you mean --iters?")
+        );
+        assert!(
+            message(&["train", "--itres=5"])
+                .starts_with("unknown flag --itres for `descent train`: did you mean --iters?")
+        );
+        assert!(message(&["train", "--iters"]).starts_with("--iters needs a value: --iters N"));
+        assert!(
+            message(&["train", "--iters", "ten"])
+                .starts_with("invalid value 'ten' for --iters: expected a whole number ≥ 0")
+        );
+        assert!(
+            message(&["train", "--precision", "f16"])
+                .starts_with("invalid value 'f16' for --precision: expected f32 or f64")
+        );
+        assert!(
+            message(&["loss", "stray"]).starts_with("unexpected argument 'stray': `descent loss` takes only --flags")
+        );
+        assert!(message(&["train", "--json=yes"]).starts_with("--json is a switch and takes no value"));
+        assert!(message(&[]).starts_with("no command given: use one of loss, gradient-1d"));
+    }
+
+    #[test]
+    fn json_is_found_on_lines_that_do_not_parse() {
+        assert!(wants_json(&argv(&["train", "--itres", "5", "--json"])));
+        assert!(wants_json(&argv(&["trian", "--json"])));
+        assert!(!wants_json(&argv(&["train", "--out", "--json"])));
+        assert!(wants_json(&argv(&["train", "--out=x", "--json"])));
     }
 
     #[test]
     fn non_finite_numbers_are_refused() {
-        assert!(f64::from_arg("nan").is_err());
-        assert!(f64::from_arg("inf").is_err());
-        assert_eq!(f64::from_arg("1e-10"), Ok(1e-10));
-    }
-
-    #[test]
-    fn help_lists_every_flag() {
-        let h = CMD.help();
-        for f in ["--iters N", "--at X0,X1", "--json", "-h, --help"] {
-            assert!(h.contains(f), "{h}");
-        }
+        assert!(finite("nan").is_err() && finite("inf").is_err());
+        assert_eq!(finite("1e-10"), Ok(1e-10));
+        assert_eq!(List::parse("[1, 2]"), Ok(List(vec![1.0, 2.0])));
+        assert!(List::parse("1,x").is_err() && List::parse("").is_err());
     }
 }

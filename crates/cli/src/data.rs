@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use descent_core::{Dataset, IdxError, Part, idx};
 
-use crate::args::Args;
 use crate::error::CliError;
 
 /// The data folder inside the repository.
@@ -33,10 +32,10 @@ pub struct Loaded {
 }
 
 /// Reads MNIST from `--data DIR`, or from the folder [`find_dir`] finds.
-pub fn load(args: &Args) -> Result<Loaded, CliError> {
+pub fn load(dir: Option<&Path>) -> Result<Loaded, CliError> {
     let start = Instant::now();
-    let dir = match args.raw("data") {
-        Some(d) => explicit_dir(Path::new(d))?,
+    let dir = match dir {
+        Some(d) => explicit_dir(d)?,
         None => find_dir()?,
     };
     let data = read_dir(&dir)?;

@@ -6,7 +6,7 @@
 //! `descent train` runs the book's MNIST experiment on the real data set.
 //!
 //! The computing is all in `descent_core`; this crate adds what a library
-//! without I/O leaves out: flags ([`args`]), files ([`data`]), clocks and a
+//! without I/O leaves out: flags ([`args`], with clap), files ([`data`]), clocks and a
 //! progress bar ([`progress`]), the book's number formatting ([`format`]),
 //! figures ([`svg`]) and one module per subcommand ([`commands`]).
 //!
@@ -33,21 +33,17 @@ mod svg;
 
 use std::io::Write;
 
-use args::{Args, Parsed};
+use args::Parsed;
 use error::CliError;
 
-/// `descent --help`.
-fn help() -> String {
-    let mut s = String::from(
-        "descent: chapter 4 of Deep Learning from Scratch (\"learning from data\") in Rust, on real MNIST\n\n\
-         Usage: descent <command> [options]\n\nCommands, in the chapter's order:\n",
-    );
-    let width = commands::ALL.iter().map(|(c, _)| c.name.len()).max().unwrap_or(0);
-    for (c, _) in commands::ALL {
-        s.push_str(&format!("  {:width$}  {}\n", c.name, c.about));
-    }
-    s.push_str(&format!(
-        "\nEvery command takes --json and -h/--help. train, gradcheck and bench read MNIST from {} (placed\n\
+/// The first line of `descent --help`.
+pub const ABOUT: &str =
+    "descent: chapter 4 of Deep Learning from Scratch (\"learning from data\") in Rust, on real MNIST";
+
+/// What `descent --help` says after the commands.
+fn notes() -> String {
+    format!(
+        "Every command takes --json and -h/--help. train, gradcheck and bench read MNIST from {} (placed\n\
          by `{}`), found from the current folder upwards, or from --data DIR.\n\
          Run `descent <command> --help` for a command's flags.\n\n\
          Output: results on stdout, errors on stderr. A warning goes to stderr when it happens, and train\n\
@@ -65,61 +61,21 @@ fn help() -> String {
         data::DEFAULT_DIR,
         data::SETUP,
         descent_core::budget::Bytes(descent_core::MEMORY_BUDGET)
-    ));
-    s
-}
-
-/// The nearest command name, for "did you mean".
-fn suggest(name: &str) -> Option<&'static str> {
-    commands::ALL
-        .iter()
-        .map(|(c, _)| (args::edit_distance(name, c.name), c.name))
-        .min()
-        .filter(|&(d, _)| d <= 3)
-        .map(|(_, n)| n)
+    )
 }
 
 /// Parses the command line and runs the command.
 fn run(argv: &[String]) -> Result<(), CliError> {
-    let Some(first) = argv.first() else {
-        let names: Vec<&str> = commands::ALL.iter().map(|(c, _)| c.name).collect();
-        return Err(CliError::usage(None, format!("no command given: use one of {}", names.join(", "))));
-    };
-    match first.as_str() {
-        "-h" | "--help" => return commands::print(&help()),
-        "-V" | "--version" => return commands::print(&format!("descent {}\n", env!("CARGO_PKG_VERSION"))),
-        "help" => {
-            return match argv.get(1) {
-                None => commands::print(&help()),
-                Some(name) => match commands::ALL.iter().find(|(c, _)| c.name == name) {
-                    Some((c, _)) => commands::print(&c.help()),
-                    None => Err(unknown_command(name)),
-                },
-            };
-        }
-        _ => {}
+    match args::parse(argv)? {
+        Parsed::Print(text) => commands::print(&text),
+        Parsed::Run(command) => commands::run(&command),
     }
-    let Some((command, run)) = commands::ALL.iter().find(|(c, _)| c.name == first) else {
-        return Err(unknown_command(first));
-    };
-    match Args::parse(command, &argv[1..])? {
-        Parsed::Help => commands::print(&command.help()),
-        Parsed::Run(args) => run(&args),
-    }
-}
-
-fn unknown_command(name: &str) -> CliError {
-    let hint = suggest(name).map(|n| format!(": did you mean `descent {n}`?")).unwrap_or_default();
-    CliError::usage(None, format!("unknown command '{name}'{hint}"))
 }
 
 fn main() {
     let argv: Result<Vec<String>, _> = std::env::args_os().skip(1).map(|a| a.into_string()).collect();
     let (result, json) = match argv {
-        Ok(argv) => {
-            let command = argv.first().and_then(|n| commands::ALL.iter().find(|(c, _)| c.name == n)).map(|(c, _)| *c);
-            (run(&argv), args::wants_json(command, argv.get(1..).unwrap_or_default()))
-        }
+        Ok(argv) => (run(&argv), args::wants_json(&argv)),
         Err(bad) => (Err(CliError::usage(None, format!("argument {bad:?} is not valid UTF-8"))), false),
     };
     if let Err(e) = result {

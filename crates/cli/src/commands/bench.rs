@@ -1,6 +1,7 @@
 //! `descent bench`: where a training iteration's time goes, and what a full
 //! evaluation costs, in f32 and f64. Figures only: nothing here is a test.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use descent_core::bench::time_iterations;
@@ -9,30 +10,66 @@ use descent_core::{Dataset, Float, OneThread, Pair, TrainConfig, Trainer};
 use serde_json::json;
 
 use super::{print, print_json};
-use crate::args::{Args, Command, DATA, Flag, JSON};
+use crate::args::{DATA_HELP, JSON_HELP, whole};
 use crate::data;
 use crate::error::CliError;
 
-/// The flags.
-pub static COMMAND: Command = Command {
-    name: "bench",
-    about: "milliseconds per training iteration (gather, forward, backward + update) and per full evaluation",
-    notes: "The book's run (784-50-10, batch 100, lr 0.1): three rounds of 50 untimed iterations then --iters timed\n\
+/// `--precision` or `--threads` of bench: one, or both.
+#[derive(Debug, Clone, Copy)]
+pub struct Which<T: 'static>(pub &'static [T]);
+
+impl Which<&'static str> {
+    /// `f32`, `f64` or `both`.
+    pub fn parse_precision(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "f32" => Ok(Self(&["f32"])),
+            "f64" => Ok(Self(&["f64"])),
+            "both" => Ok(Self(&["f32", "f64"])),
+            _ => Err("f32, f64 or both".into()),
+        }
+    }
+}
+
+impl Which<usize> {
+    /// `1`, `2` or `both`.
+    pub fn parse_threads(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "1" => Ok(Self(&[1])),
+            "2" => Ok(Self(&[2])),
+            "both" => Ok(Self(&[1, 2])),
+            _ => Err("1, 2 or both".into()),
+        }
+    }
+}
+
+/// What it computes (and the book script it ports).
+pub const ABOUT: &str =
+    "milliseconds per training iteration (gather, forward, backward + update) and per full evaluation";
+
+/// The notes after the flags in `--help`.
+pub const NOTES: &str = "The book's run (784-50-10, batch 100, lr 0.1): three rounds of 50 untimed iterations then --iters timed\n\
             ones (the fastest round is reported), each split into gather (draw 100 indices with replacement and touch the images' pixel lists, which the products then read in place), forward\n\
             (to softmax, plus the batch loss) and back+upd (every gradient and the SGD update, fused: W1 is\n\
             updated straight from the batch without forming dW1). The evaluation is\n\
             the per-epoch accuracy over all 60000 training and 10000 test images, timed 3 times after one\n\
             untimed run, mean reported (on every core). With 2 threads a helper thread computes half of each\n\
             iteration's two big products (as `descent train` does while no evaluation is under way).\n\
-            Run it on an idle machine; a release build is assumed.",
-    flags: &[
-        Flag::value("iters", "N", "timed iterations (default 300, after 50 warm-up ones; at most 100000)"),
-        Flag::value("precision", "f32|f64|both", "which float types (default both)"),
-        Flag::value("threads", "1|2|both", "training threads: 1, or 2 with a helper for the products (default both)"),
-        DATA,
-        JSON,
-    ],
-};
+            Run it on an idle machine; a release build is assumed.";
+
+/// Its flags.
+#[derive(Debug, clap::Args)]
+pub struct Flags {
+    #[arg(long, value_name = "N", value_parser = whole, help = "timed iterations (default 300, after 50 warm-up ones; at most 100000)")]
+    pub iters: Option<usize>,
+    #[arg(long, value_name = "f32|f64|both", value_parser = Which::parse_precision, help = "which float types (default both)")]
+    pub precision: Option<Which<&'static str>>,
+    #[arg(long, value_name = "1|2|both", value_parser = Which::parse_threads, help = "training threads: 1, or 2 with a helper for the products (default both)")]
+    pub threads: Option<Which<usize>>,
+    #[arg(long, value_name = "DIR", value_parser = clap::value_parser!(PathBuf), help = DATA_HELP)]
+    pub data: Option<PathBuf>,
+    #[arg(long, help = JSON_HELP)]
+    pub json: bool,
+}
 
 /// The most timed iterations: each round runs them all, 3 rounds for each
 /// precision and thread count, so 100000 (about 100 s a round in a release
@@ -60,31 +97,20 @@ struct Figures {
 const PART_NAMES: [&str; 3] = ["gather", "forward", "back+upd"];
 
 /// Runs `descent bench`.
-pub fn run(args: &Args) -> Result<(), CliError> {
-    let iters: usize = args.get_or("iters", 300)?;
+pub fn run(flags: &Flags) -> Result<(), CliError> {
+    let iters = flags.iters.unwrap_or(300);
     if iters == 0 || iters > MAX_ITERS {
-        return Err(args.usage_error(format!(
-            "--iters must be within 1..={MAX_ITERS} for bench, got {iters}: each of the {ROUNDS} rounds, for each \
+        return Err(CliError::usage(
+            Some("bench"),
+            format!(
+                "--iters must be within 1..={MAX_ITERS} for bench, got {iters}: each of the {ROUNDS} rounds, for each \
              precision and thread count, runs them all (the default 300 gives steady figures)"
-        )));
+            ),
+        ));
     }
-    let names: &[&str] = match args.raw("precision").unwrap_or("both") {
-        "f32" => &["f32"],
-        "f64" => &["f64"],
-        "both" => &["f32", "f64"],
-        other => {
-            return Err(args.usage_error(format!("invalid value '{other}' for --precision: expected f32, f64 or both")));
-        }
-    };
-    let threads: &[usize] = match args.raw("threads").unwrap_or("both") {
-        "1" => &[1],
-        "2" => &[2],
-        "both" => &[1, 2],
-        other => {
-            return Err(args.usage_error(format!("invalid value '{other}' for --threads: expected 1, 2 or both")));
-        }
-    };
-    let loaded = data::load(args)?;
+    let names = flags.precision.map_or(&["f32", "f64"][..], |w| w.0);
+    let threads = flags.threads.map_or(&[1, 2][..], |w| w.0);
+    let loaded = data::load(flags.data.as_deref())?;
     let (train, batch) = (loaded.data.train.len(), TrainConfig::default().batch_size);
     if train < batch {
         return Err(data::too_few_images(
@@ -108,7 +134,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             }
         })
         .collect();
-    if args.switch("json") {
+    if flags.json {
         print_json(&to_json(&figures, iters, &loaded.data))
     } else {
         print(&to_text(&figures, iters, &loaded.data))

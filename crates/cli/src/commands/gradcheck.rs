@@ -2,6 +2,7 @@
 //! against its numerical gradient, on the first few real MNIST images
 //! (4.5.1; the book's gradient check in ch05, done here for chapter 4's net).
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use descent_core::schema;
@@ -11,16 +12,16 @@ use descent_core::{Dataset, Matrix, Params, Rng, TwoLayerNet};
 use serde_json::json;
 
 use super::{print, print_json, time_at};
-use crate::args::{Args, Command, DATA, Flag, JSON};
+use crate::args::{DATA_HELP, JSON_HELP, whole};
 use crate::data;
 use crate::error::CliError;
 use crate::seed::{self, SeedArg};
 
-/// The flags.
-pub static COMMAND: Command = Command {
-    name: "gradcheck",
-    about: "TwoLayerNet's analytic gradient against its numerical gradient on real MNIST images, in f64",
-    notes: "For each of W1, b1, W2, b2: the largest and the mean absolute difference |a − n| between the\n\
+/// What it computes (and the book script it ports).
+pub const ABOUT: &str = "TwoLayerNet's analytic gradient against its numerical gradient on real MNIST images, in f64";
+
+/// The notes after the flags in `--help`.
+pub const NOTES: &str = "For each of W1, b1, W2, b2: the largest and the mean absolute difference |a − n| between the\n\
             analytic (a) and numerical (n, central difference, h = 1e-4) gradients, and the largest relative\n\
             difference |a − n| / max(|a| + |n|, 1e-8). The floor 1e-8 keeps elements whose gradient is\n\
             zero or lost in rounding (|a| + |n| below ~1e-8, where the central difference itself is only good\n\
@@ -35,19 +36,22 @@ pub static COMMAND: Command = Command {
             grows: with --images 1 every tensor stays within about 1e-6.\n\
             Limits: the batch, the net and both gradients (about 8 × images × (784 + 2·H) + 32 × 785·H bytes)\n\
             must fit descent's 2 GiB memory budget, and the numerical gradient's multiply-adds\n\
-            (2 × parameters × images × (784·H + 10·H)) must stay within 3.6e12, about 10 minutes.",
-    flags: &[
-        Flag::value("images", "N", "check on the first N training images (default 3, as the book's gradient check)"),
-        Flag::value("hidden", "H", "hidden units (default 50, the book's net)"),
-        Flag::value(
-            "seed",
-            "S|random",
-            "seed of the initial weights (default 42); random: draw one, printed first as `seed N`",
-        ),
-        DATA,
-        JSON,
-    ],
-};
+            (2 × parameters × images × (784·H + 10·H)) must stay within 3.6e12, about 10 minutes.";
+
+/// Its flags.
+#[derive(Debug, clap::Args)]
+pub struct Flags {
+    #[arg(long, value_name = "N", value_parser = whole, help = "check on the first N training images (default 3, as the book's gradient check)")]
+    pub images: Option<usize>,
+    #[arg(long, value_name = "H", value_parser = whole, help = "hidden units (default 50, the book's net)")]
+    pub hidden: Option<usize>,
+    #[arg(long, value_name = "S|random", value_parser = SeedArg::parse, help = "seed of the initial weights (default 42); random: draw one, printed first as `seed N`")]
+    pub seed: Option<SeedArg>,
+    #[arg(long, value_name = "DIR", value_parser = clap::value_parser!(PathBuf), help = DATA_HELP)]
+    pub data: Option<PathBuf>,
+    #[arg(long, help = JSON_HELP)]
+    pub json: bool,
+}
 
 /// The most multiply-adds a check may cost: 2 forward passes per parameter,
 /// each (images × (input·H + H·O)). About 10 minutes at the 6·10⁹ a second a
@@ -112,24 +116,25 @@ fn time_repeated<R>(mut f: impl FnMut() -> R) -> (R, Duration) {
 }
 
 /// Runs `descent gradcheck`.
-pub fn run(args: &Args) -> Result<(), CliError> {
-    let images: usize = args.get_or("images", 3)?;
-    let hidden: usize = args.get_or("hidden", 50)?;
-    let seed = args.get_or("seed", SeedArg::Fixed(42))?;
+pub fn run(flags: &Flags) -> Result<(), CliError> {
+    let usage_error = |m: String| CliError::usage(Some("gradcheck"), m);
+    let images = flags.images.unwrap_or(3);
+    let hidden = flags.hidden.unwrap_or(50);
+    let seed = flags.seed.unwrap_or(SeedArg::Fixed(42));
     if images == 0 {
-        return Err(args.usage_error("--images must be at least 1"));
+        return Err(usage_error("--images must be at least 1".into()));
     }
     // The hidden size's bounds are the training settings' (the schema's).
-    schema::HIDDEN.check(hidden as f64).map_err(|e| args.config_error(&e))?;
+    schema::HIDDEN.check(hidden as f64).map_err(|e| CliError::config("gradcheck", &e))?;
     // The budget for MNIST's 784 pixels before reading the data, then for the data's own size.
-    check_gradient_check(images, 784, hidden, 10).map_err(|e| args.usage_error(format!("{e} (--images, --hidden)")))?;
-    check_work(args, images, 784, hidden, 10)?;
-    let loaded = data::load(args)?;
+    check_gradient_check(images, 784, hidden, 10).map_err(|e| usage_error(format!("{e} (--images, --hidden)")))?;
+    check_work(images, 784, hidden, 10)?;
+    let loaded = data::load(flags.data.as_deref())?;
     let data = &loaded.data;
     let train = data.train.len();
     if images > train {
-        return Err(if args.raw("images").is_some() {
-            args.usage_error(format!(
+        return Err(if flags.images.is_some() {
+            usage_error(format!(
                 "--images {images} is more than the training set: in {}, {}; use at most {train}",
                 loaded.dir.display(),
                 data::holds_images(train)
@@ -145,11 +150,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         });
     }
     check_gradient_check(images, data.input_size(), hidden, data.classes)
-        .map_err(|e| args.usage_error(format!("{e} (--images, --hidden)")))?;
-    check_work(args, images, data.input_size(), hidden, data.classes)?;
+        .map_err(|e| usage_error(format!("{e} (--images, --hidden)")))?;
+    check_work(images, data.input_size(), hidden, data.classes)?;
     let (seed, drawn) = seed.resolve()?;
     let check = Check::run(data, images, hidden, seed);
-    if args.switch("json") {
+    if flags.json {
         print_json(&check.to_json())
     } else {
         let first = if drawn { seed::line(seed) } else { String::new() };
@@ -158,18 +163,21 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 }
 
 /// Refuses a check that would run for more than [`MAX_MULTIPLY_ADDS`].
-fn check_work(args: &Args, images: usize, input: usize, hidden: usize, output: usize) -> Result<(), CliError> {
+fn check_work(images: usize, input: usize, hidden: usize, output: usize) -> Result<(), CliError> {
     let work = multiply_adds(images, input, hidden, output);
     if work <= MAX_MULTIPLY_ADDS {
         return Ok(());
     }
     let time = time_at(work, 6e9);
-    Err(args.usage_error(format!(
-        "a gradient check on {images} images with {hidden} hidden units needs about {work:.1e} multiply-adds \
+    Err(CliError::usage(
+        Some("gradcheck"),
+        format!(
+            "a gradient check on {images} images with {hidden} hidden units needs about {work:.1e} multiply-adds \
          (2 forward passes for each of its {} parameters), about {time} here, more than the {MAX_MULTIPLY_ADDS:.1e} \
          (about 10 minutes) descent allows: lower the images or the hidden units (--images, --hidden)",
-        (input + 1) * hidden + (hidden + 1) * output
-    )))
+            (input + 1) * hidden + (hidden + 1) * output
+        ),
+    ))
 }
 
 /// One gradient check: the net's shape, both gradients' distance and their times.

@@ -6,26 +6,32 @@ use descent_core::numerical::{function_2, numerical_diff, numerical_gradient};
 use serde_json::json;
 
 use super::{print, print_json};
-use crate::args::{Args, Command, Flag, JSON, exactly};
+use crate::args::{JSON_HELP, List};
 use crate::error::CliError;
 use crate::format::{FloatFormat, Report, np_array, py_float};
 
-/// The flags.
-pub static COMMAND: Command = Command {
-    name: "gradient-2d",
-    about: "partial derivatives and numerical gradient of f(x0, x1) = x0² + x1² (book 4.3.2, 4.4, gradient_2d.py)",
-    notes: "At a point: ∂f/∂x0 and ∂f/∂x1 by numerical_diff with the other coordinate held fixed (the book's\n\
+/// What it computes (and the book script it ports).
+pub const ABOUT: &str =
+    "partial derivatives and numerical gradient of f(x0, x1) = x0² + x1² (book 4.3.2, 4.4, gradient_2d.py)";
+
+/// The notes after the flags in `--help`.
+pub const NOTES: &str = "At a point: ∂f/∂x0 and ∂f/∂x1 by numerical_diff with the other coordinate held fixed (the book's\n\
             function_tmp1 / function_tmp2), then ∇f by numerical_gradient. At (3, 4) the book prints\n\
             6.00000000000378 and [6. 8.].\n\
             --field: −∇f (the arrows of the book's quiver plot, pointing to the minimum) on the grid\n\
             arange(-2, 2.5, 0.25)², 18 × 18 = 324 points, x0 varying fastest; with --json, one JSON\n\
-            array of {x0, x1, dx0, dx1}.",
-    flags: &[
-        Flag::value("at", "X0,X1", "the point (default 3,4)"),
-        Flag::switch("field", "print −∇f over the book's 18 × 18 grid instead"),
-        JSON,
-    ],
-};
+            array of {x0, x1, dx0, dx1}.";
+
+/// Its flags.
+#[derive(Debug, clap::Args)]
+pub struct Flags {
+    #[arg(long, value_name = "X0,X1", value_parser = List::parse, help = "the point (default 3,4)")]
+    pub at: Option<List>,
+    #[arg(long, help = "print −∇f over the book's 18 × 18 grid instead")]
+    pub field: bool,
+    #[arg(long, help = JSON_HELP)]
+    pub json: bool,
+}
 
 /// The book's grid axis: `np.arange(-2, 2.5, 0.25)`, 18 values.
 pub fn grid_axis() -> Vec<f64> {
@@ -39,20 +45,19 @@ fn gradient_at(x0: f64, x1: f64) -> [f64; 2] {
 }
 
 /// Runs `descent gradient-2d`.
-pub fn run(args: &Args) -> Result<(), CliError> {
-    if args.switch("field") {
-        if args.raw("at").is_some() {
-            return Err(args.usage_error("--field covers the book's fixed grid: it takes no --at"));
+pub fn run(flags: &Flags) -> Result<(), CliError> {
+    if flags.field {
+        if flags.at.is_some() {
+            return Err(CliError::usage(Some("gradient-2d"), "--field covers the book's fixed grid: it takes no --at"));
         }
-        return field(args.switch("json"));
+        return field(flags.json);
     }
-    let at = args.get_or("at", vec![3.0, 4.0])?;
-    let [x0, x1] = exactly::<2>(args, "at", at)?;
+    let [x0, x1] = flags.at.clone().unwrap_or(List(vec![3.0, 4.0])).exactly::<2>("gradient-2d", "at")?;
     // The book's function_tmp1 / function_tmp2: f with one coordinate held constant.
     let d0 = numerical_diff(|t: f64| t * t + x1 * x1, x0);
     let d1 = numerical_diff(|t: f64| x0 * x0 + t * t, x1);
     let grad = gradient_at(x0, x1);
-    if args.switch("json") {
+    if flags.json {
         return print_json(&json!({"x": [x0, x1], "partial": [d0, d1], "gradient": grad}));
     }
     let mut report = Report::new();

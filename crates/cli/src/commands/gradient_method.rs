@@ -9,15 +9,15 @@ use descent_core::numerical::{check_path, function_2, gradient_descent, path_byt
 use serde_json::json;
 
 use super::{print, time_at};
-use crate::args::{Args, Command, Flag, JSON};
+use crate::args::{JSON_HELP, List, finite, whole};
 use crate::error::CliError;
 use crate::format::{Report, np_array, np_matrix, py_float};
 
-/// The flags.
-pub static COMMAND: Command = Command {
-    name: "gradient-method",
-    about: "gradient descent x ← x − η∇f(x) on f = x0² + x1² (book 4.4.1, gradient_method.py)",
-    notes: "∇f is taken numerically (h = 1e-4) at every step, in f64. The book's three runs from (-3, 4):\n\
+/// What it computes (and the book script it ports).
+pub const ABOUT: &str = "gradient descent x ← x − η∇f(x) on f = x0² + x1² (book 4.4.1, gradient_method.py)";
+
+/// The notes after the flags in `--help`.
+pub const NOTES: &str = "∇f is taken numerically (h = 1e-4) at every step, in f64. The book's three runs from (-3, 4):\n\
             --lr 0.1     → [-6.11110793e-10  8.14814391e-10]  (reaches the minimum)\n\
             --lr 10      → [-2.58983747e+13 -1.29524862e+12]  (too large: diverges)\n\
             --lr 1e-10   → [-2.99999994  3.99999992]          (too small: barely moves)\n\
@@ -27,15 +27,22 @@ pub static COMMAND: Command = Command {
             number than the path). A point that overflows f64 (a learning rate far too large) is reported.\n\
             The time: each step takes the numerical gradient, 2 evaluations of f for each coordinate, each\n\
             over every coordinate: 2 × steps × coordinates² multiply-adds in all, which must stay within\n\
-            6e11 (about 10 minutes; --init of 20000 coordinates allows 750 steps).",
-    flags: &[
-        Flag::value("init", "X0,X1", "the starting point; any number of coordinates (default -3,4)"),
-        Flag::value("lr", "LR", "learning rate η (default 0.1)"),
-        Flag::value("steps", "N", "step_num, the number of updates (default 100)"),
-        Flag::switch("history", "also print the path, one point per row"),
-        JSON,
-    ],
-};
+            6e11 (about 10 minutes; --init of 20000 coordinates allows 750 steps).";
+
+/// Its flags.
+#[derive(Debug, clap::Args)]
+pub struct Flags {
+    #[arg(long, value_name = "X0,X1", value_parser = List::parse, help = "the starting point; any number of coordinates (default -3,4)")]
+    pub init: Option<List>,
+    #[arg(long, value_name = "LR", value_parser = finite, help = "learning rate η (default 0.1)")]
+    pub lr: Option<f64>,
+    #[arg(long, value_name = "N", value_parser = whole, help = "step_num, the number of updates (default 100)")]
+    pub steps: Option<usize>,
+    #[arg(long, help = "also print the path, one point per row")]
+    pub history: bool,
+    #[arg(long, help = JSON_HELP)]
+    pub json: bool,
+}
 
 /// The most steps: every point of the path is kept in memory.
 pub const MAX_STEPS: usize = 1_000_000;
@@ -58,19 +65,20 @@ pub fn multiply_adds(steps: usize, coords: usize) -> f64 {
 }
 
 /// Runs `descent gradient-method`.
-pub fn run(args: &Args) -> Result<(), CliError> {
-    let init: Vec<f64> = args.get_or("init", vec![-3.0, 4.0])?;
-    let lr: f64 = args.get_or("lr", 0.1)?;
-    let steps: usize = args.get_or("steps", 100)?;
+pub fn run(flags: &Flags) -> Result<(), CliError> {
+    let usage_error = |m: String| CliError::usage(Some("gradient-method"), m);
+    let init: Vec<f64> = flags.init.clone().map_or(vec![-3.0, 4.0], |List(v)| v);
+    let lr = flags.lr.unwrap_or(0.1);
+    let steps = flags.steps.unwrap_or(100);
     if steps > MAX_STEPS {
-        return Err(args.usage_error(format!("--steps is at most {MAX_STEPS}: the whole path is kept")));
+        return Err(usage_error(format!("--steps is at most {MAX_STEPS}: the whole path is kept")));
     }
-    let history_text = args.switch("history") && !args.switch("json");
+    let history_text = flags.history && !flags.json;
     if history_text {
         let needed = path_bytes(init.len(), steps, 8)
             .saturating_add(steps.saturating_mul(init.len()).saturating_mul(TEXT_BYTES_PER_NUMBER));
         if needed > MEMORY_BUDGET {
-            return Err(args.usage_error(format!(
+            return Err(usage_error(format!(
                 "printing the path of {steps} steps of {} coordinates with --history needs {}, more than \
                  descent's memory budget of {}: lower --steps or the coordinates of --init, or use --json",
                 init.len(),
@@ -80,7 +88,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         }
     }
     // The memory first (the path is kept), then the time.
-    check_path(init.len(), steps, 8).map_err(|e| args.usage_error(format!("{e} (--steps, --init)")))?;
+    check_path(init.len(), steps, 8).map_err(|e| usage_error(format!("{e} (--steps, --init)")))?;
     let work = multiply_adds(steps, init.len());
     if work > MAX_MULTIPLY_ADDS {
         let most_steps = (MAX_MULTIPLY_ADDS / multiply_adds(1, init.len())).floor();
@@ -89,7 +97,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         } else {
             "lower the coordinates of --init: even one step on this many is too long".to_string()
         };
-        return Err(args.usage_error(format!(
+        return Err(usage_error(format!(
             "{steps} steps on {} coordinates need about {work:.1e} multiply-adds (each step's numerical gradient \
              evaluates f twice for each coordinate, each time over all {} of them: 2 × steps × coordinates²), \
              about {} here, more than the {MAX_MULTIPLY_ADDS:.1e} (about 10 minutes) descent allows: {advice}",
@@ -98,8 +106,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             time_at(work, MULTIPLY_ADDS_PER_SECOND)
         )));
     }
-    let d = gradient_descent(function_2, &init, lr, steps)
-        .map_err(|e| args.usage_error(format!("{e} (--steps, --init)")))?;
+    let d =
+        gradient_descent(function_2, &init, lr, steps).map_err(|e| usage_error(format!("{e} (--steps, --init)")))?;
     let overflow = d.history.iter().chain([&d.x]).position(|p| p.iter().any(|v| !v.is_finite()));
     let note = overflow.map(|at| {
         format!(
@@ -108,7 +116,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             py_float(lr)
         )
     });
-    if args.switch("json") {
+    if flags.json {
         // Written straight out, not built as one JSON value: the path can be large.
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let head = json!({"init_x": init, "lr": lr, "step_num": steps, "x": d.x, "overflow": note});

@@ -4,25 +4,30 @@ use descent_core::{Matrix, cross_entropy_error, sum_squares_error};
 use serde_json::json;
 
 use super::{print, print_json};
-use crate::args::{Args, Command, Flag, JSON};
+use crate::args::{JSON_HELP, List, whole};
 use crate::error::CliError;
 use crate::format::{Report, np_array, py_float};
 
-/// The flags.
-pub static COMMAND: Command = Command {
-    name: "loss",
-    about: "sum of squares and cross entropy of an output y against a one-hot label (book 4.2)",
-    notes: "Without --y, prints the book's two examples: y1 (most probability on the label 2) and y2 (on 7).\n\
+/// What it computes (and the book script it ports).
+pub const ABOUT: &str = "sum of squares and cross entropy of an output y against a one-hot label (book 4.2)";
+
+/// The notes after the flags in `--help`.
+pub const NOTES: &str = "Without --y, prints the book's two examples: y1 (most probability on the label 2) and y2 (on 7).\n\
             cross_entropy_error adds δ = 1e-7 inside the log, as the book does.\n\
             --y holds probabilities (a softmax output): each from 0 to 1; anything else is refused. The cross\n\
             entropy reads only y[t]: there, a value below 0 would make it nan (the log of a negative number)\n\
-            and one above 1 negative.",
-    flags: &[
-        Flag::value("y", "V,V,...", "the network's output, comma-separated (default: the book's y1 and y2)"),
-        Flag::value("t", "LABEL", "the correct label, made one-hot (default 2)"),
-        JSON,
-    ],
-};
+            and one above 1 negative.";
+
+/// Its flags.
+#[derive(Debug, clap::Args)]
+pub struct Flags {
+    #[arg(long, value_name = "V,V,...", value_parser = List::parse, help = "the network's output, comma-separated (default: the book's y1 and y2)")]
+    pub y: Option<List>,
+    #[arg(long, value_name = "LABEL", value_parser = whole, help = "the correct label, made one-hot (default 2)")]
+    pub t: Option<usize>,
+    #[arg(long, help = JSON_HELP)]
+    pub json: bool,
+}
 
 /// The book's y1: most of the probability on label 2, the correct one.
 pub const Y1: [f64; 10] = [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0];
@@ -60,15 +65,16 @@ fn what_it_does(label: usize, v: f64) -> String {
 }
 
 /// Runs `descent loss`.
-pub fn run(args: &Args) -> Result<(), CliError> {
-    let label: usize = args.get_or("t", 2)?;
-    let ys: Vec<(&'static str, Vec<f64>)> = match args.get::<Vec<f64>>("y")? {
-        Some(y) => vec![("y", y)],
+pub fn run(flags: &Flags) -> Result<(), CliError> {
+    let usage_error = |m: String| CliError::usage(Some("loss"), m);
+    let label = flags.t.unwrap_or(2);
+    let ys: Vec<(&'static str, Vec<f64>)> = match &flags.y {
+        Some(List(y)) => vec![("y", y.clone())],
         None => vec![("y1", Y1.to_vec()), ("y2", Y2.to_vec())],
     };
     for (_, y) in &ys {
         if let Some((i, &v)) = y.iter().enumerate().find(|&(_, &v)| !(0.0..=1.0).contains(&v)) {
-            return Err(args.usage_error(format!(
+            return Err(usage_error(format!(
                 "--y: element {i} is {}, but y holds probabilities (the network's softmax output), each from 0 to 1{}",
                 py_float(v),
                 if i == label { what_it_does(label, v) } else { String::new() }
@@ -77,15 +83,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     }
     let len = ys[0].1.len();
     if label >= len {
-        return Err(
-            args.usage_error(format!("--t {label} is not a class of a {len}-element output: use 0..{}", len - 1))
-        );
+        return Err(usage_error(format!("--t {label} is not a class of a {len}-element output: use 0..{}", len - 1)));
     }
     let mut t = vec![0.0; len];
     t[label] = 1.0;
     let results: Vec<Losses> = ys.into_iter().map(|(name, y)| losses(name, y, &t)).collect();
 
-    if args.switch("json") {
+    if flags.json {
         let rows: Vec<_> = results
             .iter()
             .map(|r| json!({"name": r.name, "y": r.y, "sum_squares_error": r.sse, "cross_entropy_error": r.cee}))

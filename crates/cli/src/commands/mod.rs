@@ -1,5 +1,6 @@
-//! One module per subcommand. Each exposes its flag table (`COMMAND`) and a
-//! `run` that prints text by default and JSON with `--json`.
+//! One module per subcommand. Each exposes what it does (`ABOUT`), the notes
+//! of its `--help` (`NOTES`), its flags (`Flags`, parsed by clap) and a `run`
+//! that prints text by default and JSON with `--json`.
 
 pub mod bench;
 pub mod gradcheck;
@@ -12,23 +13,22 @@ pub mod train;
 
 use std::io::Write;
 
-use crate::args::{Args, Command};
+use crate::args::Cmd;
 use crate::error::CliError;
 
-/// A subcommand's entry point.
-pub type Run = fn(&Args) -> Result<(), CliError>;
-
-/// Every subcommand, in the chapter's order, with its entry point.
-pub const ALL: [(&Command, Run); 8] = [
-    (&loss::COMMAND, loss::run),
-    (&gradient_1d::COMMAND, gradient_1d::run),
-    (&gradient_2d::COMMAND, gradient_2d::run),
-    (&gradient_method::COMMAND, gradient_method::run),
-    (&simplenet::COMMAND, simplenet::run),
-    (&gradcheck::COMMAND, gradcheck::run),
-    (&train::COMMAND, train::run),
-    (&bench::COMMAND, bench::run),
-];
+/// Runs one command with its flags.
+pub fn run(command: &Cmd) -> Result<(), CliError> {
+    match command {
+        Cmd::Loss(f) => loss::run(f),
+        Cmd::Gradient1d(f) => gradient_1d::run(f),
+        Cmd::Gradient2d(f) => gradient_2d::run(f),
+        Cmd::GradientMethod(f) => gradient_method::run(f),
+        Cmd::Simplenet(f) => simplenet::run(f),
+        Cmd::Gradcheck(f) => gradcheck::run(f),
+        Cmd::Train(f) => train::run(f),
+        Cmd::Bench(f) => bench::run(f),
+    }
+}
 
 /// How long `work` operations take at `per_second` of them, for a message
 /// refusing a run that would look like a hang: "25 minutes", "3 hours".

@@ -13,7 +13,7 @@ use descent_core::{
 use serde_json::json;
 
 use super::{print, print_json, warn};
-use crate::args::{Args, Command, DATA, Flag, FromArg, JSON, Precision};
+use crate::args::{DATA_HELP, JSON_HELP, Precision, finite, setting_help, whole};
 use crate::data::{self, Loaded};
 use crate::error::CliError;
 use crate::format::py_float;
@@ -21,11 +21,11 @@ use crate::progress::{Progress, duration};
 use crate::seed::{self, SeedArg};
 use crate::svg;
 
-/// The flags.
-pub static COMMAND: Command = Command {
-    name: "train",
-    about: "train TwoLayerNet on MNIST with mini-batch SGD (book 4.5, train_neuralnet.py)",
-    notes: "Prints the book's `train acc, test acc | a, b` at each epoch (the accuracy over all 60000\n\
+/// What it computes (and the book script it ports).
+pub const ABOUT: &str = "train TwoLayerNet on MNIST with mini-batch SGD (book 4.5, train_neuralnet.py)";
+
+/// The notes after the flags in `--help`.
+pub const NOTES: &str = "Prints the book's `train acc, test acc | a, b` at each epoch (the accuracy over all 60000\n\
             training and 10000 test images), then a final evaluation and the time taken. Mini-batches are\n\
             drawn with replacement, as np.random.choice does. An epoch is ⌈60000 / batch⌉ iterations\n\
             (600 for the book's batch of 100, so 10000 iterations evaluate 17 times: i = 0, 600, …, 9600);\n\
@@ -51,33 +51,45 @@ pub static COMMAND: Command = Command {
             --seed random: a seed from 0 to 2^53 − 1 drawn from the operating system, printed as the first line\n\
             `seed N` (with --json: the final object's \"seed\", always there); --seed N runs the same again.\n\
             Limits: the data needs at least 1 test image and at least a batch of training images; the run's\n\
-            memory (weights, batch buffers, loss history, data) must fit descent's 2 GiB budget.",
-    flags: &[
-        Flag::setting(&schema::ITERS, "N", ""),
-        Flag::setting(&schema::BATCH, "N", ""),
-        Flag::setting(&schema::LR, "LR", ""),
-        Flag::setting(&schema::HIDDEN, "H", ""),
-        Flag::setting(&schema::INIT_STD, "S", ""),
-        Flag::setting(&schema::SEED, "S|random", "; random: a fresh one, printed"),
-        Flag::value("precision", "f32|f64", "float type of the net (default f64, as numpy in the book)"),
-        Flag::value("threads", "1|2", "training threads (default 2 where there are 2 cores or more; same results)"),
-        Flag::value("out", "DIR", "write loss.csv, accuracy.csv, loss.svg and accuracy.svg there"),
-        DATA,
-        JSON,
-    ],
-};
+            memory (weights, batch buffers, loss history, data) must fit descent's 2 GiB budget.";
+
+/// Its flags.
+#[derive(Debug, clap::Args)]
+pub struct Flags {
+    #[arg(long, value_name = "N", value_parser = whole, help = setting_help(&schema::ITERS, ""))]
+    pub iters: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = whole, help = setting_help(&schema::BATCH, ""))]
+    pub batch: Option<usize>,
+    #[arg(long, value_name = "LR", value_parser = finite, help = setting_help(&schema::LR, ""))]
+    pub lr: Option<f64>,
+    #[arg(long, value_name = "H", value_parser = whole, help = setting_help(&schema::HIDDEN, ""))]
+    pub hidden: Option<usize>,
+    #[arg(long = "init-std", value_name = "S", value_parser = finite, help = setting_help(&schema::INIT_STD, ""))]
+    pub init_std: Option<f64>,
+    #[arg(long, value_name = "S|random", value_parser = SeedArg::parse, help = setting_help(&schema::SEED, "; random: a fresh one, printed"))]
+    pub seed: Option<SeedArg>,
+    #[arg(long, value_name = "f32|f64", value_parser = Precision::parse, help = "float type of the net (default f64, as numpy in the book)")]
+    pub precision: Option<Precision>,
+    #[arg(long, value_name = "1|2", value_parser = whole, help = "training threads (default 2 where there are 2 cores or more; same results)")]
+    pub threads: Option<usize>,
+    #[arg(long, value_name = "DIR", value_parser = clap::value_parser!(PathBuf), help = "write loss.csv, accuracy.csv, loss.svg and accuracy.svg there")]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_name = "DIR", value_parser = clap::value_parser!(PathBuf), help = DATA_HELP)]
+    pub data: Option<PathBuf>,
+    #[arg(long, help = JSON_HELP)]
+    pub json: bool,
+}
 
 /// Pixels of an MNIST image and its classes: the size the memory budget is
 /// first checked for, before the data is read (and again on the data read).
 const MNIST_INPUT: usize = 784;
 const MNIST_CLASSES: usize = 10;
 
-/// A flag's value, read as its type, or the schema's default; checked against
-/// the schema's bounds ([`Field::check`], the page's check too).
-fn setting<T: FromArg + Into<f64>>(args: &Args, field: &'static Field) -> Result<f64, CliError> {
-    let flag = field.flag.trim_start_matches("--");
-    let v = args.get::<T>(flag)?.map_or(field.default, Into::into);
-    field.check(v).map_err(|e| args.config_error(&e))?;
+/// A flag's value, or the schema's default; checked against the schema's
+/// bounds ([`Field::check`], the page's check too).
+fn setting(value: Option<f64>, field: &'static Field) -> Result<f64, CliError> {
+    let v = value.unwrap_or(field.default);
+    field.check(v).map_err(|e| CliError::config("train", &e))?;
     Ok(v)
 }
 
@@ -85,39 +97,25 @@ fn setting<T: FromArg + Into<f64>>(args: &Args, field: &'static Field) -> Result
 /// flag against its field of the schema (the same bounds and messages as the
 /// page's form), then the config as a whole. The flag says whether the seed
 /// was drawn (`--seed random`).
-fn config(args: &Args, precision: Precision) -> Result<(TrainConfig, bool), CliError> {
+fn config(flags: &Flags, precision: Precision) -> Result<(TrainConfig, bool), CliError> {
+    let whole = |v: Option<usize>| v.map(|v| v as f64);
     // Whole numbers: the check refuses a fraction, so `as usize` is exact.
-    let hidden = setting::<Whole>(args, &schema::HIDDEN)? as usize;
-    let lr = setting::<f64>(args, &schema::LR)?;
-    let batch_size = setting::<Whole>(args, &schema::BATCH)? as usize;
-    let iters = setting::<Whole>(args, &schema::ITERS)? as usize;
-    let weight_init_std = setting::<f64>(args, &schema::INIT_STD)?;
-    let (seed, drawn) = args.get_or("seed", SeedArg::Fixed(schema::SEED.default as u64))?.resolve()?;
+    let hidden = setting(whole(flags.hidden), &schema::HIDDEN)? as usize;
+    let lr = setting(flags.lr, &schema::LR)?;
+    let batch_size = setting(whole(flags.batch), &schema::BATCH)? as usize;
+    let iters = setting(whole(flags.iters), &schema::ITERS)? as usize;
+    let weight_init_std = setting(flags.init_std, &schema::INIT_STD)?;
+    let (seed, drawn) = flags.seed.unwrap_or(SeedArg::Fixed(schema::SEED.default as u64)).resolve()?;
     // Above 2⁵³ the conversion rounds up, so a seed past the schema's largest is still refused.
-    schema::SEED.check(seed as f64).map_err(|e| args.config_error(&e))?;
+    setting(Some(seed as f64), &schema::SEED)?;
     let config = TrainConfig { hidden, lr, batch_size, iters, weight_init_std, seed };
+    let config_error = |e: ConfigError| CliError::config("train", &e);
     // The training-set size bounds the batch; it is checked again once the data is read.
-    config.validate(usize::MAX).map_err(|e| args.config_error(&e))?;
+    config.validate(usize::MAX).map_err(config_error)?;
     // The memory budget for MNIST-sized images, before reading 55 MB of them
     // (`Trainer::new` checks again with the data's own size).
-    config.check_memory(MNIST_INPUT, MNIST_CLASSES, float_bytes(precision), 0).map_err(|e| args.config_error(&e))?;
+    config.check_memory(MNIST_INPUT, MNIST_CLASSES, float_bytes(precision), 0).map_err(config_error)?;
     Ok((config, drawn))
-}
-
-/// A whole-number flag (`usize`) as the schema's f64.
-#[derive(Clone, Copy)]
-struct Whole(usize);
-
-impl FromArg for Whole {
-    fn from_arg(s: &str) -> Result<Self, String> {
-        usize::from_arg(s).map(Whole)
-    }
-}
-
-impl From<Whole> for f64 {
-    fn from(w: Whole) -> f64 {
-        w.0 as f64
-    }
 }
 
 /// Bytes of a float of the precision.
@@ -180,27 +178,27 @@ struct Options {
 }
 
 /// `--threads`: 1 or 2; by default 2 where the machine has two cores or more.
-pub fn threads(args: &Args) -> Result<usize, CliError> {
+pub fn threads(threads: Option<usize>) -> Result<usize, CliError> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let n: usize = args.get_or("threads", if cores >= 2 { 2 } else { 1 })?;
+    let n = threads.unwrap_or(if cores >= 2 { 2 } else { 1 });
     if !(1..=2).contains(&n) {
-        return Err(args.usage_error(format!("--threads is 1 or 2, not {n}")));
+        return Err(CliError::usage(Some("train"), format!("--threads is 1 or 2, not {n}")));
     }
     Ok(n)
 }
 
 /// Runs `descent train`.
-pub fn run(args: &Args) -> Result<(), CliError> {
-    let precision = args.get_or("precision", Precision::F64)?;
-    let (config, drawn_seed) = config(args, precision)?;
-    let threads = threads(args)?;
-    let out = args.raw("out").map(PathBuf::from);
+pub fn run(flags: &Flags) -> Result<(), CliError> {
+    let precision = flags.precision.unwrap_or(Precision::F64);
+    let (config, drawn_seed) = config(flags, precision)?;
+    let threads = threads(flags.threads)?;
+    let out = flags.out.clone();
     if let Some(dir) = &out {
         prepare_out(dir)?;
     }
-    let loaded = data::load(args)?;
-    let opts = Options { json: args.switch("json"), drawn_seed, out, threads };
-    let new_trainer = |e: Error| trainer_error(e, args, &loaded);
+    let loaded = data::load(flags.data.as_deref())?;
+    let opts = Options { json: flags.json, drawn_seed, out, threads };
+    let new_trainer = |e: Error| trainer_error(e, flags, &loaded);
     match precision {
         Precision::F32 => train::<f32>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts),
         Precision::F64 => train::<f64>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts),
@@ -211,9 +209,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 /// fault is a usage error naming it; a batch larger than the training set
 /// that the user did not ask for is the data's fault (it has fewer images
 /// than the default batch); the rest is a data error.
-fn trainer_error(e: Error, args: &Args, loaded: &Loaded) -> CliError {
+fn trainer_error(e: Error, flags: &Flags, loaded: &Loaded) -> CliError {
     match e {
-        Error::Config(ConfigError::BatchTooLarge { batch_size, train_size }) if args.raw("batch").is_none() => {
+        Error::Config(ConfigError::BatchTooLarge { batch_size, train_size }) if flags.batch.is_none() => {
             data::too_few_images(
                 "train",
                 &loaded.dir,
@@ -225,7 +223,7 @@ fn trainer_error(e: Error, args: &Args, loaded: &Loaded) -> CliError {
                 ),
             )
         }
-        Error::Config(ce) => args.config_error(&ce),
+        Error::Config(ce) => CliError::config("train", &ce),
         e => CliError::failed(format!("cannot train on the MNIST files in {}: {e}", loaded.dir.display())),
     }
 }
