@@ -44,6 +44,8 @@ export function formatValue(x) {
 
 /** The hint with the bounds a person may type: "neurons in the hidden layer (1 to 10,000)". */
 function hintText(f) {
+  // A bound past a trillion (the seed's 2⁵³ − 1) says nothing a person needs.
+  if (f.kind === 'int' && f.max >= 1e12) return `${f.hint} (a whole number ≥ ${fmtInt(f.min)})`;
   if (f.kind === 'int') return `${f.hint} (${fmtInt(f.min)} to ${fmtInt(f.max)})`;
   if (f.kind === 'size') return `${f.hint} (${fmtInt(f.min)} to the training set's size)`;
   if (f.kind === 'positive') return `${f.hint} (> 0)`;
@@ -104,13 +106,13 @@ export class SettingsForm {
   load() {
     if (this.fields.length > 0) return Promise.resolve();
     this.ready = loadWasm().then(
-      (mod) => this.render(mod.configSchema(), (name, x) => mod.checkSetting(name, x)),
+      (mod) => this.render(mod.configSchema(), (name, x) => mod.checkSetting(name, x), () => mod.newSeed()),
       (e) => this.failed(e),
     );
     return this.ready;
   }
 
-  render(schema, check) {
+  render(schema, check, newSeed) {
     this.fields = schema;
     this.check = check;
     this.defaults = Object.fromEntries(schema.map((f) => [f.name, f.default]));
@@ -125,6 +127,22 @@ export class SettingsForm {
       });
       input.addEventListener('blur', () => this.checkField(f));
       this.checkField(f);
+    }
+    // A fresh seed (the browser's cryptographic generator, through getrandom in wasm).
+    const seed = this.inputs.get('seed');
+    if (seed && newSeed) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'linklike new-seed';
+      button.id = 'btn-new-seed';
+      button.textContent = 'New seed';
+      button.setAttribute('aria-describedby', 'f-seed-hint');
+      button.addEventListener('click', () => {
+        seed.value = formatValue(newSeed());
+        this.checkField(schema.find((f) => f.name === 'seed'));
+        this.onChange(this.valid);
+      });
+      seed.closest('.field').querySelector('.hint').after(button);
     }
     const book = schema.filter((f) => f.name !== 'seed').map((f) => `${f.label.toLowerCase()} ${fmtInt(f.default)}`);
     this.note.textContent = `The book's values: ${book.join(', ')}.`;

@@ -54,6 +54,14 @@ pub fn check_setting(name: &str, value: f64) -> Result<Option<String>, JsError> 
     Ok(field.check(value).err().map(|e| e.to_string()))
 }
 
+/// A fresh random seed for a run, from the browser's cryptographic generator
+/// (`getrandom`), at most the schema's largest (2⁵³ − 1, so a JS number holds it).
+#[wasm_bindgen(js_name = newSeed)]
+pub fn new_seed() -> Result<f64, JsError> {
+    let bits = getrandom::u64().map_err(|e| JsError::new(&format!("no random seed could be drawn: {e}")))?;
+    Ok((bits & descent_core::schema::MAX_SEED) as f64)
+}
+
 /// Which matrix kernels this build runs: `"relaxed-simd"`, `"simd128"` or `"scalar"`.
 #[wasm_bindgen(js_name = kernelName)]
 pub fn kernel_name() -> String {
