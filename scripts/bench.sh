@@ -190,7 +190,8 @@ descent_bench() {
 step "descent bench" descent_bench
 
 kernels() {
-  cargo bench -p descent-core --bench kernels -- --json "$OUT/kernels.json" | tee "$OUT/kernels.txt"
+  # criterion's groups, then the table; the bench writes kernels.json and kernels.txt into $DESCENT_KERNELS_OUT
+  DESCENT_KERNELS_OUT="$OUT" cargo bench -p descent-core --bench kernels
 }
 step "kernels" kernels
 
