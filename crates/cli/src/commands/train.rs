@@ -366,9 +366,9 @@ fn run_loop<T: Float>(
     let mut training = Duration::ZERO;
     let mut not_learning = None;
     let result = std::thread::scope(|s| {
-        // At most two evaluations wait (each holds a copy of the weights): with tiny
-        // epochs, training waits for the evaluation thread rather than pile them up.
-        let (jobs, job_rx) = mpsc::sync_channel::<EvalJob<T>>(2);
+        // How many evaluations may be out is the trainer's to say (Trainer::must_wait,
+        // the page's policy too): this thread and the channel only carry the jobs.
+        let (jobs, job_rx) = mpsc::channel::<EvalJob<T>>();
         let (done_tx, done) = mpsc::channel::<(Evaluation, Duration)>();
         s.spawn(move || {
             for job in job_rx {
@@ -380,21 +380,30 @@ fn run_loop<T: Float>(
             }
         });
         // With two threads: the helper runs half of each iteration's products
-        // while no evaluation is under way (when one is, the evaluation thread
-        // has the other core, and the helper would only make training wait).
+        // while no evaluation is under way (Trainer::helper_may_run: when one is,
+        // the evaluation thread has the other core, and the helper would only
+        // make training wait).
         let helper: Option<Arc<dyn Pair + Send + Sync>> = (threads >= 2).then(|| Arc::new(Helper::new()) as _);
         let one: Arc<dyn Pair + Send + Sync> = Arc::new(OneThread);
-        let mut evaluations_out = 0usize;
         if let Some(h) = &helper {
             trainer.set_pair(h.clone());
         }
         let mut report = |trainer: &mut Trainer<T>, progress: &Progress, (e, spent): (Evaluation, Duration)| {
             evaluating += spent;
             trainer.record(e);
+            if let (true, Some(h)) = (trainer.helper_may_run(), &helper) {
+                trainer.set_pair(h.clone());
+            }
             progress.suspend(|| print_eval(&e, json))
         };
         let mut iterate = |trainer: &mut Trainer<T>, progress: &Progress| -> Result<(), CliError> {
             for n in 1..=total {
+                // Tiny epochs: evaluations fall due faster than the other thread
+                // gets through them; wait for one rather than pile up copies of the weights.
+                while trainer.must_wait() {
+                    let e = done.recv().expect("the evaluation thread stopped: it panicked (see above)");
+                    report(trainer, progress, e)?;
+                }
                 let step = trainer.step_detached(data).map_err(|e| CliError::failed(e.to_string()))?;
                 if let Some(e) = step.finished {
                     progress.suspend(|| print_eval(&e, json))?;
@@ -402,16 +411,11 @@ fn run_loop<T: Float>(
                 if let Some(job) = step.job {
                     // The evaluation thread only stops when this sender is dropped, or by panicking.
                     jobs.send(job).expect("the evaluation thread stopped: it panicked (see above)");
-                    evaluations_out += 1;
-                    if helper.is_some() {
+                    if helper.is_some() && !trainer.helper_may_run() {
                         trainer.set_pair(one.clone());
                     }
                 }
                 while let Ok(e) = done.try_recv() {
-                    evaluations_out -= 1;
-                    if let (0, Some(h)) = (evaluations_out, &helper) {
-                        trainer.set_pair(h.clone());
-                    }
                     report(trainer, progress, e)?;
                 }
                 if not_learning.is_none() {
