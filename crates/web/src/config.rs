@@ -6,7 +6,7 @@ use descent_core::{ConfigError, TrainConfig};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{field_error, num, obj};
+use crate::js::{field_error, to_js};
 
 /// The one page setting outside the training schema: the float type.
 const PRECISION: &str = "precision";
@@ -114,17 +114,15 @@ impl WebConfig {
         Ok(Self { train: c, f64 })
     }
 
-    /// The config as a plain JS object with every field.
+    /// The config as a plain JS object with every field, under the schema's
+    /// names (`{hidden, lr, batch, iters, initStd, seed, precision}`).
     pub fn to_js(&self) -> JsValue {
-        let c = &self.train;
-        obj(&[
-            ("hidden", num(c.hidden as f64)),
-            ("lr", num(c.lr)),
-            ("batch", num(c.batch_size as f64)),
-            ("iters", num(c.iters as f64)),
-            ("initStd", num(c.weight_init_std)),
-            ("seed", num(c.seed as f64)),
-            ("precision", JsValue::from_str(if self.f64 { "f64" } else { "f32" })),
-        ])
+        #[derive(serde::Serialize)]
+        struct Page<'a> {
+            #[serde(flatten)]
+            train: &'a TrainConfig,
+            precision: &'static str,
+        }
+        to_js(&Page { train: &self.train, precision: if self.f64 { "f64" } else { "f32" } })
     }
 }

@@ -11,7 +11,7 @@ use descent_core::{EvalJob, Evaluation, Float, Labeled, Params, PixelLists, TwoL
 use js_sys::{Float32Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{num, obj};
+use crate::js::{num, obj, to_js};
 
 /// f32 or f64 as a JS typed array.
 pub trait JsFloat: Float {
@@ -158,13 +158,7 @@ fn read_job<T: JsFloat>(v: &JsValue) -> Result<EvalJob<T>, JsError> {
 
 /// An evaluation as the JS object the page gets: `{iter, epoch, trainAcc, testAcc, loss}`.
 pub fn eval_to_js(e: &Evaluation) -> JsValue {
-    obj(&[
-        ("iter", num(e.iter as f64)),
-        ("epoch", num(e.epoch as f64)),
-        ("trainAcc", num(e.train_acc)),
-        ("testAcc", num(e.test_acc)),
-        ("loss", num(e.loss)),
-    ])
+    to_js(e)
 }
 
 /// An evaluation object back from JS (checked: accuracies in 0..=1).

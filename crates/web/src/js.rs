@@ -27,6 +27,14 @@ pub fn field_error(field: Option<&str>, reason: &str) -> JsValue {
     e.into()
 }
 
+/// A Rust value as a plain JS object through serde-wasm-bindgen (`None` as
+/// `null`, maps as objects). Only for values made of numbers, strings,
+/// options and sequences, which always serialise.
+pub fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> JsValue {
+    let s = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true);
+    value.serialize(&s).expect("numbers, strings and options always serialise")
+}
+
 /// A number as a JS value.
 pub fn num(v: impl Into<f64>) -> JsValue {
     JsValue::from_f64(v.into())

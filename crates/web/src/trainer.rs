@@ -4,12 +4,12 @@ use any_run::Run;
 use descent_core::bench::time_iterations;
 use descent_core::train::pixel_scale;
 use descent_core::{Dataset, Error, Evaluation, Labeled, Matrix, NotLearning, TrainConfig};
-use js_sys::{Array, Float32Array};
+use js_sys::{Array, Float32Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{WebConfig, config_error};
 use crate::evaluator::{AnyJob, JsFloat, eval_from_js, eval_to_js, job_to_js};
-use crate::js::{Clock, field_error, now_ms, num, obj};
+use crate::js::{Clock, field_error, now_ms, num, obj, to_js};
 
 /// The core trainer in either precision, behind one interface.
 mod any_run {
@@ -88,8 +88,7 @@ mod any_run {
             jobs: &mut Vec<JsValue>,
         ) -> Result<usize, Error> {
             let mut done = 0;
-            // The core's policy for evaluations out: stop and wait for one to come back.
-            while done < n && descent_core::Trainer::remaining(self) > 0 && !descent_core::Trainer::must_wait(self) {
+            while done < n && descent_core::Trainer::remaining(self) > 0 {
                 let step = self.step_detached(data)?;
                 done += 1;
                 evals.extend(step.finished);
@@ -111,6 +110,37 @@ mod any_run {
             descent_core::Trainer::evals_out(self)
         }
     }
+}
+
+/// What `train` / `trainDetached` return (serialised with camelCase names),
+/// plus `losses` (a `Float32Array`) and `jobs` (the evaluation jobs handed out).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Progress {
+    iter: usize,
+    iters: usize,
+    epoch: usize,
+    loss: f64,
+    elapsed_ms: f64,
+    iters_per_sec: f64,
+    done: bool,
+    evaluating: bool,
+    diverged: bool,
+    error: Option<String>,
+    not_learning: Option<NotLearningJs>,
+    must_wait: bool,
+    evals_out: usize,
+    memory_bytes: f64,
+    evals: Vec<Evaluation>,
+}
+
+/// The core's [`NotLearning`] with its warning text.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotLearningJs {
+    iter: usize,
+    recent_loss: f64,
+    message: String,
 }
 
 /// An MNIST training run of the book's TwoLayerNet, for JS.
@@ -177,37 +207,36 @@ impl Trainer {
         let (iter, epoch, done, evaluating) = (run.iter(), run.epoch(), run.is_done(), run.evaluating());
         let loss = run.losses().last().copied().unwrap_or(f64::NAN);
         // The core's rule (the CLI's too): the page shows its warning once.
-        let not_learning = run.learning_check().map_or(JsValue::NULL, |w| {
-            obj(&[
-                ("iter", num(w.iter as f64)),
-                ("recentLoss", num(w.recent_loss)),
-                ("message", JsValue::from_str(&w.to_string())),
-            ])
+        let not_learning = run.learning_check().map(|w| NotLearningJs {
+            iter: w.iter,
+            recent_loss: w.recent_loss,
+            message: w.to_string(),
         });
-        let error = match result {
-            Ok(_) => None,
-            Err(e) => Some(e.to_string()),
-        };
+        let error = result.err().map(|e| e.to_string());
+        let (must_wait, evals_out) = (run.must_wait(), run.evals_out());
         self.elapsed_ms += now_ms() - t0;
         let per_sec = if self.elapsed_ms > 0.0 { iter as f64 / (self.elapsed_ms / 1000.0) } else { 0.0 };
-        let evals_js: Array = evals.iter().map(eval_to_js).collect();
-        Ok(obj(&[
-            ("iter", num(iter as f64)),
-            ("iters", num(iters as f64)),
-            ("epoch", num(epoch as f64)),
-            ("loss", num(loss)),
-            ("elapsedMs", num(self.elapsed_ms)),
-            ("itersPerSec", num(per_sec)),
-            ("done", JsValue::from_bool(done)),
-            ("evaluating", JsValue::from_bool(evaluating)),
-            ("diverged", JsValue::from_bool(error.is_some())),
-            ("error", error.map_or(JsValue::NULL, |e| JsValue::from_str(&e))),
-            ("notLearning", not_learning),
-            ("memoryBytes", num(crate::memory_bytes())),
-            ("losses", f32_array(&losses).into()),
-            ("evals", evals_js.into()),
-            ("jobs", jobs.into_iter().collect::<Array>().into()),
-        ]))
+        let progress = to_js(&Progress {
+            iter,
+            iters,
+            epoch,
+            loss,
+            elapsed_ms: self.elapsed_ms,
+            iters_per_sec: per_sec,
+            done,
+            evaluating,
+            diverged: error.is_some(),
+            error,
+            not_learning,
+            must_wait,
+            evals_out,
+            memory_bytes: crate::memory_bytes(),
+            evals,
+        });
+        // Bulk numbers as a typed array (a copy the worker may transfer), the jobs as they are.
+        let _ = Reflect::set(&progress, &JsValue::from_str("losses"), &f32_array(&losses));
+        let _ = Reflect::set(&progress, &JsValue::from_str("jobs"), &jobs.into_iter().collect::<Array>());
+        Ok(progress)
     }
 
     fn run_mut(&mut self) -> Result<&mut (dyn Run + 'static), JsError> {
@@ -271,8 +300,10 @@ impl Trainer {
     /// which comes back as a job (a copy of the weights, see `Evaluator`) in
     /// `jobs`. Run the jobs elsewhere (a second worker) while training goes on,
     /// then [`record`](Self::record) their results in order; `done` is true once
-    /// the iterations are done. While [`mustWait`](Self::must_wait) it runs
-    /// nothing. The figures are exactly those of `train`.
+    /// the iterations are done. The loop that calls it carries out the core's
+    /// policy for jobs out: it waits while [`mustWait`](Self::must_wait) (as
+    /// `descent train` does); this call does not enforce it. The figures are
+    /// exactly those of `train`.
     #[wasm_bindgen(js_name = trainDetached)]
     pub fn train_detached(&mut self, n: u32) -> Result<JsValue, JsError> {
         self.train_with(n, true)
@@ -348,8 +379,8 @@ impl Trainer {
     }
 
     /// Whether the most evaluations allowed out (`MAX_EVALS_OUT`, 2) are out:
-    /// `trainDetached` then runs nothing until one is recorded (the core's one
-    /// policy, which the CLI follows too).
+    /// the caller of `trainDetached` then waits until one is recorded (the
+    /// core's one policy, which the CLI follows too).
     #[wasm_bindgen(getter, js_name = mustWait)]
     pub fn must_wait(&self) -> bool {
         self.run.as_ref().is_some_and(|r| r.must_wait())

@@ -224,8 +224,10 @@ pub fn not_learning(losses: &[f64], iter_per_epoch: usize) -> Option<NotLearning
     })
 }
 
-/// One per-epoch measurement.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// One per-epoch measurement. Serialised (for the page) with camelCase names:
+/// `{iter, epoch, trainAcc, testAcc, loss}`.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Evaluation {
     /// The iteration after whose update it was taken (0, 600, 1200, …).
     pub iter: usize,
