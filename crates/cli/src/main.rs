@@ -23,6 +23,7 @@
 //! text, a `"warning"` field of the final object with `--json`.
 
 mod args;
+mod cli;
 mod commands;
 mod data;
 mod error;
@@ -33,7 +34,7 @@ mod svg;
 
 use std::io::Write;
 
-use args::Parsed;
+use cli::Parsed;
 use error::CliError;
 
 /// The first line of `descent --help`.
@@ -66,16 +67,16 @@ fn notes() -> String {
 
 /// Parses the command line and runs the command.
 fn run(argv: &[String]) -> Result<(), CliError> {
-    match args::parse(argv)? {
+    match cli::parse(argv)? {
         Parsed::Print(text) => commands::print(&text),
-        Parsed::Run(command) => commands::run(&command),
+        Parsed::Run(command) => cli::run(&command),
     }
 }
 
 fn main() {
     let argv: Result<Vec<String>, _> = std::env::args_os().skip(1).map(|a| a.into_string()).collect();
     let (result, json) = match argv {
-        Ok(argv) => (run(&argv), args::wants_json(&argv)),
+        Ok(argv) => (run(&argv), cli::wants_json(&argv)),
         Err(bad) => (Err(CliError::usage(None, format!("argument {bad:?} is not valid UTF-8"))), false),
     };
     if let Err(e) = result {

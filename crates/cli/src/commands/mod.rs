@@ -13,22 +13,7 @@ pub mod train;
 
 use std::io::Write;
 
-use crate::args::Cmd;
 use crate::error::CliError;
-
-/// Runs one command with its flags.
-pub fn run(command: &Cmd) -> Result<(), CliError> {
-    match command {
-        Cmd::Loss(f) => loss::run(f),
-        Cmd::Gradient1d(f) => gradient_1d::run(f),
-        Cmd::Gradient2d(f) => gradient_2d::run(f),
-        Cmd::GradientMethod(f) => gradient_method::run(f),
-        Cmd::Simplenet(f) => simplenet::run(f),
-        Cmd::Gradcheck(f) => gradcheck::run(f),
-        Cmd::Train(f) => train::run(f),
-        Cmd::Bench(f) => bench::run(f),
-    }
-}
 
 /// How long `work` operations take at `per_second` of them, for a message
 /// refusing a run that would look like a hang: "25 minutes", "3 hours".
