@@ -8,10 +8,11 @@ use descent_core::{
     Matrix, Rng, SimpleNet, TwoLayerNet, cross_entropy_error, cross_entropy_error_labels, gradient_descent,
     numerical_gradient, sum_squares_error,
 };
-use js_sys::{Array, Float32Array, Float64Array};
+use js_sys::{Float32Array, Float64Array};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{now_ms, num, obj};
+use crate::js::{now_ms, to_js, with_arrays};
 
 fn f64_array(v: &[f64]) -> JsValue {
     Float64Array::from(v).into()
@@ -38,12 +39,22 @@ pub fn loss_demo(y: &[f64], label: u32) -> Result<JsValue, JsError> {
     }
     let t = Matrix::<f64>::one_hot(&[label], y.len());
     let ym = Matrix::row_vector(y);
-    Ok(obj(&[
-        ("sse", num(sum_squares_error(y, t.as_slice()))),
-        ("cee", num(descent_core::losses::cross_entropy_error_sum(y, t.as_slice()))),
-        ("ceeOneHot", num(cross_entropy_error(&ym, &t))),
-        ("ceeLabel", num(cross_entropy_error_labels(&ym, &[label]))),
-    ]))
+    Ok(to_js(&Losses {
+        sse: sum_squares_error(y, t.as_slice()),
+        cee: descent_core::losses::cross_entropy_error_sum(y, t.as_slice()),
+        cee_one_hot: cross_entropy_error(&ym, &t),
+        cee_label: cross_entropy_error_labels(&ym, &[label]),
+    }))
+}
+
+/// [`loss_demo`]'s result.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Losses {
+    sse: f64,
+    cee: f64,
+    cee_one_hot: f64,
+    cee_label: f64,
 }
 
 /// f(x) = 0.01x² + 0.1x sampled at `from, from + step, …` below `to` (the book's np.arange).
@@ -56,7 +67,7 @@ pub fn function_1_curve(from: f64, to: f64, step: f64) -> Result<JsValue, JsErro
     let n = ((to - from) / step).ceil().max(0.0) as usize;
     let xs: Vec<f64> = (0..n).map(|i| from + i as f64 * step).collect();
     let ys: Vec<f64> = xs.iter().map(|&x| function_1(x)).collect();
-    Ok(obj(&[("x", f64_array(&xs)), ("y", f64_array(&ys))]))
+    Ok(with_arrays(&Empty {}, &[("x", f64_array(&xs)), ("y", f64_array(&ys))]))
 }
 
 /// The book's `gradient_1d`: at `x`, f(x), the central-difference derivative
@@ -66,7 +77,26 @@ pub fn tangent(x: f64) -> Result<JsValue, JsError> {
     let x = finite("x", x)?;
     let d = descent_core::numerical_diff(function_1, x);
     let f = function_1(x);
-    Ok(obj(&[("x", num(x)), ("f", num(f)), ("slope", num(d)), ("intercept", num(f - d * x))]))
+    Ok(to_js(&Tangent { x, f, slope: d, intercept: f - d * x }))
+}
+
+/// [`tangent`]'s result: the point and the line y = slope·t + intercept.
+#[derive(Serialize)]
+struct Tangent {
+    x: f64,
+    f: f64,
+    slope: f64,
+    intercept: f64,
+}
+
+/// A result made only of typed arrays.
+#[derive(Serialize)]
+struct Empty {}
+
+/// A result with one number besides its typed arrays.
+#[derive(Serialize)]
+struct Exact {
+    exact: f64,
 }
 
 /// The derivative of f(x) = 0.01x² + 0.1x at `x` (exactly 0.02x + 0.1) for each
@@ -85,13 +115,15 @@ pub fn diff_sweep(x: f64, hs: &[f64]) -> Result<JsValue, JsError> {
         out[2].push(numerical_diff_with(function_1::<f32>, x as f32, h as f32) as f64);
         out[3].push(forward_diff(function_1::<f32>, x as f32, h as f32) as f64);
     }
-    Ok(obj(&[
-        ("exact", num(0.02 * x + 0.1)),
-        ("central64", f64_array(&out[0])),
-        ("forward64", f64_array(&out[1])),
-        ("central32", f64_array(&out[2])),
-        ("forward32", f64_array(&out[3])),
-    ]))
+    Ok(with_arrays(
+        &Exact { exact: 0.02 * x + 0.1 },
+        &[
+            ("central64", f64_array(&out[0])),
+            ("forward64", f64_array(&out[1])),
+            ("central32", f64_array(&out[2])),
+            ("forward32", f64_array(&out[3])),
+        ],
+    ))
 }
 
 /// The numerical gradient of f(x0, x1) = x0² + x1² at one point: `[∂f/∂x0, ∂f/∂x1]`.
@@ -122,12 +154,15 @@ pub fn gradient_field(min: f64, max: f64, step: f64) -> Result<JsValue, JsError>
             cols[3].push(-g[1]);
         }
     }
-    Ok(obj(&[
-        ("x0", f64_array(&cols[0])),
-        ("x1", f64_array(&cols[1])),
-        ("dx0", f64_array(&cols[2])),
-        ("dx1", f64_array(&cols[3])),
-    ]))
+    Ok(with_arrays(
+        &Empty {},
+        &[
+            ("x0", f64_array(&cols[0])),
+            ("x1", f64_array(&cols[1])),
+            ("dx0", f64_array(&cols[2])),
+            ("dx1", f64_array(&cols[3])),
+        ],
+    ))
 }
 
 /// The book's `gradient_descent` on x0² + x1² from (x0, x1): `{x: [x0, x1], history}`
@@ -141,7 +176,7 @@ pub fn gradient_descent_demo(x0: f64, x1: f64, lr: f64, steps: u32) -> Result<Js
     }
     let d = gradient_descent(function_2, &init, lr, steps as usize).map_err(|e| JsError::new(&e.to_string()))?;
     let flat: Vec<f64> = d.history.iter().flatten().copied().collect();
-    Ok(obj(&[("x", f64_array(&d.x)), ("history", f64_array(&flat))]))
+    Ok(with_arrays(&Empty {}, &[("x", f64_array(&d.x)), ("history", f64_array(&flat))]))
 }
 
 /// simpleNet for the page: W (2×3), p = x·W, loss = CEE(softmax(p), t).
@@ -177,12 +212,13 @@ impl SimpleNetDemo {
         let p = self.0.predict(&x);
         let loss = self.0.loss(&x, &t);
         let dw = self.0.numerical_gradient(&x, &t);
-        Ok(obj(&[
-            ("p", f64_array(&p)),
-            ("argmax", num(descent_core::matrix::argmax(&p) as f64)),
-            ("loss", num(loss)),
-            ("dW", f64_array(dw.as_slice())),
-        ]))
+        #[derive(Serialize)]
+        struct Evaluated {
+            argmax: usize,
+            loss: f64,
+        }
+        let argmax = descent_core::matrix::argmax(&p);
+        Ok(with_arrays(&Evaluated { argmax, loss }, &[("p", f64_array(&p)), ("dW", f64_array(dw.as_slice()))]))
     }
 
     /// One gradient-descent step W ← W − lr·dW; returns `{before, after}` losses.
@@ -190,7 +226,12 @@ impl SimpleNetDemo {
         let (x, t) = Self::inputs(x, label)?;
         let lr = finite("lr", lr)?;
         let before = self.0.step(&x, &t, lr);
-        Ok(obj(&[("before", num(before)), ("after", num(self.0.loss(&x, &t)))]))
+        #[derive(Serialize)]
+        struct Stepped {
+            before: f64,
+            after: f64,
+        }
+        Ok(to_js(&Stepped { before, after: self.0.loss(&x, &t) }))
     }
 
     fn inputs(x: &[f64], label: u32) -> Result<([f64; 2], [f64; 3]), JsError> {
@@ -232,29 +273,38 @@ pub fn gradient_check(images: &[u8], labels: &[u8], hidden: u32, seed: u32) -> R
     let t1 = now_ms();
     let analytic = net.gradient(&x, &t);
     let t2 = now_ms();
-    let params: Array = (0..4).map(|k| compare(Params::<f64>::NAMES[k], analytic.part(k), numerical.part(k))).collect();
+    let params: Vec<Compared> =
+        (0..4).map(|k| compare(Params::<f64>::NAMES[k], analytic.part(k), numerical.part(k))).collect();
     let diff_w1: Vec<f32> =
         analytic.w1.as_slice().iter().zip(numerical.w1.as_slice()).map(|(a, b)| (a - b).abs() as f32).collect();
-    Ok(obj(&[
-        ("params", params.into()),
-        ("numericalMs", num(t1 - t0)),
-        ("analyticMs", num(t2 - t1)),
-        ("absDiffW1", Float32Array::from(&diff_w1[..]).into()),
-        ("hidden", num(hidden)),
-        ("images", num(n as f64)),
-    ]))
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Checked {
+        params: Vec<Compared>,
+        numerical_ms: f64,
+        analytic_ms: f64,
+        hidden: u32,
+        images: usize,
+    }
+    let checked = Checked { params, numerical_ms: t1 - t0, analytic_ms: t2 - t1, hidden, images: n };
+    Ok(with_arrays(&checked, &[("absDiffW1", Float32Array::from(&diff_w1[..]).into())]))
 }
 
-fn compare(name: &str, a: &[f64], n: &[f64]) -> JsValue {
+/// How far apart one tensor's two gradients are.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Compared {
+    name: &'static str,
+    max_abs: f64,
+    max_rel: f64,
+    rel_norm: f64,
+}
+
+fn compare(name: &'static str, a: &[f64], n: &[f64]) -> Compared {
     let max_abs = a.iter().zip(n).map(|(a, n)| (a - n).abs()).fold(0.0, f64::max);
     let max_rel = a.iter().zip(n).map(|(a, n)| (a - n).abs() / (a.abs() + n.abs()).max(1e-300)).fold(0.0, f64::max);
     let norm = |it: &mut dyn Iterator<Item = f64>| it.map(|v| v * v).sum::<f64>().sqrt();
     let rel_norm = norm(&mut a.iter().zip(n).map(|(a, n)| a - n))
         / (norm(&mut a.iter().copied()) + norm(&mut n.iter().copied())).max(1e-300);
-    obj(&[
-        ("name", JsValue::from_str(name)),
-        ("maxAbs", num(max_abs)),
-        ("maxRel", num(max_rel)),
-        ("relNorm", num(rel_norm)),
-    ])
+    Compared { name, max_abs, max_rel, rel_norm }
 }

@@ -11,7 +11,7 @@ use descent_core::{EvalJob, Evaluation, Float, Labeled, Params, PixelLists, TwoL
 use js_sys::{Float32Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{num, obj, to_js};
+use crate::js::{to_js, with_arrays};
 
 /// f32 or f64 as a JS typed array.
 pub trait JsFloat: Float {
@@ -43,19 +43,34 @@ impl JsFloat for f64 {
 pub fn job_to_js<T: JsFloat>(job: &EvalJob<T>) -> JsValue {
     let net = job.net();
     let p = &net.params;
-    obj(&[
-        ("iter", num(job.iter() as f64)),
-        ("epoch", num(job.epoch() as f64)),
-        ("loss", num(job.loss())),
-        ("precision", JsValue::from_str(T::NAME)),
-        ("input", num(net.input_size() as f64)),
-        ("hidden", num(net.hidden_size() as f64)),
-        ("output", num(net.output_size() as f64)),
-        ("w1", T::to_js(p.w1.as_slice())),
-        ("b1", T::to_js(&p.b1)),
-        ("w2", T::to_js(p.w2.as_slice())),
-        ("b2", T::to_js(&p.b2)),
-    ])
+    #[derive(serde::Serialize)]
+    struct Job {
+        iter: usize,
+        epoch: usize,
+        loss: f64,
+        precision: &'static str,
+        input: usize,
+        hidden: usize,
+        output: usize,
+    }
+    let head = Job {
+        iter: job.iter(),
+        epoch: job.epoch(),
+        loss: job.loss(),
+        precision: T::NAME,
+        input: net.input_size(),
+        hidden: net.hidden_size(),
+        output: net.output_size(),
+    };
+    with_arrays(
+        &head,
+        &[
+            ("w1", T::to_js(p.w1.as_slice())),
+            ("b1", T::to_js(&p.b1)),
+            ("w2", T::to_js(p.w2.as_slice())),
+            ("b2", T::to_js(&p.b2)),
+        ],
+    )
 }
 
 /// A job read back from JS, in its precision.
@@ -265,7 +280,12 @@ impl Evaluator {
 
     /// Images in the training and test sets: `{train, test}`.
     pub fn sizes(&self) -> JsValue {
-        obj(&[("train", num(self.sets[0].0.len() as f64)), ("test", num(self.sets[1].0.len() as f64))])
+        #[derive(serde::Serialize)]
+        struct Sizes {
+            train: usize,
+            test: usize,
+        }
+        to_js(&Sizes { train: self.sets[0].0.len(), test: self.sets[1].0.len() })
     }
 
     /// Runs a job from `Trainer.trainDetached`: `{iter, epoch, trainAcc, testAcc, loss}`.

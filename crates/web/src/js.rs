@@ -1,17 +1,9 @@
-//! Small helpers to build plain JS objects.
+//! Values for JS: Rust structs through serde-wasm-bindgen ([`to_js`]),
+//! bulk numbers beside them as typed arrays ([`with_arrays`]), errors that
+//! name their field ([`field_error`]), and a clock.
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-
-/// A plain object `{k: v, …}`.
-pub fn obj(fields: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in fields {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
-}
 
 /// A thrown `Error`; with a field at fault, `field` names it and `reason`
 /// says what is wrong with it (the message is then `"{field}: {reason}"`).
@@ -35,9 +27,16 @@ pub fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> JsValue {
     value.serialize(&s).expect("numbers, strings and options always serialise")
 }
 
-/// A number as a JS value.
-pub fn num(v: impl Into<f64>) -> JsValue {
-    JsValue::from_f64(v.into())
+/// A result for the page: its scalar fields through serde-wasm-bindgen
+/// ([`to_js`]), then its bulk numbers as typed arrays (copies, which a worker
+/// may transfer), which serde would turn into plain arrays.
+pub fn with_arrays<T: serde::Serialize + ?Sized>(scalars: &T, arrays: &[(&str, JsValue)]) -> JsValue {
+    let o = to_js(scalars);
+    for (k, v) in arrays {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o
 }
 
 /// Milliseconds from `performance.now()` (sub-millisecond, in pages and

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::config::{WebConfig, config_error};
 use crate::evaluator::{AnyJob, JsFloat, eval_from_js, eval_to_js, job_to_js};
-use crate::js::{Clock, field_error, now_ms, num, obj, to_js};
+use crate::js::{Clock, field_error, now_ms, to_js, with_arrays};
 
 /// The core trainer in either precision, behind one interface.
 mod any_run {
@@ -356,20 +356,35 @@ impl Trainer {
         } else {
             time_iterations::<f32>(data, 20, iters as usize, &descent_core::OneThread, now)
         };
-        Ok(obj(&[
-            ("iters", num(t.iters as f64)),
-            ("perIterMs", num(t.per_iter)),
-            ("gatherMs", num(t.gather)),
-            ("forwardMs", num(t.forward)),
-            ("backwardUpdateMs", num(t.backward_update)),
-        ]))
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Timed {
+            iters: usize,
+            per_iter_ms: f64,
+            gather_ms: f64,
+            forward_ms: f64,
+            backward_update_ms: f64,
+        }
+        Ok(to_js(&Timed {
+            iters: t.iters,
+            per_iter_ms: t.per_iter,
+            gather_ms: t.gather,
+            forward_ms: t.forward,
+            backward_update_ms: t.backward_update,
+        }))
     }
 
     /// Accuracy of the current weights over the whole training and test sets: `{trainAcc, testAcc}`.
     pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
         let (data, run) = self.parts()?;
         let (train, test) = run.evaluate(data);
-        Ok(obj(&[("trainAcc", num(train)), ("testAcc", num(test))]))
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Accuracies {
+            train_acc: f64,
+            test_acc: f64,
+        }
+        Ok(to_js(&Accuracies { train_acc: train, test_acc: test }))
     }
 
     /// Iterations completed.
@@ -431,15 +446,23 @@ impl Trainer {
     pub fn weights(&mut self) -> Result<JsValue, JsError> {
         let [w1, b1, w2, b2] = self.run_mut()?.weights();
         let input = self.data.as_ref().map_or(0, |d| d.input_size());
-        Ok(obj(&[
-            ("w1", f32_array(&w1).into()),
-            ("b1", f32_array(&b1).into()),
-            ("w2", f32_array(&w2).into()),
-            ("b2", f32_array(&b2).into()),
-            ("inputSize", num(input as f64)),
-            ("hidden", num(self.config.train.hidden as f64)),
-            ("output", num(b2.len() as f64)),
-        ]))
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shape {
+            input_size: usize,
+            hidden: usize,
+            output: usize,
+        }
+        let shape = Shape { input_size: input, hidden: self.config.train.hidden, output: b2.len() };
+        Ok(with_arrays(
+            &shape,
+            &[
+                ("w1", f32_array(&w1).into()),
+                ("b1", f32_array(&b1).into()),
+                ("w2", f32_array(&w2).into()),
+                ("b2", f32_array(&b2).into()),
+            ],
+        ))
     }
 
     /// Starts the run again from iteration 0 (same config and seed), keeping the data.
