@@ -29,14 +29,7 @@ import { api, loadWasm } from './worker/wasm.js';
 
 const ready = loadWasm()
   .then(() => {
-    const kernel = api.kernelName();
-    let defaults = null;
-    try {
-      defaults = api.Trainer.defaults();
-    } catch {
-      // optional: the page has the book's values
-    }
-    post({ type: TO_PAGE.READY, kernel, defaults });
+    post({ type: TO_PAGE.READY, kernel: api.kernelName() });
     return true;
   })
   .catch((e) => {

@@ -101,9 +101,6 @@ export const EVAL_TO_WORKER = Object.freeze({
   FAILED: 'failed',
 });
 
-/** Whether `type` is one of `group`'s types (TO_WORKER, TO_PAGE, …). */
-export const isKnown = (group, type) => Object.values(group).includes(type);
-
 /** `type` as a receiver names it in an error: a string quoted, anything else described. */
 export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type === undefined ? 'no type' : String(JSON.stringify(type)));
 
@@ -128,7 +125,7 @@ export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type
 // Training worker → page
 // ---------------------------------------------------------------------------
 
-/** `kernel`: 'relaxed-simd', 'simd128' or 'scalar'; `defaults`: Trainer.defaults(), or null. @typedef {{type: 'ready', kernel: string, defaults: Config | null}} ReadyMsg */
+/** `kernel`: 'relaxed-simd', 'simd128' or 'scalar'. @typedef {{type: 'ready', kernel: string}} ReadyMsg */
 /** @typedef {{type: 'download', file: string, loaded: number, total: number}} DownloadMsg */
 /** `train`, `test`: image counts; `cached`: all four from the Cache API. @typedef {{type: 'data-ready', train: number, test: number, cached: boolean, ms: number}} DataReadyMsg */
 /** `file`: the .gz at fault, or null. @typedef {{type: 'data-error', file: string | null, message: string}} DataErrorMsg */

@@ -95,6 +95,8 @@ export class SettingsForm {
     /** The book's values, from the schema (null until loaded). */
     this.defaults = null;
     this.check = () => null;
+    /** Resolves once the fields are on the page (or the schema failed to load); null after a failure. */
+    this.loading = null;
     this.load();
   }
 
@@ -104,12 +106,16 @@ export class SettingsForm {
    * has loaded the module. Resolves when done either way.
    */
   load() {
-    if (this.fields.length > 0) return Promise.resolve();
-    this.ready = loadWasm().then(
+    // Rendered, or on its way: once is enough (a failed load is tried again).
+    if (this.loading) return this.loading;
+    this.loading = loadWasm().then(
       (mod) => this.render(mod.configSchema(), (name, x) => mod.checkSetting(name, x), () => mod.newSeed()),
-      (e) => this.failed(e),
+      (e) => {
+        this.loading = null;
+        this.failed(e);
+      },
     );
-    return this.ready;
+    return this.loading;
   }
 
   render(schema, check, newSeed) {
@@ -146,6 +152,7 @@ export class SettingsForm {
     }
     const book = schema.filter((f) => f.name !== 'seed').map((f) => `${f.label.toLowerCase()} ${fmtInt(f.default)}`);
     this.note.textContent = `The book's values: ${book.join(', ')}.`;
+    this.form.querySelector('#btn-defaults')?.removeAttribute('disabled');
     this.onChange(this.valid);
   }
 

@@ -82,10 +82,13 @@ function check(d) {
     if (e === STOP) throw e;
     if (!(e && typeof e.field === 'string')) {
       const message = describe(e);
-      // The core's data errors carry no file field yet: the file is the part the
-      // message begins with (error.rs: "{part}: …", "{part} holds …").
-      const f = FILES.find((x) => message.startsWith(coreName(x) + ':') || message.startsWith(coreName(x) + ' '));
-      if (f) throw new DataError(f.file, `${DATA_DIR}${f.file} (after gunzip)${message.slice(coreName(f).length)}. ${FIX_HINT}`);
+      // The core names the file at fault as a typed value (descent-web's data_error);
+      // its message begins with that name, which the .gz's path replaces.
+      const f = FILES.find((x) => coreName(x) === e?.file);
+      if (f) {
+        const rest = message.startsWith(coreName(f)) ? message.slice(coreName(f).length) : `: ${message}`;
+        throw new DataError(f.file, `${DATA_DIR}${f.file} (after gunzip)${rest}. ${FIX_HINT}`);
+      }
       throw new DataError(null, `The MNIST files were refused: ${message}. ${FIX_HINT}`);
     }
   }

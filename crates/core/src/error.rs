@@ -191,6 +191,22 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The data file the error is about, if it is about one.
+    pub fn part(&self) -> Option<Part> {
+        match *self {
+            Error::Idx { part, .. }
+            | Error::LabelOutOfRange { part, .. }
+            | Error::ImageSizeMismatch { part, .. }
+            | Error::ImageTooLarge { part, .. }
+            | Error::NoImages { part } => Some(part),
+            Error::CountMismatch { images, .. } => Some(images),
+            Error::OverBudget { work: Work::Data { largest, .. }, .. } => Some(largest),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

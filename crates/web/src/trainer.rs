@@ -112,6 +112,18 @@ mod any_run {
     }
 }
 
+/// A data error as a thrown `Error` whose `file` names the MNIST file at
+/// fault ("train-images-idx3-ubyte"), when the core's error names one: the
+/// worker reads `e.file`, never the message's text.
+fn data_error(e: &Error) -> JsValue {
+    let v = field_error(None, &e.to_string());
+    if let Some(part) = e.part() {
+        // Setting a property on a fresh Error cannot fail.
+        let _ = Reflect::set(&v, &JsValue::from_str("file"), &JsValue::from_str(part.file_name()));
+    }
+    v
+}
+
 /// What `train` / `trainDetached` return (serialised with camelCase names),
 /// plus `losses` (a `Float32Array`) and `jobs` (the evaluation jobs handed out).
 #[derive(serde::Serialize)]
@@ -128,8 +140,6 @@ struct Progress {
     diverged: bool,
     error: Option<String>,
     not_learning: Option<NotLearningJs>,
-    must_wait: bool,
-    evals_out: usize,
     memory_bytes: f64,
     evals: Vec<Evaluation>,
 }
@@ -213,7 +223,6 @@ impl Trainer {
             message: w.to_string(),
         });
         let error = result.err().map(|e| e.to_string());
-        let (must_wait, evals_out) = (run.must_wait(), run.evals_out());
         self.elapsed_ms += now_ms() - t0;
         let per_sec = if self.elapsed_ms > 0.0 { iter as f64 / (self.elapsed_ms / 1000.0) } else { 0.0 };
         let progress = to_js(&Progress {
@@ -228,8 +237,6 @@ impl Trainer {
             diverged: error.is_some(),
             error,
             not_learning,
-            must_wait,
-            evals_out,
             memory_bytes: crate::memory_bytes(),
             evals,
         });
@@ -275,7 +282,7 @@ impl Trainer {
         test_labels: Vec<u8>,
     ) -> Result<(), JsValue> {
         let data = Dataset::from_idx_owned(train_images, train_labels, test_images, test_labels)
-            .map_err(|e| field_error(None, &e.to_string()))?;
+            .map_err(|e| data_error(&e))?;
         let run = self.start_run(&data)?;
         self.data = Some(data);
         self.run = Some(run);

@@ -413,3 +413,18 @@ fn config_errors_carry_the_field() {
     let e = t.load_mnist(ti, tl, si, sl).unwrap_err();
     assert_eq!(get(&e, "field").as_string().as_deref(), Some("batch"));
 }
+
+/// A data error names its file as a typed value (`file`), not only in the text.
+#[wasm_bindgen_test]
+fn data_errors_carry_the_file() {
+    let mut t = Trainer::new(JsValue::UNDEFINED).unwrap();
+    let (ti, tl) = synthetic(300, 1);
+    let (si, sl) = synthetic(100, 2);
+    let mut truncated = si.clone();
+    truncated.truncate(5000);
+    let e = t.load_mnist(ti.clone(), tl.clone(), truncated, sl.clone()).unwrap_err();
+    assert_eq!(get(&e, "file").as_string().as_deref(), Some("t10k-images-idx3-ubyte"));
+    assert!(get(&e, "field").is_undefined());
+    let e = t.load_mnist(ti, tl, si, idx(1, &[100], &[11; 100])).unwrap_err();
+    assert_eq!(get(&e, "file").as_string().as_deref(), Some("t10k-labels-idx1-ubyte"));
+}
