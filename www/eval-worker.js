@@ -14,7 +14,7 @@
 // This file stays beside worker.js (not in worker/): the training worker starts it
 // by that URL, and the tests replace it there.
 
-import { EVAL_TO_WORKER, TO_EVALUATOR, typeName } from './js/protocol.js';
+import { EVAL_TO_WORKER, TO_EVALUATOR, bufferList, typeName } from './js/protocol.js';
 
 /** IDX header lengths: images (magic + 3 dimensions), labels (magic + 1); the files
  *  were checked by the core in the training worker, so the pixels start there. */
@@ -100,7 +100,11 @@ async function handle(msg) {
     case TO_EVALUATOR.JOB: {
       if (!evaluator) throw new Error('a job before the data');
       const ev = evaluator.run(msg.job);
-      self.postMessage({ type: EVAL_TO_WORKER.RESULT, run: msg.run, seq: msg.seq, eval: ev, memoryBytes: evaluator.memoryBytes() });
+      // The report's arrays (confusion matrix, mistakes) are fresh copies: transferred.
+      self.postMessage(
+        { type: EVAL_TO_WORKER.RESULT, run: msg.run, seq: msg.seq, eval: ev, memoryBytes: evaluator.memoryBytes() },
+        bufferList(ev),
+      );
       break;
     }
     default:

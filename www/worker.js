@@ -16,6 +16,7 @@
 //   run.js        the run: the loop, progress, evaluations, the end
 //   evaluator.js  the evaluation worker (eval-worker.js) and its jobs
 //   chapter.js    the chapter's requests: gradient check, sample images
+//   views.js      the views inside the net: weights, predictions, the test images
 //
 // Everything it loads (the wasm builds, eval-worker.js, data/) is found relative
 // to this script's URL, self.location, whichever module asks.
@@ -25,6 +26,7 @@ import { gradCheck, samples } from './worker/chapter.js';
 import { loadData } from './worker/load.js';
 import { pause, reset, resume, startRun } from './worker/run.js';
 import { S, STOP, describe, die, isFatal, post } from './worker/runtime.js';
+import { predict, setViews, testSet } from './worker/views.js';
 import { api, loadWasm } from './worker/wasm.js';
 
 const ready = loadWasm()
@@ -78,6 +80,18 @@ async function handle(msg) {
       break;
     case TO_WORKER.SAMPLES:
       await samples(msg);
+      break;
+    case TO_WORKER.VIEWS:
+      setViews(msg);
+      break;
+    case TO_WORKER.PREDICT:
+      await predict(msg, false);
+      break;
+    case TO_WORKER.PREDICT_TEST:
+      await predict(msg, true);
+      break;
+    case TO_WORKER.TEST_SET:
+      await testSet();
       break;
     default:
       // Not silence: a command this worker does not know is a bug in the page (or a

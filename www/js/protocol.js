@@ -35,6 +35,14 @@ export const TO_WORKER = Object.freeze({
   GRADCHECK: 'gradcheck',
   /** A few training and test images, for the page. {@link SamplesRequest} */
   SAMPLES: 'samples',
+  /** Whether the page shows the weights (then WEIGHTS come, at most twice a second in a run). {@link ViewsMsg} */
+  VIEWS: 'views',
+  /** The net's prediction for a drawing (answered by PREDICTION). {@link PredictMsg} */
+  PREDICT: 'predict',
+  /** The net's prediction for a test image (answered by PREDICTION). {@link PredictTestMsg} */
+  PREDICT_TEST: 'predict-test',
+  /** All test images and labels, for the gallery (answered by TEST_SET). {type} */
+  TEST_SET: 'test-set',
 });
 
 /** Training worker → page. */
@@ -79,6 +87,12 @@ export const TO_PAGE = Object.freeze({
   EVALUATOR: 'evaluator',
   /** The worker got a message of a type it does not know. {@link ProtocolErrorMsg} */
   PROTOCOL_ERROR: 'protocol-error',
+  /** W1 as tiles and W2, to draw. {@link WeightsMsg} */
+  WEIGHTS: 'weights',
+  /** What the net says of a drawing or a test image. {@link PredictionMsg} */
+  PREDICTION: 'prediction',
+  /** The test images and labels. {@link TestSetMsg} */
+  TEST_SET: 'test-set',
 });
 
 /** Training worker → evaluation worker. */
@@ -101,6 +115,26 @@ export const EVAL_TO_WORKER = Object.freeze({
   FAILED: 'failed',
 });
 
+/**
+ * The ArrayBuffers of the typed arrays in `value` and the plain objects inside it
+ * (a report's mistakes, say): what a message carrying it transfers.
+ * @param {unknown} value
+ * @returns {ArrayBuffer[]}
+ */
+export function bufferList(value) {
+  const out = [];
+  const walk = (v, depth) => {
+    if (!v || typeof v !== 'object' || depth > 3) return;
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer && !out.includes(v.buffer)) out.push(v.buffer);
+      return;
+    }
+    for (const x of Object.values(v)) walk(x, depth + 1);
+  };
+  walk(value, 0);
+  return out;
+}
+
 /** `type` as a receiver names it in an error: a string quoted, anything else described. */
 export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type === undefined ? 'no type' : String(JSON.stringify(type)));
 
@@ -120,6 +154,12 @@ export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type
  * @typedef {{type: 'gradcheck', id: number, images: number, hidden: number, seed: number}} GradcheckMsg
  */
 /** `count` (1–64) images from `offset` on, wrapping. @typedef {{type: 'samples', offset: number, count: number}} SamplesRequest */
+/** @typedef {{type: 'views', open: boolean}} ViewsMsg */
+/**
+ * A drawing's strokes: `points` x, y pairs (canvas pixels, y down), `ends` each stroke's end in points.
+ * @typedef {{type: 'predict', id: number, points: Float32Array, ends: Uint32Array}} PredictMsg
+ */
+/** @typedef {{type: 'predict-test', id: number, index: number}} PredictTestMsg */
 
 // ---------------------------------------------------------------------------
 // Training worker → page
@@ -136,7 +176,15 @@ export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type
  * @typedef {{type: 'progress', run: number, iter: number, iters: number, epoch: number, loss: number | null,
  *   itersPerSec: number, elapsedMs: number, memoryBytes: number | null, losses: Float32Array}} ProgressMsg
  */
-/** @typedef {{iter: number, epoch: number, trainAcc: number, testAcc: number, loss: number}} Evaluation */
+/**
+ * A test set's report, computed by the core (descent_core::inspect::report): the confusion
+ * matrix (row = true class, column = predicted), per-class accuracy (NaN: no images), and
+ * the mistakes, the most confident first, with all their probabilities (`classes` each).
+ * @typedef {{classes: number, total: number, correct: number, confusion: Uint32Array, classAccuracy: Float64Array,
+ *   mistakes: {count: number, index: Uint32Array, label: Uint8Array, predicted: Uint8Array, confidence: Float32Array,
+ *   probs: Float32Array}}} Report
+ */
+/** `report`: the test set's (absent only where none was kept). @typedef {{iter: number, epoch: number, trainAcc: number, testAcc: number, loss: number, report?: Report}} Evaluation */
 /** @typedef {{type: 'eval', run: number} & Evaluation} EvalMsg */
 /** @typedef {{type: 'paused' | 'resumed' | 'reset', run: number | null}} RunMsg */
 /**
@@ -165,6 +213,21 @@ export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type
 /** @typedef {{type: 'samples', offset: number, count: number, train: SampleSet, test: SampleSet, trainSize: number, testSize: number}} SamplesMsg */
 /** @typedef {{type: 'evaluator', state: 'loading' | 'ready' | 'inline', message: string | null}} EvaluatorMsg */
 /** `received`: the unknown type as the worker got it. @typedef {{type: 'protocol-error', received: string, message: string}} ProtocolErrorMsg */
+/**
+ * The weights (descent_core::inspect::weights::WeightView): `tiles` holds `shown` tiles of rows × cols
+ * (tile u = hidden unit u's column of W1), `w2` is hidden × output; the scales are the largest |w|.
+ * @typedef {{type: 'weights', run: number | null, iter: number, rows: number, cols: number, hidden: number, output: number,
+ *   shown: number, w1Scale: number, w2Scale: number, tiles: Float32Array, unitMin: Float32Array, unitMax: Float32Array,
+ *   w2: Float32Array}} WeightsMsg
+ */
+/**
+ * A prediction: `image` the 28 × 28 the net read, `probs` its 10 probabilities; `label`/`index` for a
+ * test image; `empty` with `message` when nothing is drawn; `error` when it could not be made.
+ * @typedef {{type: 'prediction', id: number, source: 'drawing' | 'test', iter?: number, predicted?: number,
+ *   image?: Uint8Array, probs?: Float32Array, label?: number | null, index?: number | null, empty?: boolean,
+ *   message?: string, error?: string, running?: boolean}} PredictionMsg
+ */
+/** @typedef {{type: 'test-set', rows: number, cols: number, count: number, pixels: Uint8Array, labels: Uint8Array}} TestSetMsg */
 
 // ---------------------------------------------------------------------------
 // Training worker ↔ evaluation worker
@@ -174,5 +237,5 @@ export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type
 /** Copies of the raw IDX files. @typedef {{type: 'data', trainImages: Uint8Array, trainLabels: Uint8Array, testImages: Uint8Array, testLabels: Uint8Array}} DataMsg */
 /** `run`: the training worker's own id of the run; `job`: what Trainer.trainDetached handed out. @typedef {{type: 'job', run: number, seq: number, job: object}} JobMsg */
 /** @typedef {{type: 'ready', train: number, test: number, memoryBytes: number, ms: number}} EvaluatorReadyMsg */
-/** @typedef {{type: 'result', run: number, seq: number, eval: Evaluation, memoryBytes: number}} ResultMsg */
+/** `eval.report`'s arrays are transferred. @typedef {{type: 'result', run: number, seq: number, eval: Evaluation, memoryBytes: number}} ResultMsg */
 /** @typedef {{type: 'failed', message: string}} FailedMsg */

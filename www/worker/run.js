@@ -4,9 +4,10 @@
 
 import { evaluatorMemory, sendJob, setHandlers, useDetached } from './evaluator.js';
 import { loadData } from './load.js';
-import { TO_PAGE } from '../js/protocol.js';
+import { TO_PAGE, bufferList } from '../js/protocol.js';
 import { S, STOP, describe, isFatal, onDie, post, wasm } from './runtime.js';
 import { trainerFor } from './trainer.js';
+import { weightsDue } from './views.js';
 import { stopWarmUp } from './warmup.js';
 
 /** Runs started in this worker (run.key). */
@@ -80,6 +81,7 @@ export async function startRun(id, config) {
     warned: false, // the not-learning warning was posted
   };
   post({ type: TO_PAGE.STARTED, run: id, config: cfg });
+  weightsDue(true); // iteration 0's, for the views
   schedule();
 }
 
@@ -109,6 +111,7 @@ export function reset(id) {
   stopLoop();
   S.run = null;
   post({ type: TO_PAGE.RESET, run: was });
+  weightsDue(true);
 }
 
 // A MessageChannel tick yields to the event loop (so pause/reset are handled
@@ -187,6 +190,7 @@ function step() {
   if (evals.length > 0 || diverged || done || now - r0.lastPost >= POST_MS) flush(r0);
   for (const ev of evals) postEval(r0, ev);
   for (const job of jobs) sendJob(r0, job);
+  weightsDue();
   if (r.notLearning && !r0.warned) {
     // The core's rule, the CLI's too (descent_core::not_learning): said once a run.
     r0.warned = true;
@@ -223,10 +227,12 @@ function step() {
   schedule();
 }
 
-/** Posts one evaluation to the page (inline or back from the evaluation worker). */
+/** Posts one evaluation to the page (inline or back from the evaluation worker), with
+ *  its test set's report (the views' confusion matrix and mistakes), transferred. */
 function postEval(r0, ev) {
-  r0.lastEval = ev;
-  post({ type: TO_PAGE.EVAL, run: r0.id, iter: ev.iter, epoch: ev.epoch, trainAcc: ev.trainAcc, testAcc: ev.testAcc, loss: ev.loss });
+  const { report = null, ...figures } = ev;
+  r0.lastEval = figures;
+  post({ type: TO_PAGE.EVAL, run: r0.id, ...figures, report }, bufferList(report));
 }
 
 /**
@@ -258,6 +264,7 @@ function finishIfDone(r0) {
       testAcc: a.testAcc,
       loss: last.loss ?? null,
       ms: Math.round(performance.now() - t0),
+      report: a.report ?? null,
     };
   } catch (e) {
     if (e === STOP) return;
@@ -265,7 +272,8 @@ function finishIfDone(r0) {
     final = { error: `The final evaluation failed: ${describe(e)}.` };
   }
   const ev = final && !final.error ? final : r0.lastEval || {};
-  post({ type: TO_PAGE.DONE, run: r0.id, ...summary(r0), trainAcc: ev.trainAcc ?? null, testAcc: ev.testAcc ?? null, final });
+  post({ type: TO_PAGE.DONE, run: r0.id, ...summary(r0), trainAcc: ev.trainAcc ?? null, testAcc: ev.testAcc ?? null, final }, bufferList(final));
+  weightsDue(true);
 }
 
 function summary(r0) {

@@ -7,10 +7,12 @@
 // So once the data is here, the prepared trainer runs a few hundred throwaway
 // iterations in short slices, while the reader is still reading; a run that
 // starts meanwhile stops the warm-up at the next slice, and Start resets the
-// trainer to iteration 0 anyway (same seed, same run).
+// trainer to iteration 0 anyway (same seed, same run). A warm-up that ends resets
+// it too, so that the views show the untrained net until a run starts.
 
 import { TO_PAGE } from '../js/protocol.js';
 import { S, isFatal, param, post, wasm } from './runtime.js';
+import { weightsDue } from './views.js';
 
 /** Most throwaway iterations; the warm-up ends sooner once iterations run fast. */
 const WARM_ITERS = 400;
@@ -57,7 +59,14 @@ function warmStep() {
   // Also stop when the trainer cannot go on (a tiny run ended, or no progress at all).
   if (fast || w.done >= WARM_ITERS || ended || ran === 0) {
     warm = null;
+    // Back to iteration 0: until a run starts, the views show (and the drawing asks) the untrained net.
+    try {
+      wasm('Trainer.reset', () => S.trainer.reset());
+    } catch {
+      // a real run will report whatever this was
+    }
     post({ type: TO_PAGE.WARM, iters: w.done, ms: Math.round(performance.now() - w.t0) });
+    weightsDue(true);
     return;
   }
   setTimeout(warmStep, 0);

@@ -7,10 +7,12 @@
 //! the four tensors row-major as Float32Array (f32) or Float64Array (f64), so
 //! the evaluation sees exactly the training worker's weights.
 
+use descent_core::inspect::report::Predictions;
 use descent_core::{EvalJob, Evaluation, Float, Labeled, Params, PixelLists, TwoLayerNet};
 use js_sys::{Float32Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::inspect::{eval_with_report, report_to_js};
 use crate::js::{to_js, with_arrays};
 
 /// f32 or f64 as a JS typed array.
@@ -95,11 +97,11 @@ impl AnyJob {
         }
     }
 
-    /// [`EvalJob::run_on`] in the job's precision.
-    pub fn run_on(&self, train: Labeled<'_>, test: Labeled<'_>) -> Evaluation {
+    /// [`EvalJob::run_predicting`] in the job's precision.
+    pub fn run_predicting(&self, train: Labeled<'_>, test: Labeled<'_>) -> (Evaluation, Predictions) {
         match self {
-            AnyJob::F32(j) => j.run_on(train, test),
-            AnyJob::F64(j) => j.run_on(train, test),
+            AnyJob::F32(j) => j.run_predicting(train, test),
+            AnyJob::F64(j) => j.run_predicting(train, test),
         }
     }
 
@@ -288,7 +290,9 @@ impl Evaluator {
         to_js(&Sizes { train: self.sets[0].0.len(), test: self.sets[1].0.len() })
     }
 
-    /// Runs a job from `Trainer.trainDetached`: `{iter, epoch, trainAcc, testAcc, loss}`.
+    /// Runs a job from `Trainer.trainDetached`: `{iter, epoch, trainAcc, testAcc, loss, report}`,
+    /// `report` being the test set's: its confusion matrix, per-class accuracy and
+    /// mistakes, the most confident first (see `report_to_js` in inspect.rs).
     /// Throws (naming what is wrong) on a malformed job, a job for another
     /// image size, or labels that do not match the images.
     pub fn run(&self, job: JsValue) -> Result<JsValue, JsError> {
@@ -318,7 +322,8 @@ impl Evaluator {
             }
             sets[k] = Labeled { nonzeros: lists, labels };
         }
-        Ok(eval_to_js(&job.run_on(sets[0], sets[1])))
+        let (e, p) = job.run_predicting(sets[0], sets[1]);
+        Ok(eval_with_report(&e, Some(report_to_js(&p, sets[1].labels))))
     }
 
     /// Bytes of wasm memory this instance holds.

@@ -19,6 +19,7 @@
 mod config;
 pub mod demos;
 mod evaluator;
+mod inspect;
 mod js;
 mod trainer;
 

@@ -2,6 +2,9 @@
 
 use any_run::Run;
 use descent_core::bench::time_iterations;
+use descent_core::inspect::drawing;
+use descent_core::inspect::report::Predictions;
+use descent_core::inspect::weights::WeightView;
 use descent_core::train::pixel_scale;
 use descent_core::{Dataset, Error, Evaluation, Labeled, Matrix, NotLearning, TrainConfig};
 use js_sys::{Array, Float32Array, Reflect};
@@ -9,6 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::config::{WebConfig, config_error};
 use crate::evaluator::{AnyJob, JsFloat, eval_from_js, eval_to_js, job_to_js};
+use crate::inspect::{eval_with_report, prediction_to_js, report_to_js, view_to_js};
 use crate::js::{Clock, field_error, now_ms, to_js, with_arrays};
 
 /// The core trainer in either precision, behind one interface.
@@ -25,7 +29,10 @@ mod any_run {
         fn learning_check(&self) -> Option<NotLearning>;
         fn losses(&self) -> &[f64];
         fn evals(&self) -> &[Evaluation];
-        fn evaluate(&mut self, data: &Dataset) -> (f64, f64);
+        fn evaluate(&mut self, data: &Dataset) -> (f64, f64, Predictions);
+        fn set_predicting(&mut self, on: bool);
+        fn take_predictions(&mut self) -> Vec<(usize, Predictions)>;
+        fn weight_view(&mut self, rows: usize, cols: usize) -> WeightView;
         fn predict(&mut self, image: &[u8]) -> Vec<f32>;
         fn weights(&mut self) -> [Vec<f32>; 4];
         fn advance_detached(
@@ -68,8 +75,18 @@ mod any_run {
         fn evals(&self) -> &[Evaluation] {
             descent_core::Trainer::evals(self)
         }
-        fn evaluate(&mut self, data: &Dataset) -> (f64, f64) {
-            descent_core::Trainer::evaluate(self, data)
+        fn evaluate(&mut self, data: &Dataset) -> (f64, f64, Predictions) {
+            descent_core::Trainer::evaluate_predicting(self, data)
+        }
+        fn set_predicting(&mut self, on: bool) {
+            descent_core::Trainer::set_predicting(self, on);
+        }
+        fn take_predictions(&mut self) -> Vec<(usize, Predictions)> {
+            descent_core::Trainer::take_predictions(self)
+        }
+        fn weight_view(&mut self, rows: usize, cols: usize) -> WeightView {
+            let p = &self.net().params;
+            WeightView::new(&p.w1, &p.w2, rows, cols)
         }
         fn predict(&mut self, image: &[u8]) -> Vec<f32> {
             let scale = pixel_scale::<T>();
@@ -141,7 +158,6 @@ struct Progress {
     error: Option<String>,
     not_learning: Option<NotLearningJs>,
     memory_bytes: f64,
-    evals: Vec<Evaluation>,
 }
 
 /// The core's [`NotLearning`] with its warning text.
@@ -184,11 +200,14 @@ impl Trainer {
             Error::Config(ce) => config_error(&ce),
             other => field_error(None, &other.to_string()),
         };
-        Ok(if self.config.f64 {
+        let mut run: Box<dyn Run> = if self.config.f64 {
             Box::new(descent_core::Trainer::<f64>::new(c, data).map_err(make)?)
         } else {
             Box::new(descent_core::Trainer::<f32>::new(c, data).map_err(make)?)
-        })
+        };
+        // The page's views show each evaluation's test predictions (the figures do not change).
+        run.set_predicting(true);
+        Ok(run)
     }
 
     fn parts(&mut self) -> Result<(&Dataset, &mut Box<dyn Run>), JsError> {
@@ -223,7 +242,18 @@ impl Trainer {
             message: w.to_string(),
         });
         let error = result.err().map(|e| e.to_string());
-        self.elapsed_ms += now_ms() - t0;
+        let dt = now_ms() - t0;
+        // Each evaluation with its test set's report (the views), from the predictions it kept.
+        let mut predictions = run.take_predictions();
+        let evals: Array = evals
+            .iter()
+            .map(|e| {
+                let at = predictions.iter().position(|(i, _)| *i == e.iter);
+                let report = at.map(|k| report_to_js(&predictions.swap_remove(k).1, &data.test.labels));
+                eval_with_report(e, report)
+            })
+            .collect();
+        self.elapsed_ms += dt;
         let per_sec = if self.elapsed_ms > 0.0 { iter as f64 / (self.elapsed_ms / 1000.0) } else { 0.0 };
         let progress = to_js(&Progress {
             iter,
@@ -238,12 +268,18 @@ impl Trainer {
             error,
             not_learning,
             memory_bytes: crate::memory_bytes(),
-            evals,
         });
+        let _ = Reflect::set(&progress, &JsValue::from_str("evals"), &evals);
         // Bulk numbers as a typed array (a copy the worker may transfer), the jobs as they are.
         let _ = Reflect::set(&progress, &JsValue::from_str("losses"), &f32_array(&losses));
         let _ = Reflect::set(&progress, &JsValue::from_str("jobs"), &jobs.into_iter().collect::<Array>());
         Ok(progress)
+    }
+
+    /// The loaded images' rows and columns.
+    fn image_shape(&self) -> Result<(usize, usize), JsError> {
+        let d = self.data.as_ref().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))?;
+        Ok((d.test.images.rows, d.test.images.cols))
     }
 
     fn run_mut(&mut self) -> Result<&mut (dyn Run + 'static), JsError> {
@@ -325,7 +361,8 @@ impl Trainer {
     }
 
     /// Runs a job from `trainDetached` here, on this trainer's data: the way
-    /// back when no second worker can run it. `{iter, epoch, trainAcc, testAcc, loss}`.
+    /// back when no second worker can run it. `{iter, epoch, trainAcc, testAcc, loss, report}`
+    /// (`report`: the test set's, see `Evaluator.run`).
     #[wasm_bindgen(js_name = runEvalJob)]
     pub fn run_eval_job(&self, job: JsValue) -> Result<JsValue, JsError> {
         let job = AnyJob::from_js(&job)?;
@@ -339,7 +376,8 @@ impl Trainer {
                 data.classes
             )));
         }
-        Ok(eval_to_js(&job.run_on(Labeled::of(&data.train), Labeled::of(&data.test))))
+        let (e, p) = job.run_predicting(Labeled::of(&data.train), Labeled::of(&data.test));
+        Ok(eval_with_report(&e, Some(report_to_js(&p, &data.test.labels))))
     }
 
     /// Where a training iteration's time goes in this build: `iters` iterations
@@ -381,17 +419,81 @@ impl Trainer {
         }))
     }
 
-    /// Accuracy of the current weights over the whole training and test sets: `{trainAcc, testAcc}`.
+    /// Accuracy of the current weights over the whole training and test sets:
+    /// `{trainAcc, testAcc, report}` (`report`: the test set's, see `Evaluator.run`).
     pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
         let (data, run) = self.parts()?;
-        let (train, test) = run.evaluate(data);
+        let (train, test, p) = run.evaluate(data);
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Accuracies {
             train_acc: f64,
             test_acc: f64,
         }
-        Ok(to_js(&Accuracies { train_acc: train, test_acc: test }))
+        let o = to_js(&Accuracies { train_acc: train, test_acc: test });
+        let _ = Reflect::set(&o, &JsValue::from_str("report"), &report_to_js(&p, &data.test.labels));
+        Ok(o)
+    }
+
+    /// The current weights as pictures (the core's `WeightView`): `{iter, rows, cols,
+    /// hidden, output, shown, w1Scale, w2Scale, tiles, unitMin, unitMax, w2}`, tile
+    /// `u` being hidden unit u's column of W1 as a rows × cols image.
+    #[wasm_bindgen(js_name = weightView)]
+    pub fn weight_view(&mut self) -> Result<JsValue, JsError> {
+        let (rows, cols) = self.image_shape()?;
+        let run = self.run_mut()?;
+        let iter = run.iter();
+        Ok(view_to_js(&run.weight_view(rows, cols), iter))
+    }
+
+    /// What the current net says of a drawing: its strokes as `points` (x, y
+    /// pairs in any units, y down) and `ends` (each stroke's end, in points),
+    /// prepared as MNIST's digits were (`descent_core::inspect::drawing`).
+    /// Returns `{iter, predicted, image: Uint8Array (the 28 × 28 the net reads),
+    /// probs: Float32Array, empty: false}`, or `{empty: true, message}` when
+    /// nothing is drawn. Throws on malformed strokes.
+    #[wasm_bindgen(js_name = predictDrawing)]
+    pub fn predict_drawing(&mut self, points: &[f32], ends: &[u32]) -> Result<JsValue, JsError> {
+        let (rows, cols) = self.image_shape()?;
+        if (rows, cols) != (drawing::SIDE, drawing::SIDE) {
+            return Err(JsError::new(&format!(
+                "drawing: this net reads {rows} × {cols} images; a drawing is prepared as MNIST's 28 × 28 digits"
+            )));
+        }
+        let image = match drawing::prepare(points, ends) {
+            Ok(image) => image,
+            Err(drawing::DrawError::Empty) => {
+                #[derive(serde::Serialize)]
+                struct Empty {
+                    empty: bool,
+                    message: String,
+                }
+                return Ok(to_js(&Empty { empty: true, message: drawing::DrawError::Empty.to_string() }));
+            }
+            Err(e) => return Err(JsError::new(&format!("drawing: {e}"))),
+        };
+        let run = self.run_mut()?;
+        let probs = run.predict(&image);
+        Ok(prediction_to_js(&image, &probs, run.iter(), None))
+    }
+
+    /// What the current net says of test image `index`: as `predictDrawing`, with its `label` and `index`.
+    #[wasm_bindgen(js_name = predictTest)]
+    pub fn predict_test(&mut self, index: u32) -> Result<JsValue, JsError> {
+        let data = self.data.as_ref().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))?;
+        let i = index as usize;
+        if i >= data.test.len() {
+            return Err(JsError::new(&format!(
+                "index: the test set has {} images (0 to {}), not {i}",
+                data.test.len(),
+                data.test.len().saturating_sub(1)
+            )));
+        }
+        let image = data.test.images.image(i).to_vec();
+        let label = data.test.labels[i];
+        let run = self.run_mut()?;
+        let probs = run.predict(&image);
+        Ok(prediction_to_js(&image, &probs, run.iter(), Some((i, label))))
     }
 
     /// Iterations completed.

@@ -31,6 +31,7 @@ use crate::engine::sparse::{Picked, PixelLists};
 use crate::error::Error;
 use crate::float::Float;
 use crate::idx::{Dataset, Images, Split};
+use crate::inspect::report::Predictions;
 use crate::rng::Rng;
 use crate::schema::{self, ConfigError};
 
@@ -317,12 +318,24 @@ impl<T: Float> EvalJob<T> {
     /// (all an evaluation reads). Panics if a set's lists and labels differ in
     /// count or an image has pixels past the net's input.
     pub fn run_on(&self, train: Labeled<'_>, test: Labeled<'_>) -> Evaluation {
+        self.run_with(train, test, None)
+    }
+
+    /// [`run_on`](Self::run_on), with the net's prediction for every test
+    /// image (what the page's confusion matrix and gallery of mistakes show).
+    pub fn run_predicting(&self, train: Labeled<'_>, test: Labeled<'_>) -> (Evaluation, Predictions) {
+        let mut p = Predictions::with_capacity(self.net.output_size(), test.len());
+        let e = self.run_with(train, test, Some(&mut p));
+        (e, p)
+    }
+
+    fn run_with(&self, train: Labeled<'_>, test: Labeled<'_>, predictions: Option<&mut Predictions>) -> Evaluation {
         let net = &self.net;
         let scale = pixel_scale::<T>();
         let w1 = Panel::from_matrix(&net.params.w1);
         let mut bufs = EvalBuffers::new(net.hidden_size(), net.output_size());
-        let train_hits = bufs.hits_in(net, &w1, train, 0..train.len(), &scale, &OneThread);
-        let test_hits = bufs.hits_in(net, &w1, test, 0..test.len(), &scale, &OneThread);
+        let train_hits = bufs.hits_in(net, &w1, train, 0..train.len(), &scale, &OneThread, None);
+        let test_hits = bufs.hits_in(net, &w1, test, 0..test.len(), &scale, &OneThread, predictions);
         Evaluation {
             iter: self.iter,
             epoch: self.epoch,
@@ -473,6 +486,10 @@ pub struct Trainer<T: Float> {
     /// Evaluations handed out by `step_detached` and not yet recorded.
     evals_out: usize,
     diverged: Option<Error>,
+    /// Whether evaluations keep every test image's prediction ([`Trainer::set_predicting`]).
+    predicting: bool,
+    /// Those of the evaluations finished since [`Trainer::take_predictions`] last ran.
+    predictions: Vec<(usize, Predictions)>,
     /// Who runs the halves of each iteration's two big products.
     pair: Shared,
 }
@@ -495,6 +512,8 @@ struct PendingEval {
     pos: usize,
     train_hits: usize,
     test_hits: usize,
+    /// The test images' predictions so far, when the trainer keeps them.
+    predictions: Option<Predictions>,
 }
 
 impl<T: Float> Trainer<T> {
@@ -524,6 +543,8 @@ impl<T: Float> Trainer<T> {
             pending: None,
             evals_out: 0,
             diverged: None,
+            predicting: false,
+            predictions: Vec::new(),
             pair: Shared(Arc::new(OneThread)),
             w1: Panel::from_matrix(&net.params.w1),
             w1_synced: true,
@@ -685,7 +706,9 @@ impl<T: Float> Trainer<T> {
         self.losses.push(loss);
         self.iter += 1;
         if i % self.iter_per_epoch == 0 {
-            self.pending = Some(PendingEval { iter: i, loss, pos: 0, train_hits: 0, test_hits: 0 });
+            let predictions =
+                self.predicting.then(|| Predictions::with_capacity(self.net.output_size(), data.test.len()));
+            self.pending = Some(PendingEval { iter: i, loss, pos: 0, train_hits: 0, test_hits: 0, predictions });
         }
         Ok((i, loss))
     }
@@ -698,8 +721,9 @@ impl<T: Float> Trainer<T> {
         let (train_from, test_from) = (p.pos.min(train_len), p.pos.saturating_sub(train_len));
         let (net, w1) = (&self.net, &self.w1);
         let pair = &*self.pair.0;
-        p.train_hits += hits(net, w1, &data.train, train_from..train_len, &self.scale, &mut self.eval, pair);
-        p.test_hits += hits(net, w1, &data.test, test_from..data.test.len(), &self.scale, &mut self.eval, pair);
+        p.train_hits += hits(net, w1, &data.train, train_from..train_len, &self.scale, &mut self.eval, pair, None);
+        let sink = p.predictions.as_mut();
+        p.test_hits += hits(net, w1, &data.test, test_from..data.test.len(), &self.scale, &mut self.eval, pair, sink);
         p.pos = train_len + data.test.len();
         self.complete(data)
     }
@@ -711,8 +735,9 @@ impl<T: Float> Trainer<T> {
         let train_len = data.train.len();
         let (split, start) = if pos < train_len { (&data.train, pos) } else { (&data.test, pos - train_len) };
         let n = EVAL_BLOCK.min(split.len() - start);
-        let hits = self.eval.hits(&self.net, &self.w1, Labeled::of(split), start, n, &self.scale, &*self.pair.0);
         let p = self.pending.as_mut().expect("pending evaluation");
+        let sink = if pos < train_len { None } else { p.predictions.as_mut() };
+        let hits = self.eval.hits(&self.net, &self.w1, Labeled::of(split), start, n, &self.scale, &*self.pair.0, sink);
         if pos < train_len {
             p.train_hits += hits;
         } else {
@@ -736,7 +761,37 @@ impl<T: Float> Trainer<T> {
             loss: p.loss,
         };
         self.evals.push(e);
+        if let Some(pred) = p.predictions {
+            self.predictions.push((p.iter, pred));
+        }
         e
+    }
+
+    /// Whether the evaluations this trainer runs itself ([`step`](Self::step),
+    /// [`advance`](Self::advance), [`run`](Self::run)) keep every test image's
+    /// prediction, for [`take_predictions`](Self::take_predictions). Off by
+    /// default (the CLI has no use for them); the page turns it on. The
+    /// figures are the same either way.
+    pub fn set_predicting(&mut self, on: bool) {
+        self.predicting = on;
+    }
+
+    /// The test-set predictions of the evaluations finished since the last
+    /// call, each with its evaluation's `iter`, oldest first (none unless
+    /// [`set_predicting`](Self::set_predicting)).
+    pub fn take_predictions(&mut self) -> Vec<(usize, Predictions)> {
+        core::mem::take(&mut self.predictions)
+    }
+
+    /// [`evaluate`](Self::evaluate), with the current net's prediction for
+    /// every test image.
+    pub fn evaluate_predicting(&mut self, data: &Dataset) -> (f64, f64, Predictions) {
+        let train = self.accuracy(&data.train);
+        let mut p = Predictions::with_capacity(self.net.output_size(), data.test.len());
+        let (net, w1, pair) = (&self.net, &self.w1, &*self.pair.0);
+        let n = data.test.len();
+        let hits = hits(net, w1, &data.test, 0..n, &self.scale, &mut self.eval, pair, Some(&mut p));
+        (train, fraction(hits, n), p)
     }
 
     /// Accuracy over the whole training set and the whole test set.
@@ -751,7 +806,8 @@ impl<T: Float> Trainer<T> {
         if count == 0 {
             return 0.0;
         }
-        hits(&self.net, &self.w1, split, 0..count, &self.scale, &mut self.eval, &*self.pair.0) as f64 / count as f64
+        hits(&self.net, &self.w1, split, 0..count, &self.scale, &mut self.eval, &*self.pair.0, None) as f64
+            / count as f64
     }
 
     /// Iterations completed.
@@ -838,7 +894,8 @@ impl<T: Float> EvalBuffers<T> {
     /// Correct predictions among images `start..start + n` of `split` (n ≤
     /// [`EVAL_BLOCK`]), W1 read from `w1` (a [`Panel`] of `net`'s W1): every
     /// evaluation, inline or not, goes through the training loop's kernels, so
-    /// all of them round alike in every build.
+    /// all of them round alike in every build. With `predictions`, each
+    /// image's prediction is added there too, from the same logits.
     #[allow(clippy::too_many_arguments)]
     fn hits(
         &mut self,
@@ -849,6 +906,7 @@ impl<T: Float> EvalBuffers<T> {
         n: usize,
         scale: &[T; 256],
         pair: &dyn Pair,
+        predictions: Option<&mut Predictions>,
     ) -> usize {
         // Two halves of the block, one per job of `pair`: hit counts are
         // integers, so their sum is the count on one thread.
@@ -857,10 +915,15 @@ impl<T: Float> EvalBuffers<T> {
         let (ha, hb) = net.logits_panel_pair(w1, &x, &mut self.z1, &mut self.logits, pair, |rows, logits| {
             count_hits(logits, o, &labels[rows])
         });
+        if let Some(p) = predictions {
+            // The two halves wrote their logits into the two halves of this buffer.
+            p.push_logits(&self.logits[..n * o]);
+        }
         ha + hb
     }
 
     /// Correct predictions among images `range` of `split`, block by block.
+    #[allow(clippy::too_many_arguments)]
     fn hits_in(
         &mut self,
         net: &TwoLayerNet<T>,
@@ -869,12 +932,13 @@ impl<T: Float> EvalBuffers<T> {
         range: Range<usize>,
         scale: &[T; 256],
         pair: &dyn Pair,
+        mut predictions: Option<&mut Predictions>,
     ) -> usize {
         let mut total = 0;
         let mut start = range.start;
         while start < range.end {
             let n = EVAL_BLOCK.min(range.end - start);
-            total += self.hits(net, w1, set, start, n, scale, pair);
+            total += self.hits(net, w1, set, start, n, scale, pair, predictions.as_deref_mut());
             start += n;
         }
         total
@@ -884,7 +948,8 @@ impl<T: Float> EvalBuffers<T> {
 /// Correct predictions among images `range` of `split`. With the `std` feature
 /// and more than one core, the range is cut into one contiguous piece per core
 /// (each extra thread with buffers of its own); otherwise each block is cut in
-/// two for `pair`.
+/// two for `pair`. With `predictions` (added to in the images' order), on this thread and `pair`.
+#[allow(clippy::too_many_arguments)]
 fn hits<T: Float>(
     net: &TwoLayerNet<T>,
     w1: &Panel<T>,
@@ -893,9 +958,10 @@ fn hits<T: Float>(
     scale: &[T; 256],
     bufs: &mut EvalBuffers<T>,
     pair: &dyn Pair,
+    predictions: Option<&mut Predictions>,
 ) -> usize {
     #[cfg(feature = "std")]
-    {
+    if predictions.is_none() {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
         if threads >= 2 && range.len() >= 4 * EVAL_BLOCK {
             let piece = range.len().div_ceil(threads);
@@ -907,14 +973,14 @@ fn hits<T: Float>(
                     .map(|t| {
                         let r = part(t);
                         s.spawn(move || {
-                            EvalBuffers::new(h, o).hits_in(net, w1, Labeled::of(split), r, scale, &OneThread)
+                            EvalBuffers::new(h, o).hits_in(net, w1, Labeled::of(split), r, scale, &OneThread, None)
                         })
                     })
                     .collect();
-                let mine = bufs.hits_in(net, w1, Labeled::of(split), part(0), scale, &OneThread);
+                let mine = bufs.hits_in(net, w1, Labeled::of(split), part(0), scale, &OneThread, None);
                 mine + others.into_iter().map(|t| t.join().expect("an evaluation thread panicked")).sum::<usize>()
             });
         }
     }
-    bufs.hits_in(net, w1, Labeled::of(split), range, scale, pair)
+    bufs.hits_in(net, w1, Labeled::of(split), range, scale, pair, predictions)
 }

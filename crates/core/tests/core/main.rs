@@ -1,9 +1,11 @@
 //! descent-core's integration tests: one binary, a module per topic.
 
 mod book;
+mod drawing;
 mod errors;
 mod fuzz;
 mod gradients;
+mod inspect;
 mod kernels;
 mod pair;
 mod schema;

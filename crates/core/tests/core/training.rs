@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use descent_core::{Dataset, Error, TrainConfig, Trainer};
 
 /// The real data set, read once per test binary.
-fn mnist() -> &'static Dataset {
+pub(crate) fn mnist() -> &'static Dataset {
     static DATA: OnceLock<Dataset> = OnceLock::new();
     DATA.get_or_init(|| {
         let dir = std::env::var_os("DESCENT_DATA")
