@@ -9,6 +9,7 @@ import { lossChart, accuracyChart } from './charts.js';
 import { LossHistory } from './history.js';
 import * as fmt from './format.js';
 import { startChapter } from './chapter/index.js';
+import { startViews } from './views/index.js';
 import { TO_PAGE, TO_WORKER, typeName } from './protocol.js';
 
 const $ = (id) => document.getElementById(id);
@@ -66,6 +67,8 @@ let finalEval = null;
 
 /** The chapter's panels (started at the end of this file, once the worker exists). */
 let chapter = null;
+/** The views inside the network (weights, drawing, mistakes, confusion matrix). */
+let views = null;
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -178,8 +181,8 @@ function spawnWorker() {
   scheduleUI();
 }
 
-function send(msg) {
-  if (worker && state.worker !== 'crashed') worker.postMessage(msg);
+function send(msg, transfer = []) {
+  if (worker && state.worker !== 'crashed') worker.postMessage(msg, transfer);
 }
 
 /** A fatal problem: the worker is unusable until restarted. */
@@ -194,6 +197,7 @@ function crash(message) {
   }
   showRunError(message, { restart: true });
   chapter?.workerLost();
+  views?.workerLost();
   setStatus('Stopped: the training worker failed (see below).', 'crashed');
   log(`error · ${message}`);
   renderNow();
@@ -203,6 +207,7 @@ function restartWorker() {
   if (worker) worker.terminate();
   worker = null;
   chapter?.workerLost();
+  views?.workerLost();
   hideRunError();
   if (isActive()) state.run = 'stopped';
   log('worker restarted');
@@ -225,6 +230,8 @@ function onMessage(data) {
 
 function handleMessage(msg) {
   if (chapter?.handle(msg)) return;
+  if (views?.handle(msg)) return;
+  views?.observe(msg, mine(msg));
   switch (msg.type) {
     case TO_PAGE.READY:
       clearTimeout(readyTimer);
@@ -449,6 +456,7 @@ el.form.addEventListener('submit', (e) => {
   history.clear();
   evals = [];
   finalEval = null;
+  views?.newRun();
   hideRunError();
   send({ type: restart ? TO_WORKER.CONFIG : TO_WORKER.START, run: state.runId, config });
   log(
@@ -476,6 +484,7 @@ el.reset.addEventListener('click', () => {
   history.clear();
   evals = [];
   finalEval = null;
+  views?.newRun();
   hideRunError();
   setStatus('Reset. ' + idleStatus(), 'idle');
   log('reset');
@@ -531,6 +540,7 @@ function renderUI() {
   document.body.dataset.worker = state.worker;
   document.body.dataset.run = state.run;
   chapter?.refresh();
+  views?.refresh();
   keepFocus(focused);
 }
 
@@ -616,4 +626,13 @@ chapter = startChapter({
   send,
   status: () => ({ worker: state.worker, data: state.data, run: state.run }),
 });
+try {
+  views = startViews({
+    send,
+    status: () => ({ worker: state.worker, data: state.data, run: state.run }),
+  });
+} catch (e) {
+  // The views must not take the trainer down with them.
+  console.error('descent: the views inside the network failed to start', e);
+}
 spawnWorker();

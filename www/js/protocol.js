@@ -215,9 +215,9 @@ export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type
 /** `received`: the unknown type as the worker got it. @typedef {{type: 'protocol-error', received: string, message: string}} ProtocolErrorMsg */
 /**
  * The weights (descent_core::inspect::weights::WeightView): `tiles` holds `shown` tiles of rows × cols
- * (tile u = hidden unit u's column of W1), `w2` is hidden × output; the scales are the largest |w|.
+ * (tile u = hidden unit u's column of W1), `w2` is hidden × output; `w1Scale`: the 99th percentile of |w| in the tiles, `w1Max` and `w2Scale`: the largest |w|.
  * @typedef {{type: 'weights', run: number | null, iter: number, rows: number, cols: number, hidden: number, output: number,
- *   shown: number, w1Scale: number, w2Scale: number, tiles: Float32Array, unitMin: Float32Array, unitMax: Float32Array,
+ *   shown: number, w1Scale: number, w1Max: number, w2Scale: number, tiles: Float32Array, unitMin: Float32Array, unitMax: Float32Array,
  *   w2: Float32Array}} WeightsMsg
  */
 /**

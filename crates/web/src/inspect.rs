@@ -68,7 +68,7 @@ pub fn eval_with_report(e: &Evaluation, report: Option<JsValue>) -> JsValue {
     o
 }
 
-/// The weights to draw: `{iter, rows, cols, hidden, output, shown, w1Scale, w2Scale,
+/// The weights to draw: `{iter, rows, cols, hidden, output, shown, w1Scale, w1Max, w2Scale,
 /// tiles: Float32Array (shown × rows·cols, tile u = W1's column u), unitMin, unitMax:
 /// Float32Array (shown), w2: Float32Array (hidden × output)}`.
 pub fn view_to_js(v: &WeightView, iter: usize) -> JsValue {
@@ -82,6 +82,7 @@ pub fn view_to_js(v: &WeightView, iter: usize) -> JsValue {
         output: usize,
         shown: usize,
         w1_scale: f32,
+        w1_max: f32,
         w2_scale: f32,
     }
     let head = Head {
@@ -92,6 +93,7 @@ pub fn view_to_js(v: &WeightView, iter: usize) -> JsValue {
         output: v.output,
         shown: v.shown,
         w1_scale: v.w1_scale,
+        w1_max: v.w1_max,
         w2_scale: v.w2_scale,
     };
     with_arrays(

@@ -436,7 +436,7 @@ impl Trainer {
     }
 
     /// The current weights as pictures (the core's `WeightView`): `{iter, rows, cols,
-    /// hidden, output, shown, w1Scale, w2Scale, tiles, unitMin, unitMax, w2}`, tile
+    /// hidden, output, shown, w1Scale, w1Max, w2Scale, tiles, unitMin, unitMax, w2}`, tile
     /// `u` being hidden unit u's column of W1 as a rows × cols image.
     #[wasm_bindgen(js_name = weightView)]
     pub fn weight_view(&mut self) -> Result<JsValue, JsError> {

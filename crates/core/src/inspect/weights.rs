@@ -2,9 +2,12 @@
 //! image's shape (its 784 weights as 28 × 28: what the unit looks for), and W2
 //! as a heat map of hidden units × classes, with the scales they are drawn by.
 //!
-//! Both are drawn with a diverging colour map centred on 0, so one scale per
-//! matrix: the largest |w| in it (every weight then falls inside the map, and
-//! the scale the page states is the weight that gets the strongest colour).
+//! Both are drawn with a diverging colour map centred on 0, one scale per
+//! matrix. W2's is its largest |w|. W1's is the 99th percentile of |w| over
+//! the tiles ([`W1_QUANTILE`]): a trained W1 has a few weights several times
+//! larger than the rest (measured on the book's run: the largest |w| 0.35,
+//! 99% of them within 0.1), and a scale set by those few would draw every
+//! tile pale. The page states the scale and the largest |w| both.
 
 use alloc::vec::Vec;
 
@@ -14,6 +17,9 @@ use crate::matrix::Matrix;
 /// Tiles shown at most: the first this many hidden units (a 10 000-unit net
 /// would otherwise send 31 MB a refresh for tiles too small to see).
 pub const MAX_TILES: usize = 400;
+
+/// The share of W1's weights (in the tiles) whose |w| is within the tiles' colour scale.
+pub const W1_QUANTILE: f64 = 0.99;
 
 /// W1 and W2 ready to draw (see the module's text).
 #[derive(Clone, Debug, PartialEq)]
@@ -35,8 +41,11 @@ pub struct WeightView {
     pub unit_min: Vec<f32>,
     /// Each shown unit's largest weight.
     pub unit_max: Vec<f32>,
-    /// The largest |w| in all of W1: the tiles' colour scale.
+    /// The tiles' colour scale: the [`W1_QUANTILE`] quantile of |w| over the
+    /// tiles (the largest |w| if that is 0; 1 if all are 0).
     pub w1_scale: f32,
+    /// The largest |w| in all of W1.
+    pub w1_max: f32,
     /// W2, `hidden × output`, row-major as in the net.
     pub w2: Vec<f32>,
     /// The largest |w| in W2: the heat map's colour scale.
@@ -74,11 +83,12 @@ impl WeightView {
             hidden,
             output: w2.cols(),
             shown,
-            tiles,
             unit_min,
             unit_max,
-            w1_scale: max_abs(w),
+            w1_scale: scale_of(&tiles),
+            w1_max: max_abs(w),
             w2_scale: max_abs(w2.as_slice()),
+            tiles,
             w2: w2v,
         }
     }
@@ -87,6 +97,23 @@ impl WeightView {
     pub fn tile(&self, u: usize) -> &[f32] {
         let n = self.rows * self.cols;
         &self.tiles[u * n..(u + 1) * n]
+    }
+}
+
+/// The tiles' colour scale (see [`WeightView::w1_scale`]).
+fn scale_of(tiles: &[f32]) -> f32 {
+    let mut a: Vec<f32> = tiles.iter().map(|v| v.abs()).filter(|v| !v.is_nan()).collect();
+    if a.is_empty() {
+        return 1.0;
+    }
+    let k = (((a.len() - 1) as f64) * W1_QUANTILE) as usize;
+    let (_, q, _) = a.select_nth_unstable_by(k, f32::total_cmp);
+    let q = *q;
+    if q > 0.0 {
+        q
+    } else {
+        let m = a.iter().copied().fold(0.0, f32::max);
+        if m > 0.0 { m } else { 1.0 }
     }
 }
 

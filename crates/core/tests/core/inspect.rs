@@ -146,11 +146,25 @@ fn weight_tiles_are_w1s_columns_with_their_scales() {
     assert_eq!(v.tile(0), [0.0, 10.0, 20.0, 30.0]);
     assert_eq!(v.tile(2), [2.0, -50.0, 22.0, 32.0]);
     assert_eq!((v.unit_min[2], v.unit_max[2]), (-50.0, 32.0));
-    assert_eq!((v.w1_scale, v.w2_scale), (50.0, 2.0));
+    assert_eq!((v.w1_max, v.w2_scale), (50.0, 2.0));
+    // The tiles' scale: the 99th percentile of |w| (of 12 weights, the 11th smallest: 32).
+    assert_eq!(v.w1_scale, 32.0);
     assert_eq!(v.w2, [0.5, -2.0, 1.0, 0.0, 0.25, 1.5]);
     // A wide net: only the first MAX_TILES units are tiled; the scale is W1's whole.
     let mut wide = Matrix::<f32>::from_vec(4, MAX_TILES + 5, vec![0.0; 4 * (MAX_TILES + 5)]);
     wide.as_mut_slice()[4 * (MAX_TILES + 5) - 1] = -3.0;
     let v = WeightView::new(&wide, &Matrix::<f32>::from_vec(MAX_TILES + 5, 1, vec![0.0; MAX_TILES + 5]), 2, 2);
-    assert_eq!((v.shown, v.tiles.len(), v.w1_scale), (MAX_TILES, MAX_TILES * 4, 3.0));
+    assert_eq!((v.shown, v.tiles.len(), v.w1_max), (MAX_TILES, MAX_TILES * 4, 3.0));
+    assert_eq!(v.w1_scale, 1.0, "all the tiles' weights are 0 (the −3 is past them): scale 1");
+}
+
+#[test]
+fn the_tiles_scale_leaves_one_percent_of_the_weights_above_it() {
+    // 1000 weights |w| = 1 … 1000 (signs alternating) in 10 units of 100 pixels (10 × 10).
+    let w1 = Matrix::<f32>::from_vec(100, 10, (1..=1000).map(|k| if k % 2 == 0 { k as f32 } else { -(k as f32) }).collect());
+    let v = WeightView::new(&w1, &Matrix::<f32>::from_vec(10, 1, vec![0.0; 10]), 10, 10);
+    assert_eq!(v.w1_scale, 990.0, "index ⌊999 × 0.99⌋ = 989 of the sorted |w|");
+    assert_eq!(v.w1_max, 1000.0);
+    let above = v.tiles.iter().filter(|w| w.abs() > v.w1_scale).count();
+    assert_eq!(above, 10);
 }
