@@ -161,7 +161,8 @@ fn weight_tiles_are_w1s_columns_with_their_scales() {
 #[test]
 fn the_tiles_scale_leaves_one_percent_of_the_weights_above_it() {
     // 1000 weights |w| = 1 … 1000 (signs alternating) in 10 units of 100 pixels (10 × 10).
-    let w1 = Matrix::<f32>::from_vec(100, 10, (1..=1000).map(|k| if k % 2 == 0 { k as f32 } else { -(k as f32) }).collect());
+    let w1 =
+        Matrix::<f32>::from_vec(100, 10, (1..=1000).map(|k| if k % 2 == 0 { k as f32 } else { -(k as f32) }).collect());
     let v = WeightView::new(&w1, &Matrix::<f32>::from_vec(10, 1, vec![0.0; 10]), 10, 10);
     assert_eq!(v.w1_scale, 990.0, "index ⌊999 × 0.99⌋ = 989 of the sorted |w|");
     assert_eq!(v.w1_max, 1000.0);
