@@ -4,6 +4,13 @@
 // never asserts a time. It fails (exit 1) only if the run does not finish.
 //
 //   node bench/browser.mjs [--out target/bench/browser.json] [--dist dist] [--timeout 900]
+//                          [--kernel simd128] [--evals inline] [--views open]
+//
+// --views open scrolls the views inside the network (section 4.5: W1's tiles, the
+// drawing, the gallery, the confusion matrix) into sight before Start, so that the
+// worker sends the weights twice a second and the page draws them and each
+// evaluation's report during the run; by default the page stays at its top and
+// only the reports (computed either way) cross.
 //
 // Needs the release build of the page (`trunk build --release=true`, see
 // scripts/bench.sh) and Debian's chromium (scripts/setup.sh).
@@ -56,8 +63,12 @@ function parseArgs(argv) {
     else if (a === '--timeout') opts.timeoutS = Number(value());
     else if (a === '--kernel') opts.kernel = value();
     else if (a === '--evals') opts.evals = value();
+    else if (a === '--views') {
+      opts.views = value();
+      if (!['open', 'closed'].includes(opts.views)) throw new Error('--views is open or closed');
+    }
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/browser.mjs [--out FILE] [--dist DIR] [--chromium PATH] [--timeout SECONDS] [--kernel simd128] [--evals inline]');
+      console.log('usage: node bench/browser.mjs [--out FILE] [--dist DIR] [--chromium PATH] [--timeout SECONDS] [--kernel simd128] [--evals inline] [--views open|closed]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (see --help)`);
   }
@@ -81,7 +92,11 @@ function recorder() {
         const m = e.data && typeof e.data === 'object' ? e.data : { type: String(e.data) };
         const rec = { t, worker };
         for (const [k, v] of Object.entries(m)) {
+          // Bulk arrays (losses, the weights' tiles) and the evaluations' reports are counted, not kept.
           if (k === 'losses') rec.lossCount = v ? v.length : 0;
+          else if (ArrayBuffer.isView(v)) rec[`${k}Length`] = v.length;
+          else if (k === 'report') rec.report = Boolean(v);
+          else if (k === 'final' && v && typeof v === 'object') rec.final = { ...v, report: Boolean(v.report) };
           else rec[k] = v;
         }
         bench.messages.push(rec);
@@ -293,6 +308,14 @@ async function main() {
     result.warmUp = (await page.evaluate(() => document.body.dataset.warm)) ?? null;
     await sleep(500); // let the reload's work (compilation, GC) settle
 
+    // The views inside the network in sight (or not): see --views.
+    result.views = opts.views ?? 'closed';
+    if (result.views === 'open') {
+      await page.locator('#weights').scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => document.getElementById('w1-tiles')?.dataset.iter != null, null, { timeout: 10000 });
+      await sleep(300);
+    }
+
     // 3. the run.
     result.loadavgAtStart = loadavg();
     await page.evaluate(() => {
@@ -322,7 +345,13 @@ async function main() {
 
     result.end = ended;
     result.config = started?.config ?? null;
-    result.messages = { progress: progress.length, eval: evals.length, total: run.length };
+    result.messages = {
+      progress: progress.length,
+      eval: evals.length,
+      weights: run.filter((m) => m.type === 'weights').length,
+      reports: evals.filter((m) => m.report).length,
+      total: run.length,
+    };
     // Every progress message as [iteration, ms in the worker's train calls, ms since Start]:
     // where the time went over the run (a slow start, a slow spell during evaluations).
     result.progress = progress.map((m) => [m.iter, Math.round(m.elapsedMs * 10) / 10, Math.round((m.t - tStart) * 10) / 10]);
@@ -378,7 +407,8 @@ async function main() {
   if (result.ok) {
     console.log(
       [
-        `browser: ${result.browser.version ?? result.browser.userAgent}; ${result.kernel.label}; ${result.evaluator.label}; precision ${result.config?.precision ?? '?'}`,
+        `browser: ${result.browser.version ?? result.browser.userAgent}; ${result.kernel.label}; ${result.evaluator.label}; precision ${result.config?.precision ?? '?'}; ` +
+          `views ${result.views} (${result.messages.weights} weight views, ${result.messages.reports} reports during the run)`,
         `full run ${result.iters} iterations, ${result.evaluations} evaluations: ${f(result.wallMs / 1000, 2)} s from Start to done ` +
           `(${f(result.elapsedMs / 1000, 2)} s in the worker's train calls)`,
         `ms/iteration ${f(result.msPerIter)} (elapsedMs/iter, evaluations included); ` +

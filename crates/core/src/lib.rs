@@ -19,6 +19,7 @@
 //! | 4.5 TwoLayerNet: predict, loss, numerical and analytic gradients | [`book::two_layer_net`]: [`TwoLayerNet`] |
 //! | 4.5 mini-batch training on MNIST, per-epoch accuracy | [`book::train`]: [`Trainer`], [`TrainConfig`] |
 //! | the MNIST files | [`idx`]: [`Dataset::from_idx`]; [`mnist`]: [`Part`] |
+//! | looking inside the trained net (the page's views) | [`inspect`]: [`inspect::drawing`] (a drawn digit as MNIST's were), [`inspect::report`] (predictions, confusion matrix, mistakes), [`inspect::weights`] (W1 as tiles) |
 //!
 //! | the fast path | here |
 //! |---------------|------|

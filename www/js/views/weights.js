@@ -232,6 +232,7 @@ export function weightViews(el) {
         `the largest |w| is ${num(msg.w1Max).replace('+', '')}.`;
       el.status.dataset.iter = String(msg.iter);
       el.tiles.dataset.iter = String(msg.iter);
+      el.tiles.dataset.shown = String(msg.shown);
       if (at >= msg.shown) at = -1;
       if (at >= 0) readUnit(at);
       if (cell && (cell[0] >= msg.hidden || cell[1] >= msg.output)) cell = null;
