@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use descent_web::Trainer;
-use js_sys::{Array, Float32Array, Reflect};
+use js_sys::{Array, Float32Array, Float64Array, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -427,4 +427,366 @@ fn data_errors_carry_the_file() {
     assert!(get(&e, "field").is_undefined());
     let e = t.load_mnist(ti, tl, si, idx(1, &[100], &[11; 100])).unwrap_err();
     assert_eq!(get(&e, "file").as_string().as_deref(), Some("t10k-labels-idx1-ubyte"));
+}
+
+// ---- the views inside the net: reports, weights, predictions ----
+
+fn num(o: &JsValue, k: &str) -> f64 {
+    get(o, k).as_f64().unwrap_or_else(|| panic!("{k} is not a number"))
+}
+fn u32s(o: &JsValue, k: &str) -> Vec<u32> {
+    get(o, k).dyn_into::<Uint32Array>().unwrap_or_else(|_| panic!("{k} is not a Uint32Array")).to_vec()
+}
+fn u8s(o: &JsValue, k: &str) -> Vec<u8> {
+    get(o, k).dyn_into::<Uint8Array>().unwrap_or_else(|_| panic!("{k} is not a Uint8Array")).to_vec()
+}
+fn f32s(o: &JsValue, k: &str) -> Vec<f32> {
+    get(o, k).dyn_into::<Float32Array>().unwrap_or_else(|_| panic!("{k} is not a Float32Array")).to_vec()
+}
+fn f64s(o: &JsValue, k: &str) -> Vec<f64> {
+    get(o, k).dyn_into::<Float64Array>().unwrap_or_else(|_| panic!("{k} is not a Float64Array")).to_vec()
+}
+
+/// A report's contents, to compare two reports (class accuracies as bits: NaN for a class without images).
+#[derive(Debug, PartialEq)]
+struct Report {
+    classes: usize,
+    total: usize,
+    correct: usize,
+    confusion: Vec<u32>,
+    class_accuracy: Vec<u64>,
+    index: Vec<u32>,
+    label: Vec<u8>,
+    predicted: Vec<u8>,
+    confidence: Vec<f32>,
+    probs: Vec<f32>,
+}
+
+/// Reads `evaluation.report` and checks it against the test set's `labels` and
+/// the evaluation's `testAcc`: every count, the confusion matrix, the per-class
+/// accuracies, and the mistakes (the wrong ones only, each with its softmax row,
+/// the most confident first).
+fn checked_report(evaluation: &JsValue, labels: &[u8]) -> Report {
+    let r = get(evaluation, "report");
+    assert!(r.is_object(), "the evaluation has no report");
+    let (c, total, correct) = (num(&r, "classes") as usize, num(&r, "total") as usize, num(&r, "correct") as usize);
+    assert_eq!(c, 10);
+    assert_eq!(total, labels.len(), "total is the test set's size");
+    assert_eq!(correct as f64 / total as f64, num(evaluation, "testAcc"), "correct / total is testAcc, exactly");
+    let confusion = u32s(&r, "confusion");
+    assert_eq!(confusion.len(), c * c);
+    assert_eq!(confusion.iter().map(|&n| n as usize).sum::<usize>(), total, "the confusion matrix sums to total");
+    assert_eq!((0..c).map(|k| confusion[k * c + k] as usize).sum::<usize>(), correct, "its diagonal is correct");
+    let class_accuracy = f64s(&r, "classAccuracy");
+    assert_eq!(class_accuracy.len(), c);
+    for k in 0..c {
+        let row = &confusion[k * c..(k + 1) * c];
+        let in_class = labels.iter().filter(|&&l| usize::from(l) == k).count();
+        assert_eq!(row.iter().sum::<u32>() as usize, in_class, "row {k} counts class {k}'s images");
+        if in_class == 0 {
+            assert!(class_accuracy[k].is_nan(), "class {k} has no images: NaN");
+        } else {
+            assert!((class_accuracy[k] - f64::from(row[k]) / in_class as f64).abs() < 1e-12, "class {k}");
+        }
+    }
+    let m = get(&r, "mistakes");
+    let count = num(&m, "count") as usize;
+    assert_eq!(count, total - correct, "mistakes.count = total − correct");
+    let (index, label, predicted) = (u32s(&m, "index"), u8s(&m, "label"), u8s(&m, "predicted"));
+    let (confidence, probs) = (f32s(&m, "confidence"), f32s(&m, "probs"));
+    for len in [index.len(), label.len(), predicted.len(), confidence.len()] {
+        assert_eq!(len, count);
+    }
+    assert_eq!(probs.len(), count * c, "probs: classes per mistake");
+    let mut off_diagonal = vec![0u32; c * c];
+    let mut seen = vec![false; total];
+    for k in 0..count {
+        let i = index[k] as usize;
+        assert!(i < total && !seen[i], "mistake {k}: index {i}");
+        seen[i] = true;
+        assert_eq!(label[k], labels[i], "mistake {k}: the image's own label");
+        assert_ne!(predicted[k], label[k], "mistake {k} is a mistake");
+        let row = &probs[k * c..(k + 1) * c];
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-4, "mistake {k}: probabilities {row:?}");
+        assert_eq!(row[usize::from(predicted[k])], confidence[k], "mistake {k}: confidence is the predicted class's");
+        assert!(row.iter().all(|&p| p <= confidence[k]), "mistake {k}: the predicted class is the likeliest");
+        if k > 0 {
+            assert!(
+                confidence[k - 1] > confidence[k] || (confidence[k - 1] == confidence[k] && index[k - 1] < index[k]),
+                "mistakes sorted by confidence, descending: {} then {}",
+                confidence[k - 1],
+                confidence[k]
+            );
+        }
+        off_diagonal[usize::from(label[k]) * c + usize::from(predicted[k])] += 1;
+    }
+    for k in 0..c * c {
+        if k % (c + 1) != 0 {
+            assert_eq!(off_diagonal[k], confusion[k], "the mistakes are the confusion matrix's off-diagonal");
+        }
+    }
+    Report {
+        classes: c,
+        total,
+        correct,
+        confusion,
+        class_accuracy: class_accuracy.iter().map(|a| a.to_bits()).collect(),
+        index,
+        label,
+        predicted,
+        confidence,
+        probs,
+    }
+}
+
+/// An evaluator holding `loaded`'s images (300 training, 100 test).
+fn evaluator() -> descent_web::Evaluator {
+    let mut ev = descent_web::Evaluator::new(784).unwrap();
+    let ((tp, tl), (sp, sl)) = (bodies(300, 1), bodies(100, 2));
+    ev.add_images(false, &tp).unwrap();
+    ev.set_labels(false, tl);
+    ev.add_images(true, &sp).unwrap();
+    ev.set_labels(true, sl);
+    ev
+}
+
+#[wasm_bindgen_test]
+fn every_evaluation_carries_its_test_sets_report() {
+    let (_, test_labels) = bodies(100, 2);
+    for precision in ["f32", "f64"] {
+        let cfg = || {
+            config(&[
+                ("iters", 100.into()),
+                ("batch", 20.into()),
+                ("lr", 0.5.into()),
+                ("seed", 3.into()),
+                ("precision", precision.into()),
+            ])
+        };
+        // Inline, one unit a call: each evaluation spreads over calls (3 blocks), its report comes at the end.
+        let mut inline = loaded(cfg());
+        let (_, evals, _) = train_to_end(&mut inline, 1);
+        assert_eq!(evals.len(), 7, "300 / 20 = 15 iterations an epoch: i = 0, 15, …, 90");
+        let want: Vec<Report> = evals.iter().map(|e| checked_report(e, &test_labels)).collect();
+        assert!(want[0].index.len() >= 10, "{precision}: the untrained net errs, so the order is tested");
+        assert!(want[6].correct > want[0].correct, "{precision}: the run learns");
+        // Inline in one call gives the same reports.
+        let mut one = loaded(cfg());
+        let (_, evals, _) = train_to_end(&mut one, 100_000);
+        let got: Vec<Report> = evals.iter().map(|e| checked_report(e, &test_labels)).collect();
+        assert_eq!(got, want, "{precision}: train(1) vs train(100000)");
+
+        // Detached: the jobs run in an Evaluator and by runEvalJob give the same reports again.
+        let ev = evaluator();
+        let mut det = loaded(cfg());
+        let mut jobs = Vec::new();
+        while jobs.len() < 100 {
+            let p = det.train_detached(1000).unwrap();
+            assert_eq!(get(&p, "evals").dyn_into::<Array>().unwrap().length(), 0);
+            jobs.extend(get(&p, "jobs").dyn_into::<Array>().unwrap().iter());
+            if get(&p, "done").as_bool() == Some(true) {
+                break;
+            }
+        }
+        assert_eq!(jobs.len(), 7, "{precision}");
+        for (k, job) in jobs.iter().enumerate() {
+            let there = ev.run(job.clone()).unwrap();
+            let here = det.run_eval_job(job.clone()).unwrap();
+            assert_eq!(num(&there, "iter"), num(&evals[k], "iter"));
+            assert_eq!(checked_report(&there, &test_labels), want[k], "{precision} Evaluator.run, evaluation {k}");
+            assert_eq!(checked_report(&here, &test_labels), want[k], "{precision} runEvalJob, evaluation {k}");
+            // The report rides along to record, which keeps only the figures.
+            det.record(there).unwrap();
+        }
+        assert_eq!(det.eval_history().length(), 7);
+    }
+}
+
+#[wasm_bindgen_test]
+fn evaluate_reports_the_test_set_it_measured() {
+    let (_, test_labels) = bodies(100, 2);
+    let fresh = Trainer::new(JsValue::UNDEFINED).unwrap().evaluate();
+    assert!(message(fresh.unwrap_err()).starts_with("no data loaded"));
+    let mut t = loaded(config(&[("iters", 40.into()), ("batch", 20.into()), ("seed", 8.into()), ("lr", 0.5.into())]));
+    let before = checked_report(&t.evaluate().unwrap(), &test_labels);
+    assert!(before.index.len() >= 10, "the untrained net errs");
+    train_to_end(&mut t, 1000);
+    let e = t.evaluate().unwrap();
+    let after = checked_report(&e, &test_labels);
+    assert_ne!(after, before, "the report is of the current weights");
+    assert!(after.correct > before.correct);
+    assert_eq!(t.iteration(), 40, "evaluate leaves the run alone");
+    assert_eq!(checked_report(&t.evaluate().unwrap(), &test_labels), after, "and says the same twice");
+    // Its mistakes are what predictTest says of those images.
+    for k in 0..after.index.len() {
+        let p = t.predict_test(after.index[k]).unwrap();
+        assert_eq!(num(&p, "predicted"), f64::from(after.predicted[k]), "mistake {k}");
+        assert_eq!(num(&p, "label"), f64::from(after.label[k]));
+        let probs = f32s(&p, "probs");
+        for (a, b) in probs.iter().zip(&after.probs[k * 10..(k + 1) * 10]) {
+            assert!((a - b).abs() < 1e-5, "mistake {k}: {probs:?} vs {:?}", &after.probs[k * 10..(k + 1) * 10]);
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn weight_view_shows_w1_as_tiles_and_w2() {
+    assert!(
+        message(Trainer::new(JsValue::UNDEFINED).unwrap().weight_view().unwrap_err()).starts_with("no data loaded")
+    );
+    let max_abs = |v: &[f32]| v.iter().map(|x| x.abs()).fold(0.0f32, f32::max);
+    // The tiles' colour scale: |w| at position ⌊(n − 1) · 0.99⌋ of the n tile weights sorted.
+    let quantile_99 = |tiles: &[f32]| {
+        let mut a: Vec<f32> = tiles.iter().map(|x| x.abs()).collect();
+        a.sort_by(f32::total_cmp);
+        a[((a.len() - 1) as f64 * 0.99) as usize]
+    };
+    let mut t = loaded(config(&[("iters", 30.into()), ("batch", 20.into()), ("hidden", 12.into()), ("lr", 2.into())]));
+    let check = |t: &mut Trainer| -> Vec<f32> {
+        let v = t.weight_view().unwrap();
+        let w = t.weights().unwrap();
+        let (w1, w2) = (f32s(&w, "w1"), f32s(&w, "w2"));
+        assert_eq!(num(&v, "iter"), t.iteration() as f64);
+        assert_eq!((num(&v, "rows"), num(&v, "cols")), (28.0, 28.0));
+        assert_eq!((num(&v, "hidden"), num(&v, "output"), num(&v, "shown")), (12.0, 10.0, 12.0));
+        let (hidden, shown) = (12, 12);
+        let tiles = f32s(&v, "tiles");
+        assert_eq!(tiles.len(), shown * 784);
+        let (lo, hi) = (f32s(&v, "unitMin"), f32s(&v, "unitMax"));
+        assert_eq!((lo.len(), hi.len()), (shown, shown));
+        for u in 0..shown {
+            let tile = &tiles[u * 784..(u + 1) * 784];
+            for p in 0..784 {
+                assert_eq!(tile[p], w1[p * hidden + u], "tile {u}, pixel {p} is W1[{p}][{u}]");
+            }
+            assert_eq!(lo[u], tile.iter().copied().fold(f32::INFINITY, f32::min), "unitMin[{u}]");
+            assert_eq!(hi[u], tile.iter().copied().fold(f32::NEG_INFINITY, f32::max), "unitMax[{u}]");
+        }
+        assert_eq!(num(&v, "w1Max") as f32, max_abs(&w1), "w1Max = max |w1|");
+        assert_eq!(num(&v, "w1Scale") as f32, quantile_99(&tiles), "w1Scale: the 99th percentile of the tiles' |w|");
+        assert!(num(&v, "w1Scale") > 0.0 && num(&v, "w1Scale") <= num(&v, "w1Max"));
+        assert_eq!(f32s(&v, "w2"), w2, "w2 as the weights have it");
+        assert_eq!(num(&v, "w2Scale") as f32, max_abs(&w2), "w2Scale = max |w2|");
+        tiles
+    };
+    let start = check(&mut t);
+    train_to_end(&mut t, 1000);
+    let end = check(&mut t);
+    assert_ne!(start, end, "the tiles change with training");
+    // Trained weights outgrow the initial ones (std 0.01): the largest follows them.
+    assert!(num(&t.weight_view().unwrap(), "w1Max") > 0.1);
+    // A net wider than the tiles shown (400) sends the first 400 units' tiles only; w1Max
+    // is still over all of W1 (with this seed its largest weight is in an unshown unit),
+    // w1Scale over the tiles.
+    let mut wide = loaded(config(&[("hidden", 800.into()), ("seed", 1.into())]));
+    let v = wide.weight_view().unwrap();
+    assert_eq!((num(&v, "hidden"), num(&v, "shown")), (800.0, 400.0));
+    let tiles = f32s(&v, "tiles");
+    assert_eq!(tiles.len(), 400 * 784);
+    let w1 = f32s(&wide.weights().unwrap(), "w1");
+    assert_eq!(tiles[399 * 784 + 300], w1[300 * 800 + 399]);
+    assert!(max_abs(&tiles) < max_abs(&w1), "premise: the largest |w1| is in a unit not shown");
+    assert_eq!(num(&v, "w1Max") as f32, max_abs(&w1), "w1Max = max |w1| over every unit, shown or not");
+    assert_eq!(num(&v, "w1Scale") as f32, quantile_99(&tiles));
+}
+
+#[wasm_bindgen_test]
+fn predict_test_shows_a_test_image_and_what_the_net_says() {
+    assert!(
+        message(Trainer::new(JsValue::UNDEFINED).unwrap().predict_test(0).unwrap_err()).starts_with("no data loaded")
+    );
+    let (pixels, labels) = bodies(100, 2);
+    let mut t = loaded(config(&[("iters", 45.into()), ("batch", 20.into()), ("lr", 0.5.into())]));
+    train_to_end(&mut t, 1000);
+    for i in [0usize, 1, 37, 99] {
+        let p = t.predict_test(i as u32).unwrap();
+        assert_eq!(get(&p, "empty").as_bool(), Some(false));
+        assert_eq!(num(&p, "iter"), 45.0);
+        assert_eq!(num(&p, "index"), i as f64);
+        assert_eq!(num(&p, "label"), f64::from(labels[i]), "image {i}'s own label");
+        let image = u8s(&p, "image");
+        assert_eq!(image, &pixels[i * 784..(i + 1) * 784], "image {i}'s own pixels");
+        let probs = f32s(&p, "probs");
+        assert_eq!(probs.len(), 10);
+        assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-5, "{probs:?}");
+        assert_eq!(probs, t.predict(&image).unwrap().to_vec(), "the same as predict(image)");
+        let argmax = (0..10).fold(0, |b, k| if probs[k] > probs[b] { k } else { b });
+        assert_eq!(num(&p, "predicted"), argmax as f64);
+    }
+    // The synthetic classes are easy: after 3 epochs most test images come out right.
+    let right = (0..100).filter(|&i| num(&t.predict_test(i).unwrap(), "predicted") == f64::from(labels[i as usize]));
+    assert!(right.count() > 80);
+    for bad in [100, 4_000_000_000] {
+        let e: JsValue = t.predict_test(bad).unwrap_err().into();
+        assert!(e.is_instance_of::<js_sys::Error>());
+        let msg = message(e);
+        assert!(msg.starts_with("index: the test set has 100 images (0 to 99)"), "{msg}");
+        assert!(msg.contains(&bad.to_string()), "{msg}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn predict_drawing_prepares_strokes_as_mnist_digits() {
+    let mut fresh = Trainer::new(JsValue::UNDEFINED).unwrap();
+    assert!(message(fresh.predict_drawing(&[1.0, 2.0], &[1]).unwrap_err()).starts_with("no data loaded"));
+    let mut t = loaded(config(&[("iters", 15.into()), ("batch", 20.into())]));
+    train_to_end(&mut t, 1000);
+    // A "1": one vertical stroke, in canvas pixels (y down), then a "7" in two strokes.
+    let one: Vec<f32> = (0..=20).flat_map(|k| [140.0, 40.0 + 10.0 * k as f32]).collect();
+    let seven = [60.0, 50.0, 200.0, 50.0, 200.0, 50.0, 140.0, 150.0, 110.0, 250.0];
+    for (points, ends) in [(&one[..], &[21u32][..]), (&seven[..], &[2, 5][..])] {
+        let p = t.predict_drawing(points, ends).unwrap();
+        assert_eq!(get(&p, "empty").as_bool(), Some(false));
+        assert!(get(&p, "label").is_null() && get(&p, "index").is_null(), "a drawing has no label");
+        assert_eq!(num(&p, "iter"), 15.0);
+        let image = u8s(&p, "image");
+        assert_eq!(image.len(), 784);
+        let inked = image.iter().filter(|&&v| v > 0).count();
+        assert!((20..400).contains(&inked), "{inked} pixels inked");
+        // Prepared as MNIST's digits: the ink's centre of mass near (14.5, 14.5), a margin left blank.
+        let mass: f64 = image.iter().map(|&v| f64::from(v)).sum();
+        let (mut x, mut y) = (0.0, 0.0);
+        for (i, &v) in image.iter().enumerate() {
+            x += f64::from(v) * ((i % 28) as f64 + 0.5);
+            y += f64::from(v) * ((i / 28) as f64 + 0.5);
+        }
+        let (x, y) = (x / mass, y / mass);
+        assert!((x - 14.5).abs() < 1.0 && (y - 14.5).abs() < 1.0, "centre of mass ({x}, {y})");
+        // …and scaled to fit MNIST's 20-pixel box (plus the pen's edge), whatever the canvas units.
+        let rows = (0..28).filter(|r| (0..28).any(|c| image[r * 28 + c] > 0)).count();
+        let cols = (0..28).filter(|c| (0..28).any(|r| image[r * 28 + c] > 0)).count();
+        assert!((16..=22).contains(&rows.max(cols)), "ink over {rows} rows × {cols} columns");
+        let probs = f32s(&p, "probs");
+        assert_eq!(probs.len(), 10);
+        assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-5, "{probs:?}");
+        assert_eq!(probs, t.predict(&image).unwrap().to_vec(), "what predict says of the prepared image");
+        let argmax = (0..10).fold(0, |b, k| if probs[k] > probs[b] { k } else { b });
+        assert_eq!(num(&p, "predicted"), argmax as f64);
+    }
+    // The "1" is tall and thin.
+    let image = u8s(&t.predict_drawing(&one, &[21]).unwrap(), "image");
+    let rows = (0..28).filter(|r| (0..28).any(|c| image[r * 28 + c] > 0)).count();
+    let cols = (0..28).filter(|c| (0..28).any(|r| image[r * 28 + c] > 0)).count();
+    assert!(rows >= 16 && cols <= 6, "{rows} rows × {cols} columns");
+    // Nothing drawn: no prediction, a message that says to draw.
+    let p = t.predict_drawing(&[], &[]).unwrap();
+    assert_eq!(get(&p, "empty").as_bool(), Some(true));
+    let msg = get(&p, "message").as_string().unwrap();
+    assert!(msg.contains("draw"), "{msg}");
+    assert!(get(&p, "probs").is_undefined() && get(&p, "image").is_undefined());
+    // Malformed strokes throw an Error that says what is wrong.
+    for (points, ends, says) in [
+        (&[1.0, 2.0, 3.0][..], &[1u32][..], "an odd count"),
+        (&[1.0, 2.0, 3.0, 4.0][..], &[0, 2][..], "stroke 0 ends at point 0"),
+        (&[1.0, 2.0, 3.0, 4.0][..], &[3][..], "past the drawing's 2 points"),
+        (&[1.0, 2.0, 3.0, 4.0][..], &[][..], "no strokes"),
+        (&[1.0, f32::NAN][..], &[1][..], ""),
+    ] {
+        let e: JsValue = t.predict_drawing(points, ends).unwrap_err().into();
+        assert!(e.is_instance_of::<js_sys::Error>());
+        let msg = message(e);
+        assert!(msg.starts_with("drawing: ") && msg.contains(says), "{points:?} {ends:?}: {msg}");
+    }
+    // The run is untouched by all this.
+    assert_eq!(t.iteration(), 15);
 }
