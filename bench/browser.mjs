@@ -4,13 +4,15 @@
 // never asserts a time. It fails (exit 1) only if the run does not finish.
 //
 //   node bench/browser.mjs [--out target/bench/browser.json] [--dist dist] [--timeout 900]
-//                          [--kernel simd128] [--evals inline] [--views open]
+//                          [--kernel simd128] [--evals inline] [--views open] [--scroll SELECTOR]
 //
 // --views open scrolls the views inside the network (section 4.5: W1's tiles, the
 // drawing, the gallery, the confusion matrix) into sight before Start, so that the
 // worker sends the weights twice a second and the page draws them and each
 // evaluation's report during the run; by default the page stays at its top and
-// only the reports (computed either way) cross.
+// only the reports (computed either way) cross. --scroll SELECTOR scrolls that
+// element into sight instead, nothing else: where the page is scrolled to, apart
+// from what is drawn there.
 //
 // Needs the release build of the page (`trunk build --release=true`, see
 // scripts/bench.sh) and Debian's chromium (scripts/setup.sh).
@@ -63,12 +65,13 @@ function parseArgs(argv) {
     else if (a === '--timeout') opts.timeoutS = Number(value());
     else if (a === '--kernel') opts.kernel = value();
     else if (a === '--evals') opts.evals = value();
+    else if (a === '--scroll') opts.scroll = value();
     else if (a === '--views') {
       opts.views = value();
       if (!['open', 'closed'].includes(opts.views)) throw new Error('--views is open or closed');
     }
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node bench/browser.mjs [--out FILE] [--dist DIR] [--chromium PATH] [--timeout SECONDS] [--kernel simd128] [--evals inline] [--views open|closed]');
+      console.log('usage: node bench/browser.mjs [--out FILE] [--dist DIR] [--chromium PATH] [--timeout SECONDS] [--kernel simd128] [--evals inline] [--views open|closed] [--scroll SELECTOR]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (see --help)`);
   }
@@ -310,9 +313,15 @@ async function main() {
 
     // The views inside the network in sight (or not): see --views.
     result.views = opts.views ?? 'closed';
+    if (opts.scroll) {
+      result.scroll = opts.scroll;
+      await page.locator(opts.scroll).scrollIntoViewIfNeeded();
+      await sleep(300);
+    }
     if (result.views === 'open') {
       await page.locator('#weights').scrollIntoViewIfNeeded();
-      await page.waitForFunction(() => document.getElementById('w1-tiles')?.dataset.iter != null, null, { timeout: 10000 });
+      // The first weights (a build without the views has none: then on without them).
+      await page.waitForFunction(() => document.getElementById('w1-tiles')?.dataset.iter != null, null, { timeout: 10000 }).catch(() => {});
       await sleep(300);
     }
 

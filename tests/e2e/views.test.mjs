@@ -138,7 +138,10 @@ describe('inside the network', { timeout: 600000 }, () => {
       const status = await page.locator('#status').textContent();
       const testAcc = Number(/Test accuracy (0\.\d{4})/.exec(status)[1]);
       assert.ok(testAcc > 0.9, status);
-      // …is the matrix's diagonal over its total, and the gallery holds the rest.
+      // …is the matrix's diagonal over its total, and the gallery holds the rest. (They are
+      // drawn when on screen: scrolled to, they show the final evaluation.)
+      await page.locator('#eval-views').scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => document.getElementById('eval-pick-out').textContent.startsWith('final'), null, { timeout: 10000 });
       const cm = page.locator('#cm-table');
       const [correct, total] = [Number(await cm.getAttribute('data-correct')), Number(await cm.getAttribute('data-total'))];
       assert.equal(total, 10000);

@@ -41,6 +41,37 @@ export function diverging(t, theme) {
   return [0, 1, 2].map((k) => Math.round(theme.paper[k] + (end[k] - theme.paper[k]) * a));
 }
 
+/** Entries of a diverging look-up table: t = −1 … +1 in 2·LUT_HALF + 1 steps. */
+const LUT_HALF = 255;
+const luts = new Map();
+
+/**
+ * The diverging map as packed RGBA words (the byte order of an ImageData's pixels
+ * seen through a Uint32Array), for `theme`: `lut[Math.round((t + 1) * 255)]`, t
+ * clamped to [−1, 1]. One table per set of colours (light, dark), so drawing
+ * 39 200 weights is a look-up each, not a colour computed each.
+ */
+export function divergingLut(theme) {
+  const key = [theme.paper, theme.neg, theme.pos].join('|');
+  let lut = luts.get(key);
+  if (lut) return lut;
+  lut = new Uint32Array(2 * LUT_HALF + 1);
+  const bytes = new Uint8ClampedArray(lut.buffer);
+  for (let k = 0; k < lut.length; k++) {
+    const [r, g, b] = diverging(k / LUT_HALF - 1, theme);
+    bytes.set([r, g, b, 255], 4 * k);
+  }
+  luts.set(key, lut);
+  return lut;
+}
+
+/** The LUT index of a weight `w` at scale `s` (NaN → 0, the paper's colour). */
+export function lutIndex(w, inv) {
+  const t = w * inv;
+  if (!(t > -1)) return t <= -1 ? 0 : LUT_HALF;
+  return t >= 1 ? 2 * LUT_HALF : Math.round((t + 1) * LUT_HALF);
+}
+
 /** Draws a `rows × cols` grey image (0–255, ink on the well colour) at (x, y), `w × h` CSS px, unsmoothed. */
 export function drawGrey(ctx, pixels, rows, cols, x, y, w, h, theme) {
   const off = scratch(cols, rows);

@@ -21,6 +21,7 @@ export function drawPanel(el, hooks) {
   let lastAsk = 0;
   let timer = 0;
   let ids = 0;
+  let firstLive = 1; // answers to requests before this id are stale (Clear came after them)
   let last = null; // the last PREDICTION shown
   let source = 'drawing'; // what the panel shows: 'drawing' | 'test'
   let testIndex = null;
@@ -117,6 +118,7 @@ export function drawPanel(el, hooks) {
   el.pad.addEventListener('touchmove', (e) => e.preventDefault(), { passive: false });
 
   el.clear.addEventListener('click', () => {
+    firstLive = ids + 1;
     strokes = [];
     source = 'drawing';
     testIndex = null;
@@ -206,6 +208,11 @@ export function drawPanel(el, hooks) {
     /** A PREDICTION message. */
     show(msg) {
       inFlight = false;
+      if (msg.id != null && msg.id < firstLive) {
+        // asked before Clear: not for what the pad shows now
+        if (again) ask(true);
+        return;
+      }
       if (msg.error) {
         setVerdict(msg.error, 'error');
       } else if (msg.empty) {

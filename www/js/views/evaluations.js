@@ -7,6 +7,10 @@ import { pct, probBars, viewTheme } from './common.js';
 
 /** Thumbnails shown at first, and added by "Show more". */
 const PAGE = 48;
+/** While a run trains, the gallery and the matrix redraw at most this often (ms): an
+ *  evaluation comes every ~0.1 s in a fast run, and redrawing 48 thumbnails and 120
+ *  cells each time took 15% of the run's time from training on a 2-core machine. */
+const RUNNING_MS = 2000;
 const SIDE = 28;
 
 const int = (x) => x.toLocaleString('en-US');
@@ -22,6 +26,12 @@ export function evaluationViews(el, hooks) {
   let test = null; // {pixels, labels, count}: the test images, for the thumbnails
   let detail = null; // [entry, k]: the mistake shown large
   const bars = probBars(el.detailBars);
+  /** The thumbnails' elements, reused from one render to the next. */
+  const pool = [];
+  let visible = true; // the gallery and matrix are on screen (an IntersectionObserver says)
+  let dirty = false; // an evaluation came while they were not redrawn
+  let lastRender = -Infinity;
+  let timer = 0;
 
   // --- which evaluation ---
   el.pick.addEventListener('input', () => {
@@ -151,36 +161,49 @@ export function evaluationViews(el, hooks) {
         : `${entryName(e)}: ${int(ks.length)} ${ks.length === 1 ? 'mistake' : 'mistakes'}` +
           `${which ? ` among the ${which} (of ${int(m.count)} in all)` : ''}, the most confident first` +
           `${ks.length > limit ? `; showing ${int(limit)}` : ''}.`;
-    const items = ks.slice(0, limit).map((k) => thumb(e, k));
-    el.gallery.replaceChildren(...items);
+    const shown = ks.slice(0, limit);
+    while (pool.length < shown.length) pool.push(newThumb());
+    shown.forEach((k, n) => fillThumb(pool[n], e, k));
+    // Only the thumbnails in use stay in the list (the rest are kept for the next render).
+    if (el.gallery.children.length !== shown.length || [...el.gallery.children].some((c, n) => c !== pool[n].wrap)) {
+      el.gallery.replaceChildren(...pool.slice(0, shown.length).map((t) => t.wrap));
+    }
     el.more.hidden = ks.length <= limit;
     el.more.textContent = `Show ${int(Math.min(PAGE, ks.length - limit))} more`;
   }
 
-  function thumb(e, k) {
-    const m = e.report.mistakes;
-    const i = m.index[k];
+  /** A thumbnail's elements: a button with a 28 × 28 canvas and a caption, in a list item. */
+  function newThumb() {
     const wrap = document.createElement('div');
     wrap.setAttribute('role', 'listitem');
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'thumb';
-    b.dataset.index = String(i);
-    b.setAttribute('aria-label', `Test image ${i}, a ${m.label[k]}, read as ${m.predicted[k]} with ${pct(m.confidence[k])}`);
     const cv = document.createElement('canvas');
     cv.width = SIDE;
     cv.height = SIDE;
     cv.setAttribute('aria-hidden', 'true');
-    paint(cv, i);
     const cap = Object.assign(document.createElement('span'), { className: 'thumb-cap num' });
-    cap.append(
-      Object.assign(document.createElement('span'), { textContent: `${m.label[k]} → ${m.predicted[k]}` }),
-      Object.assign(document.createElement('span'), { className: 'thumb-p', textContent: pct(m.confidence[k]) }),
-    );
+    const what = document.createElement('span');
+    const p = Object.assign(document.createElement('span'), { className: 'thumb-p' });
+    cap.append(what, p);
     b.append(cv, cap);
-    b.addEventListener('click', () => showDetail(e, k));
     wrap.append(b);
-    return wrap;
+    const t = { wrap, b, cv, what, p, at: null };
+    b.addEventListener('click', () => t.at && showDetail(...t.at));
+    return t;
+  }
+
+  /** Shows mistake `k` of evaluation `e` in thumbnail `t`. */
+  function fillThumb(t, e, k) {
+    const m = e.report.mistakes;
+    const i = m.index[k];
+    t.at = [e, k];
+    t.b.dataset.index = String(i);
+    t.b.setAttribute('aria-label', `Test image ${i}, a ${m.label[k]}, read as ${m.predicted[k]} with ${pct(m.confidence[k])}`);
+    t.what.textContent = `${m.label[k]} → ${m.predicted[k]}`;
+    t.p.textContent = pct(m.confidence[k]);
+    paint(t.cv, i);
   }
 
   /** Test image `i` into a 28 × 28 canvas (blank until the test images are here). */
@@ -237,6 +260,10 @@ export function evaluationViews(el, hooks) {
   });
 
   function render() {
+    clearTimeout(timer);
+    timer = 0;
+    dirty = false;
+    lastRender = performance.now();
     renderPick();
     renderMatrix();
     renderGallery();
@@ -267,6 +294,21 @@ export function evaluationViews(el, hooks) {
     return th;
   }
 
+  /** An evaluation came: the slider, the gallery and the matrix redraw when on screen,
+   *  and during a run at most every RUNNING_MS (the first at once). */
+  function later() {
+    dirty = true;
+    if (!visible || timer) return;
+    const wait = hooks.runActive() ? lastRender + RUNNING_MS - performance.now() : 0;
+    timer = setTimeout(() => requestAnimationFrame(render), Math.max(wait, 0));
+  }
+
+  if ('IntersectionObserver' in window) {
+    new IntersectionObserver((entries) => {
+      visible = entries.some((x) => x.isIntersecting);
+      if (visible && dirty) later();
+    }).observe(el.root);
+  }
   // Colours follow the scheme: redraw on a change.
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => render());
   render();
@@ -286,7 +328,7 @@ export function evaluationViews(el, hooks) {
       if (!ev || !ev.report) return;
       entries.push({ iter: ev.iter, epoch: ev.epoch, testAcc: ev.testAcc, final, report: ev.report });
       if (follow) sel = entries.length - 1;
-      render();
+      later();
     },
     /** The test images (TEST_SET): the thumbnails get their pictures. */
     testSet(msg) {
@@ -295,7 +337,10 @@ export function evaluationViews(el, hooks) {
       if (detail) showDetail(...detail);
     },
     hasTestSet: () => test != null,
-    rerender: render,
+    /** The run stopped (done, paused, diverged): what it has, drawn now if on screen. */
+    settle() {
+      if (dirty && visible) render();
+    },
   };
 }
 

@@ -57,6 +57,7 @@ export function startViews(hooks) {
       big: $('gallery-big'),
       detailText: $('gallery-detail-text'),
       detailBars: $('gallery-bars'),
+      root: $('eval-views'),
     },
     { runActive: () => ['starting', 'running', 'paused'].includes(hooks.status().run) },
   );
@@ -111,7 +112,10 @@ export function startViews(hooks) {
         draw.refresh();
       } else if (msg.type === TO_PAGE.DONE) {
         if (msg.final && !msg.final.error) evals.add(msg.final, true);
+        evals.settle();
         draw.refresh();
+      } else if (msg.type === TO_PAGE.PAUSED || msg.type === TO_PAGE.DIVERGED) {
+        evals.settle();
       } else if (msg.type === TO_PAGE.STARTED) {
         draw.refresh();
       }

@@ -2,7 +2,7 @@
 // (Trainer.weightView) drawn with a diverging colour map centred on 0.
 
 import { CanvasView } from '../charts.js';
-import { diverging, scratch, viewTheme } from './common.js';
+import { diverging, divergingLut, lutIndex, scratch, viewTheme } from './common.js';
 
 const GAP = 2;
 
@@ -50,19 +50,15 @@ export function weightViews(el) {
     // Every tile's colours into one offscreen image, tile u at (u % cols, u / cols).
     const off = scratch(grid.cols * C, grid.rows * R);
     const img = off.ctx.createImageData(grid.cols * C, grid.rows * R);
-    const s = view.w1Scale > 0 ? view.w1Scale : 1;
+    const px = new Uint32Array(img.data.buffer);
+    const lut = divergingLut(th);
+    const inv = 1 / (view.w1Scale > 0 ? view.w1Scale : 1);
     const stride = grid.cols * C;
     for (let u = 0; u < n; u++) {
-      const ox = (u % grid.cols) * C;
-      const oy = Math.floor(u / grid.cols) * R;
       const base = u * R * C;
-      for (let p = 0; p < R * C; p++) {
-        const [r, g, b] = diverging(view.tiles[base + p] / s, th);
-        const q = 4 * ((oy + Math.floor(p / C)) * stride + ox + (p % C));
-        img.data[q] = r;
-        img.data[q + 1] = g;
-        img.data[q + 2] = b;
-        img.data[q + 3] = 255;
+      let q = Math.floor(u / grid.cols) * R * stride + (u % grid.cols) * C;
+      for (let y = 0; y < R; y++, q += stride) {
+        for (let x = 0; x < C; x++) px[q + x] = lut[lutIndex(view.tiles[base + y * C + x], inv)];
       }
     }
     off.ctx.putImageData(img, 0, 0);
@@ -115,17 +111,10 @@ export function weightViews(el) {
     const ph = Math.max(1, size.height - bottom);
     const off = scratch(H, O);
     const img = off.ctx.createImageData(H, O);
-    const s = view.w2Scale > 0 ? view.w2Scale : 1;
-    for (let u = 0; u < H; u++) {
-      for (let k = 0; k < O; k++) {
-        const [r, g, b] = diverging(view.w2[u * O + k] / s, th);
-        const q = 4 * (k * H + u);
-        img.data[q] = r;
-        img.data[q + 1] = g;
-        img.data[q + 2] = b;
-        img.data[q + 3] = 255;
-      }
-    }
+    const px = new Uint32Array(img.data.buffer);
+    const lut = divergingLut(th);
+    const inv = 1 / (view.w2Scale > 0 ? view.w2Scale : 1);
+    for (let u = 0; u < H; u++) for (let k = 0; k < O; k++) px[k * H + u] = lut[lutIndex(view.w2[u * O + k], inv)];
     off.ctx.putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(off.canvas, 0, 0, H, O, left, 0, pw, ph);
@@ -139,7 +128,7 @@ export function weightViews(el) {
     ctx.textAlign = 'right';
     ctx.fillText(`unit ${H - 1}`, size.width, ph + 4);
     ctx.textAlign = 'center';
-    ctx.fillText(`largest |w| ${num(s).replace('+', '')}`, left + pw / 2, ph + 4);
+    ctx.fillText(`largest |w| ${num(view.w2Scale).replace('+', '')}`, left + pw / 2, ph + 4);
     if (cell) {
       const [u, k] = cell;
       ctx.strokeStyle = th.text;
