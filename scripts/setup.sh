@@ -4,7 +4,7 @@
 # (www/data, gzip) read it. Safe to run again: each step is skipped when done.
 #
 #   scripts/setup.sh            everything (tools for the page + browser tests + data)
-#   scripts/setup.sh --data     only the npm packages and the data (enough for the CLI)
+#   scripts/setup.sh --data     only the npm packages, the data and numpy (enough for the CLI and its tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -59,6 +59,15 @@ for f in "${!SHA[@]}"; do
   fi
 done
 say "MNIST verified in data/mnist (raw) and www/data (gzip)"
+
+# --- numpy, for the tests that open descent's model files in the book's Python ---
+NUMPY_VERSION=2.4.6
+if python3 -c "import numpy, sys; sys.exit(numpy.__version__ != '$NUMPY_VERSION')" 2>/dev/null; then :; else
+  say "installing numpy $NUMPY_VERSION from PyPI"
+  python3 -m pip install --quiet "numpy==$NUMPY_VERSION" 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages "numpy==$NUMPY_VERSION" ||
+    die "could not install numpy $NUMPY_VERSION with pip (python3 -m pip install numpy==$NUMPY_VERSION)"
+fi
 [ $only_data = 1 ] && exit 0
 
 # --- Rust target for the page ---

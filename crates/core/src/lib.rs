@@ -68,6 +68,8 @@ pub mod rng;
 pub mod schema;
 // Looking inside a trained net (the page's views).
 pub mod inspect;
+// Model files (.npz, .pkl).
+pub mod model;
 
 // The modules' old paths (`descent_core::train`, `descent_core::panel`, …) stay.
 pub use book::{activations, losses, numerical, simple_net, train, two_layer_net};
