@@ -7,6 +7,8 @@ mod fuzz;
 mod gradients;
 mod inspect;
 mod kernels;
+mod model_npz;
+mod model_pickle;
 mod pair;
 mod schema;
 mod training;

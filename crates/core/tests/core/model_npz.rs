@@ -1,0 +1,1 @@
+//! .npz files (model::npz): round trips, numpy both ways, malformed files.

@@ -1,0 +1,1 @@
+//! .pkl files (model::pickle): round trips, numpy both ways, refused pickles.
