@@ -17,7 +17,7 @@
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::commands::{bench, gradcheck, gradient_1d, gradient_2d, gradient_method, loss, simplenet, train};
+use crate::commands::{bench, evaluate, gradcheck, gradient_1d, gradient_2d, gradient_method, loss, simplenet, train};
 use crate::error::CliError;
 
 /// `descent`'s commands, in the chapter's order.
@@ -46,6 +46,8 @@ pub enum Cmd {
     Gradcheck(gradcheck::Flags),
     #[command(name = "train", about = train::ABOUT, after_help = train::NOTES)]
     Train(train::Flags),
+    #[command(name = "evaluate", about = evaluate::ABOUT, after_help = evaluate::NOTES)]
+    Evaluate(evaluate::Flags),
     #[command(name = "bench", about = bench::ABOUT, after_help = bench::NOTES)]
     Bench(bench::Flags),
 }
@@ -80,8 +82,8 @@ pub fn command() -> clap::Command {
 }
 
 /// The commands' names, in the chapter's order (as [`Cmd`] declares them).
-pub const COMMANDS: [&str; 8] =
-    ["loss", "gradient-1d", "gradient-2d", "gradient-method", "simplenet", "gradcheck", "train", "bench"];
+pub const COMMANDS: [&str; 9] =
+    ["loss", "gradient-1d", "gradient-2d", "gradient-method", "simplenet", "gradcheck", "train", "evaluate", "bench"];
 
 /// What a command line asked for.
 #[derive(Debug)]
@@ -199,6 +201,7 @@ pub fn run(command: &Cmd) -> Result<(), CliError> {
         Cmd::Simplenet(f) => simplenet::run(f),
         Cmd::Gradcheck(f) => gradcheck::run(f),
         Cmd::Train(f) => train::run(f),
+        Cmd::Evaluate(f) => evaluate::run(f),
         Cmd::Bench(f) => bench::run(f),
     }
 }

@@ -28,6 +28,7 @@ mod commands;
 mod data;
 mod error;
 mod format;
+mod model;
 mod progress;
 mod seed;
 mod svg;

@@ -182,6 +182,17 @@ pub enum Error {
     },
     /// A training config is impossible.
     Config(ConfigError),
+    /// A net given to train on (a loaded model) does not fit the data.
+    NetDoesNotFit {
+        /// Pixels the net reads.
+        net_input: usize,
+        /// Its classes.
+        net_classes: usize,
+        /// Pixels of the data's images.
+        data_input: usize,
+        /// The data's classes.
+        data_classes: usize,
+    },
     /// The loss became NaN or infinite: the run stopped.
     Diverged {
         /// The iteration whose loss was not finite.
@@ -250,6 +261,11 @@ impl fmt::Display for Error {
                 "{part}: images of {pixels} pixels are larger than the {max} (256×256) descent supports; use 28×28 images"
             ),
             Error::Config(e) => write!(f, "{}: {e}", e.field()),
+            Error::NetDoesNotFit { net_input, net_classes, data_input, data_classes } => write!(
+                f,
+                "the loaded net reads {net_input}-pixel images into {net_classes} classes, but the data's images have \
+                 {data_input} pixels and {data_classes} classes: load a net trained on data of this shape (or use the data it was trained on)"
+            ),
             Error::Diverged { iter, loss } => write!(
                 f,
                 "training diverged at iteration {iter}: the loss became {loss}; lower the learning rate or the init std and start again"

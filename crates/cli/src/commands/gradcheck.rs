@@ -15,6 +15,7 @@ use super::{print, print_json, time_at};
 use crate::args::{DATA_HELP, JSON_HELP, whole};
 use crate::data;
 use crate::error::CliError;
+use crate::model;
 use crate::seed::{self, SeedArg};
 
 /// What it computes (and the book script it ports).
@@ -36,7 +37,9 @@ pub const NOTES: &str = "For each of W1, b1, W2, b2: the largest and the mean ab
             grows: with --images 1 every tensor stays within about 1e-6.\n\
             Limits: the batch, the net and both gradients (about 8 × images × (784 + 2·H) + 32 × 785·H bytes)\n\
             must fit descent's 2 GiB memory budget, and the numerical gradient's multiply-adds\n\
-            (2 × parameters × images × (784·H + 10·H)) must stay within 3.6e12, about 10 minutes.";
+            (2 × parameters × images × (784·H + 10·H)) must stay within 3.6e12, about 10 minutes.\n\
+            --load PATH: check that net (descent train --save, numpy.savez, the book's pickle) instead of a\n\
+            fresh one; its hidden size is the file's (--hidden, --seed are not used), its weights go to f64.";
 
 /// Its flags.
 #[derive(Debug, clap::Args)]
@@ -47,6 +50,8 @@ pub struct Flags {
     pub hidden: Option<usize>,
     #[arg(long, value_name = "S|random", value_parser = SeedArg::parse, help = "seed of the initial weights (default 42); random: draw one, printed first as `seed N`")]
     pub seed: Option<SeedArg>,
+    #[arg(long, value_name = "PATH", value_parser = clap::value_parser!(PathBuf), help = "check a saved net (.npz or .pkl, in f64) instead of a fresh one")]
+    pub load: Option<PathBuf>,
     #[arg(long, value_name = "DIR", value_parser = clap::value_parser!(PathBuf), help = DATA_HELP)]
     pub data: Option<PathBuf>,
     #[arg(long, help = JSON_HELP)]
@@ -119,7 +124,22 @@ fn time_repeated<R>(mut f: impl FnMut() -> R) -> (R, Duration) {
 pub fn run(flags: &Flags) -> Result<(), CliError> {
     let usage_error = |m: String| CliError::usage(Some("gradcheck"), m);
     let images = flags.images.unwrap_or(3);
-    let hidden = flags.hidden.unwrap_or(50);
+    // A saved net (--load) sets the hidden size.
+    let loaded_net = match &flags.load {
+        Some(path) => {
+            let net = model::net::<f64>(&model::read_file(path)?, path)?;
+            if let Some(h) = flags.hidden.filter(|&h| h != net.hidden_size()) {
+                return Err(usage_error(format!(
+                    "--hidden {h} and --load {}: the loaded net has {} hidden units; leave --hidden out",
+                    path.display(),
+                    net.hidden_size()
+                )));
+            }
+            Some((path.clone(), net))
+        }
+        None => None,
+    };
+    let hidden = loaded_net.as_ref().map_or(flags.hidden.unwrap_or(50), |(_, n)| n.hidden_size());
     let seed = flags.seed.unwrap_or(SeedArg::Fixed(42));
     if images == 0 {
         return Err(usage_error("--images must be at least 1".into()));
@@ -153,7 +173,28 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
         .map_err(|e| usage_error(format!("{e} (--images, --hidden)")))?;
     check_work(images, data.input_size(), hidden, data.classes)?;
     let (seed, drawn) = seed.resolve()?;
-    let check = Check::run(data, images, hidden, seed);
+    let (net, from) = match loaded_net {
+        Some((path, net)) => {
+            if (net.input_size(), net.output_size()) != (data.input_size(), data.classes) {
+                return Err(CliError::failed(format!(
+                    "{} (--load): {}",
+                    path.display(),
+                    descent_core::Error::NetDoesNotFit {
+                        net_input: net.input_size(),
+                        net_classes: net.output_size(),
+                        data_input: data.input_size(),
+                        data_classes: data.classes,
+                    }
+                )));
+            }
+            (net, From::File(path))
+        }
+        None => (
+            TwoLayerNet::<f64>::new(data.input_size(), hidden, data.classes, 0.01, &mut Rng::new(seed)),
+            From::Seed(seed),
+        ),
+    };
+    let check = Check::run(data, images, net, from);
     if flags.json {
         print_json(&check.to_json())
     } else {
@@ -180,6 +221,15 @@ fn check_work(images: usize, input: usize, hidden: usize, output: usize) -> Resu
     ))
 }
 
+/// Where the checked net came from.
+#[derive(Debug)]
+enum From {
+    /// The book's init (std 0.01) from this seed.
+    Seed(u64),
+    /// A model file.
+    File(PathBuf),
+}
+
 /// One gradient check: the net's shape, both gradients' distance and their times.
 #[derive(Debug)]
 struct Check {
@@ -187,7 +237,7 @@ struct Check {
     input: usize,
     hidden: usize,
     output: usize,
-    seed: u64,
+    from: From,
     /// Per tensor (W1, b1, W2, b2): element count and distance.
     params: Vec<(usize, Diff)>,
     numerical_time: Duration,
@@ -196,16 +246,15 @@ struct Check {
 
 impl Check {
     /// Builds the net, computes both gradients on the first `images` images, compares them.
-    fn run(data: &Dataset, images: usize, hidden: usize, seed: u64) -> Self {
-        let (input, output) = (data.input_size(), data.classes);
+    fn run(data: &Dataset, images: usize, mut net: TwoLayerNet<f64>, from: From) -> Self {
+        let (input, hidden, output) = (net.input_size(), net.hidden_size(), net.output_size());
         let (x, t) = first_images(data, images);
-        let mut net = TwoLayerNet::<f64>::new(input, hidden, output, 0.01, &mut Rng::new(seed));
         let (analytic, analytic_time) = time_repeated(|| net.gradient(&x, &t));
         let start = Instant::now();
         let numerical = net.numerical_gradient(&x, &t);
         let numerical_time = start.elapsed();
         let params = (0..4).map(|k| (analytic.part(k).len(), diff(analytic.part(k), numerical.part(k)))).collect();
-        Self { images, input, hidden, output, seed, params, numerical_time, analytic_time }
+        Self { images, input, hidden, output, from, params, numerical_time, analytic_time }
     }
 
     fn to_json(&self) -> serde_json::Value {
@@ -218,18 +267,30 @@ impl Check {
                        "mean_abs_diff": d.mean_abs, "max_rel_diff": d.max_rel})
             })
             .collect();
-        json!({
+        let mut out = json!({
             "images": self.images, "input": self.input, "hidden": self.hidden, "output": self.output,
-            "seed": self.seed, "params": params, "numerical_s": self.numerical_time.as_secs_f64(),
+            "params": params, "numerical_s": self.numerical_time.as_secs_f64(),
             "analytic_s": self.analytic_time.as_secs_f64(),
             "relative_diff": format!("|a - n| / max(|a| + |n|, {REL_FLOOR:e})"),
-        })
+        });
+        match &self.from {
+            From::Seed(seed) => out["seed"] = json!(seed),
+            From::File(path) => out["file"] = json!(path.display().to_string()),
+        }
+        out
     }
 
     fn to_text(&self) -> String {
         let mut out = format!(
-            "TwoLayerNet({}, {}, {}), f64, weight_init_std 0.01, seed {}, on the first {} training image(s)\n\n",
-            self.input, self.hidden, self.output, self.seed, self.images
+            "TwoLayerNet({}, {}, {}), f64, {}, on the first {} training image(s)\n\n",
+            self.input,
+            self.hidden,
+            self.output,
+            match &self.from {
+                From::Seed(seed) => format!("weight_init_std 0.01, seed {seed}"),
+                From::File(path) => format!("the net in {}", path.display()),
+            },
+            self.images
         );
         out.push_str(&format!(
             "{:<6}{:>9}  {:>12}  {:>12}  {:>12}\n",

@@ -3,6 +3,7 @@
 //! that prints text by default and JSON with `--json`.
 
 pub mod bench;
+pub mod evaluate;
 pub mod gradcheck;
 pub mod gradient_1d;
 pub mod gradient_2d;

@@ -17,9 +17,11 @@ use crate::args::{DATA_HELP, JSON_HELP, Precision, finite, setting_help, whole};
 use crate::data::{self, Loaded};
 use crate::error::CliError;
 use crate::format::py_float;
+use crate::model;
 use crate::progress::{Progress, duration};
 use crate::seed::{self, SeedArg};
 use crate::svg;
+use descent_core::model::{Format, RunRecord};
 
 /// What it computes (and the book script it ports).
 pub const ABOUT: &str = "train TwoLayerNet on MNIST with mini-batch SGD (book 4.5, train_neuralnet.py)";
@@ -48,6 +50,12 @@ pub const NOTES: &str = "Prints the book's `train acc, test acc | a, b` at each 
             stderr (with --json: {\"warning\": message, \"kind\": \"not_learning\", \"iter\", \"recent_loss\"}) and\n\
             repeats it at the end of its results on stdout: a last line `warning: …` (with --json: a\n\
             \"warning\" field in the final object).\n\
+            --save PATH: the trained net (W1, b1, W2, b2, in the run's float type) as .npz (numpy.load opens it;\n\
+            it also holds config.json and the run's loss, eval_iter, train_acc, test_acc) or .pkl (the book's\n\
+            pickle of the params dict, which its load_params reads), by the extension; checked before training.\n\
+            --load PATH: start from that net (.npz or .pkl) instead of the random init: the hidden size is the\n\
+            net's, --init-std is not used, the batches come from --seed; the float type is the file's unless\n\
+            --precision says otherwise.\n\
             --seed random: a seed from 0 to 2^53 − 1 drawn from the operating system, printed as the first line\n\
             `seed N` (with --json: the final object's \"seed\", always there); --seed N runs the same again.\n\
             Limits: the data needs at least 1 test image and at least a batch of training images; the run's\n\
@@ -74,6 +82,10 @@ pub struct Flags {
     pub threads: Option<usize>,
     #[arg(long, value_name = "DIR", value_parser = clap::value_parser!(PathBuf), help = "write loss.csv, accuracy.csv, loss.svg and accuracy.svg there")]
     pub out: Option<PathBuf>,
+    #[arg(long, value_name = "PATH", value_parser = clap::value_parser!(PathBuf), help = "write the trained net there: .npz (numpy, with the run's config and history) or .pkl (the book's pickle)")]
+    pub save: Option<PathBuf>,
+    #[arg(long, value_name = "PATH", value_parser = clap::value_parser!(PathBuf), help = "start from a saved net (.npz or .pkl) instead of the random init")]
+    pub load: Option<PathBuf>,
     #[arg(long, value_name = "DIR", value_parser = clap::value_parser!(PathBuf), help = DATA_HELP)]
     pub data: Option<PathBuf>,
     #[arg(long, help = JSON_HELP)]
@@ -170,6 +182,8 @@ fn prepare_out(dir: &Path) -> Result<(), CliError> {
 /// What `run` needs besides the config and the data.
 struct Options {
     json: bool,
+    /// `--save`: where and in which format.
+    save: Option<(PathBuf, Format)>,
     /// The seed was drawn (`--seed random`): say which, first.
     drawn_seed: bool,
     out: Option<PathBuf>,
@@ -189,20 +203,67 @@ pub fn threads(threads: Option<usize>) -> Result<usize, CliError> {
 
 /// Runs `descent train`.
 pub fn run(flags: &Flags) -> Result<(), CliError> {
-    let precision = flags.precision.unwrap_or(Precision::F64);
-    let (config, drawn_seed) = config(flags, precision)?;
+    // A net to start from: its file is read (and its float type taken) before anything else.
+    let load = match &flags.load {
+        Some(path) => {
+            let bytes = model::read_file(path)?;
+            let precision = model::precision(&bytes, path, flags.precision)?;
+            Some((path.clone(), bytes, precision))
+        }
+        None => None,
+    };
+    let precision = load.as_ref().map_or(flags.precision.unwrap_or(Precision::F64), |l| l.2);
+    let (mut config, drawn_seed) = config(flags, precision)?;
     let threads = threads(flags.threads)?;
     let out = flags.out.clone();
     if let Some(dir) = &out {
         prepare_out(dir)?;
     }
+    let save = match &flags.save {
+        Some(path) => Some((path.clone(), model::prepare_save("train", path)?)),
+        None => None,
+    };
     let loaded = data::load(flags.data.as_deref())?;
-    let opts = Options { json: flags.json, drawn_seed, out, threads };
+    let opts = Options { json: flags.json, save, drawn_seed, out, threads };
     let new_trainer = |e: Error| trainer_error(e, flags, &loaded);
-    match precision {
-        Precision::F32 => train::<f32>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts),
-        Precision::F64 => train::<f64>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts),
+    match (precision, load) {
+        (Precision::F32, None) => {
+            train::<f32>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts)
+        }
+        (Precision::F64, None) => {
+            train::<f64>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts)
+        }
+        (Precision::F32, Some((path, bytes, _))) => {
+            let net = loaded_net::<f32>(&bytes, &path, flags, &mut config)?;
+            train::<f32>(Trainer::with_net(config, &loaded.data, net).map_err(new_trainer)?, &loaded, &opts)
+        }
+        (Precision::F64, Some((path, bytes, _))) => {
+            let net = loaded_net::<f64>(&bytes, &path, flags, &mut config)?;
+            train::<f64>(Trainer::with_net(config, &loaded.data, net).map_err(new_trainer)?, &loaded, &opts)
+        }
     }
+}
+
+/// The net of `--load`, in T; a `--hidden` that says otherwise is a usage error.
+fn loaded_net<T: Float>(
+    bytes: &[u8],
+    path: &Path,
+    flags: &Flags,
+    config: &mut TrainConfig,
+) -> Result<descent_core::TwoLayerNet<T>, CliError> {
+    let net = model::net::<T>(bytes, path)?;
+    if let Some(h) = flags.hidden.filter(|&h| h != net.hidden_size()) {
+        return Err(CliError::usage(
+            Some("train"),
+            format!(
+                "--hidden {h} and --load {}: the loaded net has {} hidden units; leave --hidden out to go on training it",
+                path.display(),
+                net.hidden_size()
+            ),
+        ));
+    }
+    config.hidden = net.hidden_size();
+    Ok(net)
 }
 
 /// Why a trainer could not be made, as the CLI reports it: a config field at
@@ -256,7 +317,7 @@ fn train<T: Float>(mut trainer: Trainer<T>, loaded: &Loaded, opts: &Options) -> 
     }
     let timing = match run_loop(&mut trainer, data, opts.json, opts.threads) {
         Ok(t) => t,
-        Err(e) => return Err(save_after_error(e, &trainer, opts)),
+        Err(e) => return Err(save_after_error(e, &mut trainer, opts)),
     };
     let (train_acc, test_acc) = trainer.evaluate(data);
     let iters = trainer.iter();
@@ -296,14 +357,38 @@ fn train<T: Float>(mut trainer: Trainer<T>, loaded: &Loaded, opts: &Options) -> 
             print(&format!("wrote loss.csv, accuracy.csv, loss.svg, accuracy.svg to {}\n", dir.display()))?;
         }
     }
+    if let Some((path, format)) = &opts.save {
+        let line = save_net(&mut trainer, path, *format)?;
+        if !opts.json {
+            print(&line)?;
+        }
+    }
     Ok(())
+}
+
+/// `--save`: the net and, in an `.npz`, the run.
+fn save_net<T: Float>(trainer: &mut Trainer<T>, path: &Path, format: Format) -> Result<String, CliError> {
+    let (config, losses, evals) = (trainer.config().clone(), trainer.losses().to_vec(), trainer.evals().to_vec());
+    let run = RunRecord { config: &config, precision: T::NAME, losses: &losses, evals: &evals };
+    model::save(path, format, trainer.net(), Some(run))
 }
 
 /// A run stopped by an error (a divergence, a closed stdout) keeps what it
 /// made: with `--out`, the losses and evaluations so far are written, and the
 /// error says where. Nothing is written when the run made nothing (a
 /// divergence at iteration 0 leaves an earlier run's files as they were).
-fn save_after_error<T: Float>(e: CliError, trainer: &Trainer<T>, opts: &Options) -> CliError {
+fn save_after_error<T: Float>(e: CliError, trainer: &mut Trainer<T>, opts: &Options) -> CliError {
+    // The weights stop before the update that diverged, so they are finite: --save keeps them too.
+    let e = match (&opts.save, e) {
+        (Some((path, format)), CliError::Failed(m)) if trainer.iter() > 0 => match save_net(trainer, path, *format) {
+            Ok(_) => CliError::failed(format!(
+                "{m}; the net as it was before that iteration was saved to {}",
+                path.display()
+            )),
+            Err(w) => CliError::failed(format!("{m}; the net could not be saved: {w}")),
+        },
+        (_, e) => e,
+    };
     let Some(dir) = &opts.out else { return e };
     let (losses, evals) = (trainer.losses(), trainer.evals());
     if losses.is_empty() && evals.is_empty() {

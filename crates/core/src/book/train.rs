@@ -519,14 +519,42 @@ struct PendingEval {
 impl<T: Float> Trainer<T> {
     /// A fresh run for `data`, or the reason the config cannot run on it.
     pub fn new(config: TrainConfig, data: &Dataset) -> Result<Self, Error> {
-        let train_size = data.train.len();
-        config.validate(train_size)?;
-        let (input, hidden, output) = (data.input_size(), config.hidden, data.classes);
+        config.validate(data.train.len())?;
+        let (input, output) = (data.input_size(), data.classes);
         config.check_memory(input, output, core::mem::size_of::<T>(), data.memory_bytes())?;
         let mut rng = Rng::new(config.seed);
-        let net = TwoLayerNet::new(input, hidden, output, config.weight_init_std, &mut rng);
+        let net = TwoLayerNet::new(input, config.hidden, output, config.weight_init_std, &mut rng);
+        Ok(Self::start(config, data, net, rng))
+    }
+
+    /// A run that starts from `net` (a loaded model) instead of the book's
+    /// random init: the config's `hidden` becomes the net's (its `initStd`
+    /// is not used), and the mini-batches are drawn from a generator seeded
+    /// with the config's seed. Refused when the net does not fit the data
+    /// (pixels, classes) or the config does not.
+    pub fn with_net(mut config: TrainConfig, data: &Dataset, net: TwoLayerNet<T>) -> Result<Self, Error> {
+        let (input, output) = (data.input_size(), data.classes);
+        if net.input_size() != input || net.output_size() != output {
+            return Err(Error::NetDoesNotFit {
+                net_input: net.input_size(),
+                net_classes: net.output_size(),
+                data_input: input,
+                data_classes: output,
+            });
+        }
+        config.hidden = net.hidden_size();
+        config.validate(data.train.len())?;
+        config.check_memory(input, output, core::mem::size_of::<T>(), data.memory_bytes())?;
+        let rng = Rng::new(config.seed);
+        Ok(Self::start(config, data, net, rng))
+    }
+
+    /// A run at iteration 0 of `net`, with batches drawn from `rng`.
+    fn start(config: TrainConfig, data: &Dataset, net: TwoLayerNet<T>, rng: Rng) -> Self {
+        let train_size = data.train.len();
+        let (input, hidden, output) = (data.input_size(), net.hidden_size(), data.classes);
         let b = config.batch_size;
-        Ok(Self {
+        Self {
             ws: Workspace::new(b, hidden, output),
             batches: Batches::new(rng, b),
             scale: pixel_scale(),
@@ -550,7 +578,7 @@ impl<T: Float> Trainer<T> {
             w1_synced: true,
             net,
             config,
-        })
+        }
     }
 
     fn check_data(&self, data: &Dataset) {

@@ -7,6 +7,7 @@ mod fuzz;
 mod gradients;
 mod inspect;
 mod kernels;
+mod model_net;
 mod model_npz;
 mod model_pickle;
 mod pair;
