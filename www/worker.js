@@ -17,6 +17,7 @@
 //   evaluator.js  the evaluation worker (eval-worker.js) and its jobs
 //   chapter.js    the chapter's requests: gradient check, sample images
 //   views.js      the views inside the net: weights, predictions, the test images
+//   model.js      model files (.npz, .pkl) both ways, and the metrics as CSV
 //
 // Everything it loads (the wasm builds, eval-worker.js, data/) is found relative
 // to this script's URL, self.location, whichever module asks.
@@ -26,6 +27,7 @@ import { gradCheck, samples } from './worker/chapter.js';
 import { loadData } from './worker/load.js';
 import { pause, reset, resume, startRun } from './worker/run.js';
 import { S, STOP, describe, die, isFatal, post } from './worker/runtime.js';
+import { loadModel, metrics, saveModel } from './worker/model.js';
 import { predict, setViews, testSet } from './worker/views.js';
 import { api, loadWasm } from './worker/wasm.js';
 
@@ -92,6 +94,15 @@ async function handle(msg) {
       break;
     case TO_WORKER.TEST_SET:
       await testSet();
+      break;
+    case TO_WORKER.SAVE_MODEL:
+      saveModel(msg);
+      break;
+    case TO_WORKER.LOAD_MODEL:
+      loadModel(msg);
+      break;
+    case TO_WORKER.METRICS:
+      metrics();
       break;
     default:
       // Not silence: a command this worker does not know is a bug in the page (or a

@@ -48,7 +48,7 @@ describe('an unknown message type is an error', { timeout: 300000 }, () => {
     await deliver(worker, { type: 'bogus' });
     await page.waitForFunction(() => /unknown type/.test(document.getElementById('log').textContent), null, { timeout: 10000 });
     const log = await logText(page);
-    assert.match(log, /^error · The training worker got a command of unknown type "bogus"; it knows load, start, config, pause, resume, reset, gradcheck, samples, views, predict, predict-test, test-set\.$/m, log);
+    assert.match(log, /^error · The training worker got a command of unknown type "bogus"; it knows load, start, config, pause, resume, reset, gradcheck, samples, views, predict, predict-test, test-set, save-model, load-model, metrics\.$/m, log);
     assert.ok(page.consoleErrors.some((m) => /unknown type "bogus"/.test(m)), `console.error: ${page.consoleErrors}`);
     // An error about a message, not about the run or the data: both stand.
     assert.equal(await page.locator('#data-status').getAttribute('data-state'), 'ready');

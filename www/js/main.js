@@ -10,6 +10,7 @@ import { LossHistory } from './history.js';
 import * as fmt from './format.js';
 import { startChapter } from './chapter/index.js';
 import { startViews } from './views/index.js';
+import { modelPanel } from './model.js';
 import { TO_PAGE, TO_WORKER, typeName } from './protocol.js';
 
 const $ = (id) => document.getElementById(id);
@@ -69,6 +70,8 @@ let finalEval = null;
 let chapter = null;
 /** The views inside the network (weights, drawing, mistakes, confusion matrix). */
 let views = null;
+/** The Model panel (downloads, a model file to load). */
+let model = null;
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -231,6 +234,7 @@ function onMessage(data) {
 function handleMessage(msg) {
   if (chapter?.handle(msg)) return;
   if (views?.handle(msg)) return;
+  if (model?.handle(msg)) return;
   views?.observe(msg, mine(msg));
   switch (msg.type) {
     case TO_PAGE.READY:
@@ -541,6 +545,7 @@ function renderUI() {
   document.body.dataset.run = state.run;
   chapter?.refresh();
   views?.refresh();
+  model?.refresh();
   keepFocus(focused);
 }
 
@@ -635,4 +640,10 @@ try {
   // The views must not take the trainer down with them.
   console.error('descent: the views inside the network failed to start', e);
 }
+model = modelPanel({
+  send,
+  status: () => ({ worker: state.worker, data: state.data, run: state.run }),
+  log,
+  loaded: (msg) => views?.modelLoaded(msg),
+});
 spawnWorker();

@@ -43,6 +43,12 @@ export const TO_WORKER = Object.freeze({
   PREDICT_TEST: 'predict-test',
   /** All test images and labels, for the gallery (answered by TEST_SET). {type} */
   TEST_SET: 'test-set',
+  /** The current net as a model file (answered by MODEL_FILE or MODEL_ERROR). {@link SaveModelMsg} */
+  SAVE_MODEL: 'save-model',
+  /** A model file's net into the trainer (answered by MODEL_LOADED or MODEL_ERROR). {@link LoadModelMsg} */
+  LOAD_MODEL: 'load-model',
+  /** The run's loss.csv and accuracy.csv (answered by METRICS_CSV). {type} */
+  METRICS: 'metrics',
 });
 
 /** Training worker → page. */
@@ -93,6 +99,14 @@ export const TO_PAGE = Object.freeze({
   PREDICTION: 'prediction',
   /** The test images and labels. {@link TestSetMsg} */
   TEST_SET: 'test-set',
+  /** A model file to download. {@link ModelFileMsg} */
+  MODEL_FILE: 'model-file',
+  /** A model file was loaded, and evaluated. {@link ModelLoadedMsg} */
+  MODEL_LOADED: 'model-loaded',
+  /** A model file could not be made or loaded. {@link ModelErrorMsg} */
+  MODEL_ERROR: 'model-error',
+  /** The run's metrics as the CLI's CSV files. {@link MetricsCsvMsg} */
+  METRICS_CSV: 'metrics-csv',
 });
 
 /** Training worker → evaluation worker. */
@@ -160,6 +174,8 @@ export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type
  * @typedef {{type: 'predict', id: number, points: Float32Array, ends: Uint32Array}} PredictMsg
  */
 /** @typedef {{type: 'predict-test', id: number, index: number}} PredictTestMsg */
+/** @typedef {{type: 'save-model', format: 'npz' | 'pkl'}} SaveModelMsg */
+/** `bytes` transferred. @typedef {{type: 'load-model', name: string, bytes: Uint8Array}} LoadModelMsg */
 
 // ---------------------------------------------------------------------------
 // Training worker → page
@@ -228,6 +244,14 @@ export const typeName = (type) => (typeof type === 'string' ? `"${type}"` : type
  *   message?: string, error?: string, running?: boolean}} PredictionMsg
  */
 /** @typedef {{type: 'test-set', rows: number, cols: number, count: number, pixels: Uint8Array, labels: Uint8Array}} TestSetMsg */
+/** @typedef {{type: 'model-file', format: 'npz' | 'pkl', name: string, iter: number, bytes: Uint8Array}} ModelFileMsg */
+/**
+ * The loaded net's sizes and its accuracy with the test set's report (for the views).
+ * @typedef {{type: 'model-loaded', name: string | null, hidden: number, precision: 'f32' | 'f64', trainAcc: number | null,
+ *   testAcc: number | null, report: Report | null}} ModelLoadedMsg
+ */
+/** @typedef {{type: 'model-error', action: 'save' | 'load' | 'metrics', name?: string | null, message: string}} ModelErrorMsg */
+/** @typedef {{type: 'metrics-csv', loss: string, accuracy: string}} MetricsCsvMsg */
 
 // ---------------------------------------------------------------------------
 // Training worker ↔ evaluation worker

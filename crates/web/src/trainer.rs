@@ -5,6 +5,7 @@ use descent_core::bench::time_iterations;
 use descent_core::inspect::drawing;
 use descent_core::inspect::report::Predictions;
 use descent_core::inspect::weights::WeightView;
+use descent_core::model::{Format, RunRecord};
 use descent_core::train::pixel_scale;
 use descent_core::{Dataset, Error, Evaluation, Labeled, Matrix, NotLearning, TrainConfig};
 use js_sys::{Array, Float32Array, Reflect};
@@ -33,6 +34,7 @@ mod any_run {
         fn set_predicting(&mut self, on: bool);
         fn take_predictions(&mut self) -> Vec<(usize, Predictions)>;
         fn weight_view(&mut self, rows: usize, cols: usize) -> WeightView;
+        fn model_file(&mut self, format: Format) -> Vec<u8>;
         fn predict(&mut self, image: &[u8]) -> Vec<f32>;
         fn weights(&mut self) -> [Vec<f32>; 4];
         fn advance_detached(
@@ -87,6 +89,11 @@ mod any_run {
         fn weight_view(&mut self, rows: usize, cols: usize) -> WeightView {
             let p = &self.net().params;
             WeightView::new(&p.w1, &p.w2, rows, cols)
+        }
+        fn model_file(&mut self, format: Format) -> Vec<u8> {
+            let (config, losses, evals) = (self.config().clone(), self.losses().to_vec(), self.evals().to_vec());
+            let run = RunRecord { config: &config, precision: T::NAME, losses: &losses, evals: &evals };
+            descent_core::model::write_net(self.net(), format, Some(run))
         }
         fn predict(&mut self, image: &[u8]) -> Vec<f32> {
             let scale = pixel_scale::<T>();
@@ -186,6 +193,21 @@ impl core::fmt::Debug for Trainer {
             .field("data_loaded", &self.data.is_some())
             .finish()
     }
+}
+
+/// A run that starts from the net in `arrays` (a model file's), in T; the config takes its hidden size.
+fn loaded_run<T: JsFloat>(
+    config: &mut TrainConfig,
+    data: &Dataset,
+    arrays: &[descent_core::model::Named],
+) -> Result<Box<dyn Run>, JsError> {
+    let net = descent_core::model::net::from_arrays::<T>(arrays).map_err(|e| JsError::new(&e.to_string()))?;
+    config.hidden = net.hidden_size();
+    let trainer =
+        descent_core::Trainer::with_net(config.clone(), data, net).map_err(|e| JsError::new(&e.to_string()))?;
+    let mut run: Box<dyn Run> = Box::new(trainer);
+    run.set_predicting(true);
+    Ok(run)
 }
 
 fn f32_array(v: &[f32]) -> Float32Array {
@@ -572,6 +594,67 @@ impl Trainer {
                 ("b2", f32_array(&b2).into()),
             ],
         ))
+    }
+
+    /// The current net as a model file: `format` "npz" (numpy; with the run's
+    /// config and history) or "pkl" (the book's pickle of its params dict), as bytes.
+    #[wasm_bindgen(js_name = modelFile)]
+    pub fn model_file(&mut self, format: &str) -> Result<js_sys::Uint8Array, JsError> {
+        let f = match format {
+            "npz" => Format::Npz,
+            "pkl" => Format::Pickle,
+            other => return Err(JsError::new(&format!("format: \"npz\" or \"pkl\", not {other:?}"))),
+        };
+        let bytes = self.run_mut()?.model_file(f);
+        Ok(js_sys::Uint8Array::from(&bytes[..]))
+    }
+
+    /// Puts the net in a model file (.npz or .pkl bytes) into this trainer, as
+    /// a run at iteration 0 in the file's precision and hidden size (the
+    /// other settings stay). Returns `{hidden, precision}`. Throws naming what
+    /// is wrong with the file, or why the net does not fit the data; the
+    /// trainer is then left as it was.
+    #[wasm_bindgen(js_name = loadModel)]
+    pub fn load_model(&mut self, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let data = self.data.as_ref().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))?;
+        let arrays = descent_core::model::read_arrays(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let f64 = descent_core::model::net::precision_of(&arrays) == "f64";
+        let mut config = self.config.train.clone();
+        let run = if f64 {
+            loaded_run::<f64>(&mut config, data, &arrays)?
+        } else {
+            loaded_run::<f32>(&mut config, data, &arrays)?
+        };
+        self.run = Some(run);
+        self.config = WebConfig { train: config, f64 };
+        self.elapsed_ms = 0.0;
+        #[derive(serde::Serialize)]
+        struct Loaded {
+            hidden: usize,
+            precision: &'static str,
+        }
+        Ok(to_js(&Loaded { hidden: self.config.train.hidden, precision: if f64 { "f64" } else { "f32" } }))
+    }
+
+    /// The run's history as the CLI's `--out` CSV files: `{loss: "iter,loss\n…",
+    /// accuracy: "iter,epoch,train_acc,test_acc\n…"}`, from the f64 figures.
+    #[wasm_bindgen(js_name = metricsCsv)]
+    pub fn metrics_csv(&self) -> Result<JsValue, JsError> {
+        let run = self.run.as_ref().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))?;
+        let mut loss = String::from("iter,loss\n");
+        for (i, l) in run.losses().iter().enumerate() {
+            loss.push_str(&format!("{i},{l:?}\n"));
+        }
+        let mut accuracy = String::from("iter,epoch,train_acc,test_acc\n");
+        for e in run.evals() {
+            accuracy.push_str(&format!("{},{},{:?},{:?}\n", e.iter, e.epoch, e.train_acc, e.test_acc));
+        }
+        #[derive(serde::Serialize)]
+        struct Csv {
+            loss: String,
+            accuracy: String,
+        }
+        Ok(to_js(&Csv { loss, accuracy }))
     }
 
     /// Starts the run again from iteration 0 (same config and seed), keeping the data.

@@ -42,6 +42,7 @@ export function evaluationViews(el, hooks) {
   });
 
   function entryName(e) {
+    if (e.label) return e.label;
     return e.final ? `final (iteration ${int(e.iter)})` : `epoch ${e.epoch} (iteration ${int(e.iter)})`;
   }
 
@@ -324,9 +325,9 @@ export function evaluationViews(el, hooks) {
       render();
     },
     /** An evaluation with its report (per epoch, or the final one). */
-    add(ev, final = false) {
+    add(ev, final = false, label = null) {
       if (!ev || !ev.report) return;
-      entries.push({ iter: ev.iter, epoch: ev.epoch, testAcc: ev.testAcc, final, report: ev.report });
+      entries.push({ iter: ev.iter, epoch: ev.epoch, testAcc: ev.testAcc, final, label, report: ev.report });
       if (follow) sel = entries.length - 1;
       later();
     },

@@ -124,6 +124,13 @@ export function startViews(hooks) {
     newRun() {
       evals.clear();
     },
+    /** A model file's net (MODEL_LOADED): its evaluation replaces the run's. */
+    modelLoaded(msg) {
+      evals.clear();
+      if (msg.report) evals.add({ iter: 0, epoch: 0, testAcc: msg.testAcc, report: msg.report }, true, `the loaded net (${msg.name ?? 'a file'})`);
+      evals.settle();
+      draw.refresh();
+    },
     workerLost() {
       told = null;
       askedTestSet = false;
