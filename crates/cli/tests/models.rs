@@ -47,7 +47,8 @@ fn scratch(name: &str) -> PathBuf {
 /// The book's accuracy computation in numpy, printed as descent prints it
 /// (`train acc, test acc | a, b`, Python's repr of each float): the book's
 /// `predict` (sigmoid, softmax) and `accuracy` (argmax against the labels),
-/// on pixels p / 255 in float64, in blocks of 10000 images.
+/// on the book's pixels (float32(p) / 255, widened by numpy against float64
+/// weights), in blocks of 10000 images.
 const NUMPY_ACCURACY: &str = r#"
 import sys, pickle
 import numpy as np
@@ -71,7 +72,7 @@ def softmax(x):
 def accuracy(x, t):
     hits = 0
     for i in range(0, len(x), 10000):
-        xb = x[i:i + 10000].astype(np.float64) / 255
+        xb = x[i:i + 10000].astype(np.float32) / 255.0  # the book's load_mnist(normalize=True)
         y = softmax(sigmoid(xb @ p['W1'] + p['b1']) @ p['W2'] + p['b2'])
         hits += int(np.sum(np.argmax(y, axis=1) == t[i:i + 10000]))
     return hits / len(x)

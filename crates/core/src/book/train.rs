@@ -379,12 +379,16 @@ fn fraction(hits: usize, n: usize) -> f64 {
     if n == 0 { 0.0 } else { hits as f64 / n as f64 }
 }
 
-/// `table[p] = p / 255` in T: how a pixel becomes an input, exactly as numpy's
-/// `astype(dtype) / 255`.
+/// `table[p]`: how a pixel p becomes an input, as the book's `load_mnist(normalize=True)`
+/// makes it: `img.astype(np.float32) / 255.0`, a float32, which numpy widens
+/// exactly to float64 when it meets the float64 weights. So in f64 too the
+/// input is float32(p / 255), not the exact p / 255 (they differ by up to
+/// 5.9e-8, relatively); with the book's pixels, a net's loss and gradients
+/// on the same weights are the book's. In f32 it is p / 255 rounded, as before.
 pub fn pixel_scale<T: Float>() -> [T; 256] {
     let mut t = [T::ZERO; 256];
     for (p, v) in t.iter_mut().enumerate() {
-        *v = T::from_f64(p as f64) / T::from_f64(255.0);
+        *v = T::from_f64(f64::from(p as f32 / 255.0));
     }
     t
 }

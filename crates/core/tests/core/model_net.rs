@@ -63,3 +63,30 @@ fn arrays_that_are_not_a_net_are_refused_by_name() {
     assert_eq!(e, NetError::NotFinite { name: "b1", index: 2 });
     assert_eq!(shape_text(&[]), "()");
 }
+
+#[test]
+fn f64_pixels_are_the_books_float32_pixels_to_the_bit() {
+    // The book's load_mnist(normalize=True): img.astype(np.float32) / 255.0, widened to float64 by numpy.
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import numpy as np, sys; \
+             sys.stdout.write((np.arange(256, dtype=np.uint8).astype(np.float32) / 255.0).astype(np.float64).tobytes().hex())",
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "numpy is missing: run scripts/setup.sh --data ({})",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours: String = descent_core::train::pixel_scale::<f64>()
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(ours, String::from_utf8(out.stdout).unwrap());
+    // Not the exact p / 255: 1 / 255 differs.
+    assert_ne!(descent_core::train::pixel_scale::<f64>()[1], 1.0 / 255.0);
+    assert_eq!(descent_core::train::pixel_scale::<f32>()[1], 1.0f32 / 255.0);
+}
