@@ -53,6 +53,25 @@ impl Data {
     }
 }
 
+/// The element types the formats read and write (a [`Data`]'s), for their
+/// decoders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    F32,
+    F64,
+    I64,
+}
+
+impl Kind {
+    /// Bytes an element.
+    pub(crate) fn size(self) -> usize {
+        match self {
+            Kind::F32 => 4,
+            Kind::F64 | Kind::I64 => 8,
+        }
+    }
+}
+
 /// An n-dimensional array: its shape and its elements in C order
 /// (`data.len()` is the product of `shape`; a shape of `[]` is a scalar).
 #[derive(Clone, Debug, PartialEq)]

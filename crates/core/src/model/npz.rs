@@ -59,7 +59,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
-use super::{Array, Data, Named};
+use super::{Array, Data, Kind, Named};
 
 /// The most bytes [`read`] unpacks from one `.npz`: the uncompressed sizes of
 /// all its members together (1 GiB). A larger file is refused with
@@ -810,23 +810,6 @@ impl Parser<'_> {
             value = None;
         }
         Ok(Lit::Int(value))
-    }
-}
-
-/// The element types descent reads.
-#[derive(Clone, Copy)]
-enum Kind {
-    F32,
-    F64,
-    I64,
-}
-
-impl Kind {
-    fn size(self) -> usize {
-        match self {
-            Kind::F32 => 4,
-            Kind::F64 | Kind::I64 => 8,
-        }
     }
 }
 

@@ -94,7 +94,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use super::{Array, Data, Named};
+use super::{Array, Data, Kind, Named};
 
 /// The most bytes [`read()`] allocates for one pickle (1 GiB): its strings,
 /// bytes, containers and arrays together.
@@ -551,23 +551,6 @@ enum Value {
     Float,
     Global(Global),
     Ref(usize),
-}
-
-/// The element types read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    F32,
-    F64,
-    I64,
-}
-
-impl Kind {
-    fn size(self) -> usize {
-        match self {
-            Kind::F32 => 4,
-            Kind::F64 | Kind::I64 => 8,
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -12,6 +12,7 @@
 //! `DESCENT_FUZZ_CASES=100000 DESCENT_FUZZ_SEED=7 cargo test -p descent-core
 //! --test core fuzz` runs more cases or another seed.
 
+use crate::Gen;
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -19,22 +20,7 @@ use descent_core::idx::{parse_images, parse_labels, promised_len};
 use descent_core::train::{gather, pixel_scale};
 use descent_core::{Dataset, Error, Matrix, Rng, TrainConfig, Trainer, TwoLayerNet};
 
-/// SplitMix64: small, seeded, good enough to pick mutations.
-struct Gen(u64);
-
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
     fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }

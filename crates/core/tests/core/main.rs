@@ -14,6 +14,28 @@ mod pair;
 mod schema;
 mod training;
 
+/// SplitMix64: small, seeded, good enough to pick fuzz inputs and mutations
+/// (each test module adds the draws it needs in an `impl Gen` of its own).
+#[derive(Debug)]
+pub struct Gen(pub u64);
+
+impl Gen {
+    /// The next 64 random bits.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A whole number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
 /// Asserts two slices agree within `tol` (absolute or relative, whichever is
 /// looser) and prints the worst element and its index when they do not.
 #[track_caller]

@@ -8,6 +8,7 @@
 //! of bits. `DESCENT_FUZZ_CASES=100000 DESCENT_FUZZ_SEED=7 cargo test -p
 //! descent-core --test core model_npz::fuzz` runs more malformed files.
 
+use crate::Gen;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,22 +16,7 @@ use std::process::Command;
 use descent_core::model::npz::{self, MAX_UNCOMPRESSED_BYTES, Member, NpyError, NpzError};
 use descent_core::model::{Array, Data, Named};
 
-/// SplitMix64: small and seeded.
-struct Gen(u64);
-
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
     /// Any f64 bits: NaNs with payloads, infinities, subnormals, -0.0 included.
     fn f64(&mut self) -> f64 {
         match self.below(8) {

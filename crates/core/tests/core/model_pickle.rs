@@ -4,6 +4,7 @@
 //! --data`): it loads what descent writes under `-W error` and writes, with
 //! protocols 2 to 5, what descent reads; every comparison is of bits.
 
+use crate::Gen;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -431,23 +432,6 @@ fn refuses_huge_lengths_before_allocating() {
 }
 
 // --- fuzz ------------------------------------------------------------------------
-
-/// SplitMix64.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Python's pickles of a small dict, protocols 2 to 5 (with Fortran order,
 /// big-endian, a shared array, 0-d): seeds with every accepted opcode.
