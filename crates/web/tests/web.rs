@@ -790,3 +790,109 @@ fn predict_drawing_prepares_strokes_as_mnist_digits() {
     // The run is untouched by all this.
     assert_eq!(t.iteration(), 15);
 }
+
+/// The four weight arrays as bits, for bit-for-bit comparisons.
+fn weight_bits(t: &mut Trainer) -> Vec<Vec<u32>> {
+    let w = t.weights().unwrap();
+    ["w1", "b1", "w2", "b2"].iter().map(|k| f32s(&w, k).iter().map(|v| v.to_bits()).collect()).collect()
+}
+
+#[wasm_bindgen_test]
+fn model_files_load_into_a_fresh_trainer_as_the_same_net() {
+    for precision in ["f32", "f64"] {
+        let mut t = loaded(config(&[
+            ("iters", 300.into()),
+            ("batch", 20.into()),
+            ("lr", 0.5.into()),
+            ("hidden", 30.into()),
+            ("seed", 6.into()),
+            ("precision", precision.into()),
+        ]));
+        train_to_end(&mut t, 100_000);
+        let want = weight_bits(&mut t);
+        let want_acc = num(&t.evaluate().unwrap(), "testAcc");
+        for (format, first) in [("npz", &b"PK"[..]), ("pkl", &[0x80u8][..])] {
+            let bytes = t.model_file(format).unwrap().to_vec();
+            assert!(bytes.starts_with(first), "{precision} .{format} starts with {:02x?}", &bytes[..4]);
+            // A fresh trainer of another hidden size, seed and precision.
+            let other = if precision == "f32" { "f64" } else { "f32" };
+            let mut fresh = loaded(config(&[("hidden", 12.into()), ("seed", 99.into()), ("precision", other.into())]));
+            assert_ne!(weight_bits(&mut fresh), want);
+            let r = fresh.load_model(&bytes).unwrap();
+            assert_eq!(num(&r, "hidden"), 30.0, "{precision} .{format}");
+            assert_eq!(get(&r, "precision").as_string().as_deref(), Some(precision), ".{format}");
+            assert_eq!(get(&fresh.config(), "hidden").as_f64(), Some(30.0), "{precision} .{format}: the file's hidden");
+            assert_eq!(get(&fresh.config(), "precision").as_string().as_deref(), Some(precision));
+            assert_eq!(fresh.iteration(), 0, "a run at iteration 0");
+            assert_eq!(weight_bits(&mut fresh), want, "{precision} .{format}: the same weights, bit for bit");
+            assert_eq!(num(&fresh.evaluate().unwrap(), "testAcc"), want_acc, "{precision} .{format}");
+            // The loaded net trains on.
+            assert!(fresh.train(5).is_ok());
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn load_model_refuses_what_is_not_a_fitting_model_and_keeps_the_net() {
+    let mut t = loaded(config(&[("iters", 40.into()), ("batch", 20.into()), ("seed", 2.into())]));
+    t.train(10).unwrap();
+    let before = weight_bits(&mut t);
+    let hidden = get(&t.config(), "hidden").as_f64();
+    let iter = t.iteration();
+    assert!(iter > 0);
+    // A net for 10×10 images (100 pixels), written by the core as the page would.
+    let mut rng = descent_core::Rng::new(3);
+    let small = descent_core::two_layer_net::TwoLayerNet::<f32>::new(100, 8, 10, 0.01, &mut rng);
+    let small_npz = descent_core::model::write_net(&small, descent_core::model::Format::Npz, None);
+    let small_pkl = descent_core::model::write_net(&small, descent_core::model::Format::Pickle, None);
+    let garbage = b"<!doctype html><title>404</title>".to_vec();
+    for (bytes, says) in [
+        (&garbage[..], "not a model file"),
+        (&[][..], "empty"),
+        (&small_npz[..], "the loaded net reads 100-pixel images into 10 classes"),
+        (&small_pkl[..], "the loaded net reads 100-pixel images into 10 classes"),
+    ] {
+        let e: JsValue = t.load_model(bytes).unwrap_err().into();
+        assert!(e.is_instance_of::<js_sys::Error>());
+        let msg = message(e);
+        assert!(msg.contains(says), "{says:?}: {msg}");
+        // The trainer is as it was, and still works.
+        assert_eq!(weight_bits(&mut t), before, "{says}: the net stays");
+        assert_eq!(get(&t.config(), "hidden").as_f64(), hidden);
+        assert_eq!(t.iteration(), iter);
+    }
+    assert!(t.train(5).is_ok());
+    assert!(t.iteration() > iter);
+    // Without data there is nothing to fit the net to.
+    let mut fresh = Trainer::new(JsValue::UNDEFINED).unwrap();
+    assert!(message(fresh.load_model(&small_npz).unwrap_err()).starts_with("no data loaded"));
+}
+
+#[wasm_bindgen_test]
+fn metrics_csv_is_the_runs_history_and_model_file_names_its_formats() {
+    let mut t = loaded(config(&[("iters", 100.into()), ("batch", 20.into()), ("seed", 4.into())]));
+    train_to_end(&mut t, 1000);
+    let csv = t.metrics_csv().unwrap();
+    let loss = get(&csv, "loss").as_string().unwrap();
+    let accuracy = get(&csv, "accuracy").as_string().unwrap();
+    let loss_lines: Vec<&str> = loss.lines().collect();
+    let acc_lines: Vec<&str> = accuracy.lines().collect();
+    assert_eq!(loss_lines[0], "iter,loss");
+    assert_eq!(loss_lines.len(), 1 + 100, "a line per iteration");
+    assert_eq!(t.loss_history().length(), 100);
+    assert!(loss_lines[1].starts_with("0,"), "{}", loss_lines[1]);
+    assert!(loss_lines[100].starts_with("99,"), "{}", loss_lines[100]);
+    assert_eq!(acc_lines[0], "iter,epoch,train_acc,test_acc");
+    assert_eq!(acc_lines.len() as u32, 1 + t.eval_history().length(), "a line per evaluation");
+    assert_eq!(acc_lines.len(), 1 + 7, "300 / 20 = 15 iterations an epoch: i = 0, 15, …, 90");
+    assert!(acc_lines[1].starts_with("0,0,"), "{}", acc_lines[1]);
+    let last: Vec<&str> = acc_lines[7].split(',').collect();
+    assert_eq!(last[0], "90");
+    let test_acc = get(&t.eval_history().get(6), "testAcc").as_f64().unwrap();
+    assert_eq!(last[3].parse::<f64>().unwrap(), test_acc);
+    // An unknown format throws an Error naming the two there are.
+    let e: JsValue = t.model_file("zip").unwrap_err().into();
+    assert!(e.is_instance_of::<js_sys::Error>());
+    let msg = message(e);
+    assert!(msg.contains("npz") && msg.contains("pkl") && msg.contains("zip"), "{msg}");
+}
