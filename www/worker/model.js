@@ -6,6 +6,7 @@
 import { TO_PAGE, bufferList } from '../js/protocol.js';
 import { S, STOP, describe, isFatal, post, wasm } from './runtime.js';
 import { weightsDue } from './views.js';
+import { stopWarmUp } from './warmup.js';
 
 /** Largest model file taken (a 784-10000-10 float64 net is 63 MB). */
 const MAX_MODEL_BYTES = 256 * 1024 * 1024;
@@ -52,6 +53,8 @@ export function loadModel(msg) {
   if (bytes.length > MAX_MODEL_BYTES) {
     return refuse(`${msg.name} is ${(bytes.length / 1e6).toFixed(0)} MB, larger than any model of a net descent trains (at most ${MAX_MODEL_BYTES / 1e6} MB).`);
   }
+  // The warm-up's throwaway iterations must not train the loaded net.
+  stopWarmUp();
   let info;
   try {
     info = wasm('Trainer.loadModel', () => S.trainer.loadModel(bytes));
