@@ -64,6 +64,7 @@ pub mod float;
 pub mod idx;
 pub mod matrix;
 pub mod mnist;
+pub mod pyfmt;
 pub mod rng;
 pub mod schema;
 // Looking inside a trained net (the page's views).

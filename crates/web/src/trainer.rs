@@ -636,19 +636,14 @@ impl Trainer {
         Ok(to_js(&Loaded { hidden: self.config.train.hidden, precision: if f64 { "f64" } else { "f32" } }))
     }
 
-    /// The run's history as the CLI's `--out` CSV files: `{loss: "iter,loss\n…",
-    /// accuracy: "iter,epoch,train_acc,test_acc\n…"}`, from the f64 figures.
+    /// The run's history as the CLI's `--out` CSV files, the same text: `{loss:
+    /// "iter,loss\n…", accuracy: "iter,epoch,train_acc,test_acc\n…"}`, from the f64 figures.
     #[wasm_bindgen(js_name = metricsCsv)]
     pub fn metrics_csv(&self) -> Result<JsValue, JsError> {
         let run = self.run.as_ref().ok_or_else(|| JsError::new("no data loaded: call loadMnist(...) first"))?;
-        let mut loss = String::from("iter,loss\n");
-        for (i, l) in run.losses().iter().enumerate() {
-            loss.push_str(&format!("{i},{l:?}\n"));
-        }
-        let mut accuracy = String::from("iter,epoch,train_acc,test_acc\n");
-        for e in run.evals() {
-            accuracy.push_str(&format!("{},{},{:?},{:?}\n", e.iter, e.epoch, e.train_acc, e.test_acc));
-        }
+        // The CLI's --out files, the same text (descent_core::model::csv).
+        let loss = descent_core::model::csv::loss_csv(run.losses());
+        let accuracy = descent_core::model::csv::accuracy_csv(run.evals());
         #[derive(serde::Serialize)]
         struct Csv {
             loss: String,

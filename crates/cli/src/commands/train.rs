@@ -553,14 +553,9 @@ fn print_eval(e: &Evaluation, json: bool) -> Result<(), CliError> {
 
 /// loss.csv, accuracy.csv, loss.svg and accuracy.svg in `dir`.
 fn write_outputs(dir: &Path, losses: &[f64], evals: &[Evaluation]) -> Result<(), CliError> {
-    let mut loss_csv = String::from("iter,loss\n");
-    for (i, l) in losses.iter().enumerate() {
-        loss_csv.push_str(&format!("{i},{}\n", py_float(*l)));
-    }
-    let mut acc_csv = String::from("iter,epoch,train_acc,test_acc\n");
-    for e in evals {
-        acc_csv.push_str(&format!("{},{},{},{}\n", e.iter, e.epoch, py_float(e.train_acc), py_float(e.test_acc)));
-    }
+    // The page's metrics downloads are the same text (descent_core::model::csv).
+    let loss_csv = descent_core::model::csv::loss_csv(losses);
+    let acc_csv = descent_core::model::csv::accuracy_csv(evals);
     let train: Vec<f64> = evals.iter().map(|e| e.train_acc).collect();
     let test: Vec<f64> = evals.iter().map(|e| e.test_acc).collect();
     let files = [

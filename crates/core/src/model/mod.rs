@@ -13,6 +13,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+pub mod csv;
 pub mod net;
 pub mod npz;
 pub mod pickle;
