@@ -15,11 +15,9 @@
 // by that URL, and the tests replace it there.
 
 import { EVAL_TO_WORKER, TO_EVALUATOR, bufferList, typeName } from './js/protocol.js';
+// The IDX header lengths (the files were checked by the core in the training worker).
+import { IMAGES_HEADER, LABELS_HEADER } from './worker/files.js';
 
-/** IDX header lengths: images (magic + 3 dimensions), labels (magic + 1); the files
- *  were checked by the core in the training worker, so the pixels start there. */
-const IMAGES_HEADER = 16;
-const LABELS_HEADER = 8;
 /** Images handed to wasm per call while the lists are built (about 1.5 MB). */
 const CHUNK_IMAGES = 2000;
 

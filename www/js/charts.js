@@ -16,6 +16,7 @@
 //   equalFrame(…)     shrinks a frame so both axes have the same units per pixel
 //   drawArrow(…)      a quiver-style arrow; colormap(t) a sequential colour ramp
 //   readTheme(el)     colours and font from CSS custom properties (--chart-*)
+//   rgb(css)          a CSS colour ('#rrggbb', '#rgb', 'rgb(…)') as [r, g, b]
 //
 // The second half draws the two charts of the training page: the loss of every
 // iteration with a moving average, and train/test accuracy per epoch (train
@@ -163,6 +164,18 @@ export function readTheme(el) {
     font: v('--chart-font', '12px system-ui, sans-serif'),
     fontSize: parseFloat(v('--chart-font-size', '12')) || 12,
   };
+}
+
+/** '#rrggbb', '#rgb' or 'rgb(r, g, b)' → [r, g, b] (black if unreadable). */
+export function rgb(css) {
+  const s = String(css).trim();
+  if (s.startsWith('#')) {
+    const h = s.length === 4 ? [...s.slice(1)].map((c) => c + c).join('') : s.slice(1, 7);
+    const n = parseInt(h, 16);
+    if (Number.isFinite(n)) return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+  const m = s.match(/rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
 }
 
 /** A linear map from `domain` to `range`, with `.invert`, `.domain`, `.range`. */

@@ -1,5 +1,6 @@
 // The chapter's requests: the gradient check and a look at the data.
 
+import { IMAGES_HEADER, LABELS_HEADER } from './files.js';
 import { loadData } from './load.js';
 import { TO_PAGE } from '../js/protocol.js';
 import { S, STOP, describe, isFatal, post, wasm } from './runtime.js';
@@ -10,8 +11,6 @@ import { api } from './wasm.js';
 // image is 784 bytes after a 16-byte header (magic + 3 dimensions), a label one
 // byte after an 8-byte one (magic + 1).
 const IMAGE_BYTES = 784;
-const IMAGES_HEADER = 16;
-const LABELS_HEADER = 8;
 
 const wholeIn = (v, lo, hi, fallback) => (Number.isInteger(v) && v >= lo && v <= hi ? v : fallback);
 

@@ -14,6 +14,10 @@ export const FILES = [
 /** Most bytes a download may have: the decompressed size plus room for gzip's
  *  own overhead on data that does not compress (a few bytes per 16 KB block). */
 export const maxDownload = (f) => f.size + Math.ceil(f.size / 1024) + 1024;
+/** IDX header lengths: images (magic + 3 dimensions), labels (magic + 1). Once the
+ *  core has checked the files (load.js), the pixels and labels start there. */
+export const IMAGES_HEADER = 16;
+export const LABELS_HEADER = 8;
 /** Relative to the worker's script (worker.js, in dist/'s root). */
 export const DATA_DIR = 'data/';
 export const CACHE_NAME = 'descent-mnist-v1';

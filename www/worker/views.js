@@ -7,14 +7,13 @@
 // WEIGHTS_MS during a run: a view is a copy of W1 (157 KB for the book's net), made
 // between two chunks of the loop, about 0.1 ms twice a second.
 
+import { IMAGES_HEADER, LABELS_HEADER } from './files.js';
 import { loadData } from './load.js';
 import { TO_PAGE, bufferList } from '../js/protocol.js';
 import { S, STOP, describe, isFatal, post, wasm } from './runtime.js';
 
 /** Weights at most this often (ms) while a run trains and the page shows them. */
 const WEIGHTS_MS = 500;
-const IMAGES_HEADER = 16;
-const LABELS_HEADER = 8;
 
 let open = false;
 let lastWeights = -Infinity;

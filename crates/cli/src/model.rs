@@ -5,10 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use descent_core::model::{self, Format, RunRecord};
-use descent_core::{Float, TwoLayerNet};
+use descent_core::model::{self, Format, Named};
+use descent_core::{Float, Trainer, TwoLayerNet};
 
 use crate::args::Precision;
+use crate::commands::check_writable;
 use crate::error::CliError;
 
 /// The most bytes `--load` reads: past this no model file of a net descent
@@ -45,24 +46,15 @@ pub fn prepare_save(command: &'static str, path: &Path) -> Result<Format, CliErr
             parent.display()
         )));
     }
-    let cannot = |e: std::io::Error| CliError::failed(format!("cannot write {shown} (--save): {e}; save elsewhere"));
-    if path.exists() {
-        std::fs::OpenOptions::new().append(true).open(path).map_err(cannot)?;
-    } else {
-        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(cannot)?;
-        std::fs::remove_file(path).map_err(cannot)?;
-    }
+    check_writable(path)
+        .map_err(|e| CliError::failed(format!("cannot write {shown} (--save): {e}; save elsewhere")))?;
     Ok(format)
 }
 
-/// Writes `net` (and, in an `.npz`, the run) to `path`; the line to print.
-pub fn save<T: Float>(
-    path: &Path,
-    format: Format,
-    net: &TwoLayerNet<T>,
-    run: Option<RunRecord<'_>>,
-) -> Result<String, CliError> {
-    let bytes = model::write_net(net, format, run);
+/// Writes the trainer's net (and, in an `.npz`, its run) to `path`; the line to print.
+pub fn save<T: Float>(path: &Path, format: Format, trainer: &mut Trainer<T>) -> Result<String, CliError> {
+    let bytes = model::write_trainer(trainer, format);
+    let net = trainer.net();
     // Written beside, then renamed: an interrupted save never leaves half a file under the name.
     let tmp = path.with_extension(format!("{}.tmp", &format.extension()[1..]));
     std::fs::write(&tmp, &bytes)
@@ -80,7 +72,7 @@ pub fn save<T: Float>(
 }
 
 /// A model file's bytes (`--load PATH`).
-pub fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     let shown = path.display();
     let meta = std::fs::metadata(path).map_err(|e| CliError::failed(format!("cannot read {shown} (--load): {e}")))?;
     if !meta.is_file() {
@@ -95,18 +87,30 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|e| CliError::failed(format!("cannot read {shown} (--load): {e}")))
 }
 
-/// The precision a loaded file asks for: `--precision` if given, else its weights' dtype.
-pub fn precision(bytes: &[u8], path: &Path, flag: Option<Precision>) -> Result<Precision, CliError> {
-    if let Some(p) = flag {
-        return Ok(p);
-    }
-    let arrays = model::read_arrays(bytes).map_err(|e| load_error(path, &e))?;
-    Ok(if model::net::precision_of(&arrays) == "f32" { Precision::F32 } else { Precision::F64 })
+/// A model file read with `--load`: its arrays, parsed once.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The file.
+    pub path: PathBuf,
+    /// Its arrays.
+    arrays: Vec<Named>,
+    /// The float type to use: `--precision` if given, else the weights' dtype.
+    pub precision: Precision,
 }
 
-/// The net in a loaded file, in `T`.
-pub fn net<T: Float>(bytes: &[u8], path: &Path) -> Result<TwoLayerNet<T>, CliError> {
-    model::read_net(bytes).map_err(|e| load_error(path, &e))
+impl Loaded {
+    /// Reads and parses `path`; `flag` is `--precision`.
+    pub fn read(path: &Path, flag: Option<Precision>) -> Result<Self, CliError> {
+        let arrays = model::read_arrays(&read_file(path)?).map_err(|e| load_error(path, &e))?;
+        let precision =
+            flag.unwrap_or(if model::net::precision_of(&arrays) == "f32" { Precision::F32 } else { Precision::F64 });
+        Ok(Self { path: path.to_path_buf(), arrays, precision })
+    }
+
+    /// The net in the file, in `T`.
+    pub fn net<T: Float>(&self) -> Result<TwoLayerNet<T>, CliError> {
+        model::net::from_arrays(&self.arrays).map_err(|e| load_error(&self.path, &e.into()))
+    }
 }
 
 fn load_error(path: &Path, e: &model::ModelError) -> CliError {

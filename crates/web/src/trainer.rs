@@ -5,7 +5,7 @@ use descent_core::bench::time_iterations;
 use descent_core::inspect::drawing;
 use descent_core::inspect::report::Predictions;
 use descent_core::inspect::weights::WeightView;
-use descent_core::model::{Format, RunRecord};
+use descent_core::model::Format;
 use descent_core::train::pixel_scale;
 use descent_core::{Dataset, Error, Evaluation, Labeled, Matrix, NotLearning, TrainConfig};
 use js_sys::{Array, Float32Array, Reflect};
@@ -31,7 +31,6 @@ mod any_run {
         fn losses(&self) -> &[f64];
         fn evals(&self) -> &[Evaluation];
         fn evaluate(&mut self, data: &Dataset) -> (f64, f64, Predictions);
-        fn set_predicting(&mut self, on: bool);
         fn take_predictions(&mut self) -> Vec<(usize, Predictions)>;
         fn weight_view(&mut self, rows: usize, cols: usize) -> WeightView;
         fn model_file(&mut self, format: Format) -> Vec<u8>;
@@ -80,9 +79,6 @@ mod any_run {
         fn evaluate(&mut self, data: &Dataset) -> (f64, f64, Predictions) {
             descent_core::Trainer::evaluate_predicting(self, data)
         }
-        fn set_predicting(&mut self, on: bool) {
-            descent_core::Trainer::set_predicting(self, on);
-        }
         fn take_predictions(&mut self) -> Vec<(usize, Predictions)> {
             descent_core::Trainer::take_predictions(self)
         }
@@ -91,9 +87,7 @@ mod any_run {
             WeightView::new(&p.w1, &p.w2, rows, cols)
         }
         fn model_file(&mut self, format: Format) -> Vec<u8> {
-            let (config, losses, evals) = (self.config().clone(), self.losses().to_vec(), self.evals().to_vec());
-            let run = RunRecord { config: &config, precision: T::NAME, losses: &losses, evals: &evals };
-            descent_core::model::write_net(self.net(), format, Some(run))
+            descent_core::model::write_trainer(self, format)
         }
         fn predict(&mut self, image: &[u8]) -> Vec<f32> {
             let scale = pixel_scale::<T>();
@@ -205,9 +199,14 @@ fn loaded_run<T: JsFloat>(
     config.hidden = net.hidden_size();
     let trainer =
         descent_core::Trainer::with_net(config.clone(), data, net).map_err(|e| JsError::new(&e.to_string()))?;
-    let mut run: Box<dyn Run> = Box::new(trainer);
-    run.set_predicting(true);
-    Ok(run)
+    Ok(page_run(trainer))
+}
+
+/// A core trainer as the page runs it: its evaluations keep the test set's
+/// predictions, for the views (the figures do not change).
+fn page_run<T: JsFloat>(mut trainer: descent_core::Trainer<T>) -> Box<dyn Run> {
+    trainer.set_predicting(true);
+    Box::new(trainer)
 }
 
 fn f32_array(v: &[f32]) -> Float32Array {
@@ -222,14 +221,11 @@ impl Trainer {
             Error::Config(ce) => config_error(&ce),
             other => field_error(None, &other.to_string()),
         };
-        let mut run: Box<dyn Run> = if self.config.f64 {
-            Box::new(descent_core::Trainer::<f64>::new(c, data).map_err(make)?)
+        Ok(if self.config.f64 {
+            page_run(descent_core::Trainer::<f64>::new(c, data).map_err(make)?)
         } else {
-            Box::new(descent_core::Trainer::<f32>::new(c, data).map_err(make)?)
-        };
-        // The page's views show each evaluation's test predictions (the figures do not change).
-        run.set_predicting(true);
-        Ok(run)
+            page_run(descent_core::Trainer::<f32>::new(c, data).map_err(make)?)
+        })
     }
 
     fn parts(&mut self) -> Result<(&Dataset, &mut Box<dyn Run>), JsError> {

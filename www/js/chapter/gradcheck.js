@@ -2,7 +2,7 @@
 // real MNIST training images (f64) and reports, per parameter, how far the two
 // gradients are apart, where in W1 they differ, and how long each took.
 
-import { CanvasView, colormap } from '../charts.js';
+import { CanvasView, colormap, rgb } from '../charts.js';
 import { sci } from '../format.js';
 import { TO_PAGE, TO_WORKER } from '../protocol.js';
 import { $, parseNumber, setText } from './util.js';
@@ -145,7 +145,7 @@ export function gradCheckPanel(hooks) {
     off.height = SIDE;
     const octx = off.getContext('2d');
     const img = octx.createImageData(SIDE, SIDE);
-    const ink = parseColor(theme.text);
+    const ink = rgb(theme.text);
     ctx.imageSmoothingEnabled = false;
     for (let n = 0; n < images; n++) {
       for (let p = 0; p < SIDE * SIDE; p++) {
@@ -246,12 +246,4 @@ export function gradCheckPanel(hooks) {
       refresh();
     },
   };
-}
-
-/** "#1d1f21" or "rgb(…)" → [r, g, b]. */
-function parseColor(c) {
-  const m = /^#([0-9a-f]{6})$/i.exec(c.trim());
-  if (m) return [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
-  const n = c.match(/\d+/g);
-  return n ? n.slice(0, 3).map(Number) : [0, 0, 0];
 }

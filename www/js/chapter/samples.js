@@ -1,7 +1,7 @@
 // 4.1 Learning from data: a look at the data the worker loaded — a row of
 // training images and a row of test images with their labels.
 
-import { CanvasView } from '../charts.js';
+import { CanvasView, rgb } from '../charts.js';
 import { TO_WORKER } from '../protocol.js';
 import { $, parseNumber, setText } from './util.js';
 
@@ -57,7 +57,7 @@ export function samplesPanel(hooks) {
     off.height = SIDE;
     const octx = off.getContext('2d');
     const img = octx.createImageData(SIDE, SIDE);
-    const ink = theme.text.startsWith('#') ? [1, 3, 5].map((i) => parseInt(theme.text.slice(i, i + 2), 16)) : [0, 0, 0];
+    const ink = rgb(theme.text);
     ctx.imageSmoothingEnabled = false;
     let y = 0;
     for (const [name, set] of [

@@ -1,17 +1,7 @@
 // What the views share: colours from the theme, a 28 × 28 image drawn crisp,
 // and the ten probability bars.
 
-/** '#rrggbb', '#rgb' or 'rgb(r, g, b)' → [r, g, b] (black if unreadable). */
-export function rgb(css) {
-  const s = String(css).trim();
-  if (s.startsWith('#')) {
-    const h = s.length === 4 ? [...s.slice(1)].map((c) => c + c).join('') : s.slice(1, 7);
-    const n = parseInt(h, 16);
-    if (Number.isFinite(n)) return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-  }
-  const m = s.match(/rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
-}
+import { rgb } from '../charts.js';
 
 /** The views' colours, from CSS custom properties on (or above) `el`. */
 export function viewTheme(el) {

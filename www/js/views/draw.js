@@ -4,6 +4,7 @@
 // net predicts. Or a test image by number, for the keyboard.
 
 import { CanvasView } from '../charts.js';
+import { int } from '../format.js';
 import { TO_WORKER } from '../protocol.js';
 import { argmax, drawGrey, pct, probBars, viewTheme } from './common.js';
 
@@ -226,7 +227,7 @@ export function drawPanel(el, hooks) {
         const label = msg.label ?? null;
         bars.set(msg.probs, { best, label });
         seen.invalidate();
-        const net = msg.iter === 0 ? 'The untrained network' : `The network at iteration ${msg.iter.toLocaleString('en-US')}`;
+        const net = msg.iter === 0 ? 'The untrained network' : `The network at iteration ${int(msg.iter)}`;
         const what = msg.source === 'test' ? `test image ${msg.index} (a ${label})` : 'your drawing';
         const verdict = `${net} reads ${what} as ${best}, with ${pct(msg.probs[best])}.`;
         const right = label == null ? '' : best === label ? ' Right.' : ' Wrong.';

@@ -3,6 +3,7 @@
 // accuracy. The core makes each evaluation's report (descent_core::inspect::report);
 // this module keeps them per evaluation and draws the one the slider picks.
 
+import { int } from '../format.js';
 import { pct, probBars, viewTheme } from './common.js';
 
 /** Thumbnails shown at first, and added by "Show more". */
@@ -13,7 +14,6 @@ const PAGE = 48;
 const RUNNING_MS = 2000;
 const SIDE = 28;
 
-const int = (x) => x.toLocaleString('en-US');
 
 export function evaluationViews(el, hooks) {
   /** One entry per evaluation of the run: {iter, epoch, testAcc, final, report}. */

@@ -2,6 +2,7 @@
 // (Trainer.weightView) drawn with a diverging colour map centred on 0.
 
 import { CanvasView } from '../charts.js';
+import { int } from '../format.js';
 import { diverging, divergingLut, lutIndex, scratch, viewTheme } from './common.js';
 
 const GAP = 2;
@@ -216,7 +217,7 @@ export function weightViews(el) {
       view = msg;
       const more = msg.shown < msg.hidden ? ` (the first ${msg.shown} of ${msg.hidden} units)` : '';
       el.status.textContent =
-        `${msg.iter === 0 ? 'The untrained network (iteration 0)' : `At iteration ${msg.iter.toLocaleString('en-US')}`}: ` +
+        `${msg.iter === 0 ? 'The untrained network (iteration 0)' : `At iteration ${int(msg.iter)}`}: ` +
         `${msg.shown} tiles${more}. Full colour at |w| ≥ ${num(msg.w1Scale).replace('+', '')} (99% of the weights are within); ` +
         `the largest |w| is ${num(msg.w1Max).replace('+', '')}.`;
       el.status.dataset.iter = String(msg.iter);

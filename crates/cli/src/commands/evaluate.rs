@@ -43,17 +43,16 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
             "--load PATH is needed: the model file to evaluate (.npz or .pkl)",
         ));
     };
-    let bytes = model::read_file(path)?;
-    let precision = model::precision(&bytes, path, flags.precision)?;
+    let file = model::Loaded::read(path, flags.precision)?;
     let loaded = data::load(flags.data.as_deref())?;
-    match precision {
-        Precision::F32 => evaluate::<f32>(&bytes, path, &loaded, flags.json),
-        Precision::F64 => evaluate::<f64>(&bytes, path, &loaded, flags.json),
+    match file.precision {
+        Precision::F32 => evaluate::<f32>(&file, &loaded, flags.json),
+        Precision::F64 => evaluate::<f64>(&file, &loaded, flags.json),
     }
 }
 
-fn evaluate<T: Float>(bytes: &[u8], path: &std::path::Path, loaded: &data::Loaded, json: bool) -> Result<(), CliError> {
-    let net = model::net::<T>(bytes, path)?;
+fn evaluate<T: Float>(file: &model::Loaded, loaded: &data::Loaded, json: bool) -> Result<(), CliError> {
+    let (path, net) = (&file.path, file.net::<T>()?);
     let (input, hidden, output) = (net.input_size(), net.hidden_size(), net.output_size());
     // A trainer only to evaluate with the training loop's kernels (on every core): batch 1, nothing trained.
     let config = TrainConfig { batch_size: 1, iters: 1, ..TrainConfig::default() };

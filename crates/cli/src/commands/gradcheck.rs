@@ -127,7 +127,7 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
     // A saved net (--load) sets the hidden size.
     let loaded_net = match &flags.load {
         Some(path) => {
-            let net = model::net::<f64>(&model::read_file(path)?, path)?;
+            let net = model::Loaded::read(path, None)?.net::<f64>()?;
             if let Some(h) = flags.hidden.filter(|&h| h != net.hidden_size()) {
                 return Err(usage_error(format!(
                     "--hidden {h} and --load {}: the loaded net has {} hidden units; leave --hidden out",

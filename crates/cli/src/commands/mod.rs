@@ -23,6 +23,18 @@ pub fn time_at(work: f64, per_second: f64) -> String {
     if minutes < 120.0 { format!("{minutes:.0} minutes") } else { format!("{:.0} hours", minutes / 60.0) }
 }
 
+/// Whether `path` can be written, found out before a run so that the run is
+/// never lost to it: an existing file is opened for appending (and left as it
+/// was), a missing one is created and removed again.
+pub fn check_writable(path: &std::path::Path) -> std::io::Result<()> {
+    if path.exists() {
+        std::fs::OpenOptions::new().append(true).open(path).map(drop)
+    } else {
+        std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+        std::fs::remove_file(path)
+    }
+}
+
 /// Writes `text` to stdout and flushes (a closed pipe becomes [`CliError::Closed`]).
 pub fn print(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();

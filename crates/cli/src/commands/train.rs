@@ -12,7 +12,7 @@ use descent_core::{
 };
 use serde_json::json;
 
-use super::{print, print_json, warn};
+use super::{check_writable, print, print_json, warn};
 use crate::args::{DATA_HELP, JSON_HELP, Precision, finite, setting_help, whole};
 use crate::data::{self, Loaded};
 use crate::error::CliError;
@@ -21,7 +21,7 @@ use crate::model;
 use crate::progress::{Progress, duration};
 use crate::seed::{self, SeedArg};
 use crate::svg;
-use descent_core::model::{Format, RunRecord};
+use descent_core::model::Format;
 
 /// What it computes (and the book script it ports).
 pub const ABOUT: &str = "train TwoLayerNet on MNIST with mini-batch SGD (book 4.5, train_neuralnet.py)";
@@ -169,12 +169,7 @@ fn prepare_out(dir: &Path) -> Result<(), CliError> {
                 path.display()
             )));
         }
-        if path.exists() {
-            std::fs::OpenOptions::new().append(true).open(&path).map_err(cannot)?;
-        } else {
-            std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(cannot)?;
-            std::fs::remove_file(&path).map_err(cannot)?;
-        }
+        check_writable(&path).map_err(cannot)?;
     }
     Ok(())
 }
@@ -204,16 +199,9 @@ pub fn threads(threads: Option<usize>) -> Result<usize, CliError> {
 /// Runs `descent train`.
 pub fn run(flags: &Flags) -> Result<(), CliError> {
     // A net to start from: its file is read (and its float type taken) before anything else.
-    let load = match &flags.load {
-        Some(path) => {
-            let bytes = model::read_file(path)?;
-            let precision = model::precision(&bytes, path, flags.precision)?;
-            Some((path.clone(), bytes, precision))
-        }
-        None => None,
-    };
-    let precision = load.as_ref().map_or(flags.precision.unwrap_or(Precision::F64), |l| l.2);
-    let (mut config, drawn_seed) = config(flags, precision)?;
+    let load = flags.load.as_deref().map(|path| model::Loaded::read(path, flags.precision)).transpose()?;
+    let precision = load.as_ref().map_or(flags.precision.unwrap_or(Precision::F64), |l| l.precision);
+    let (config, drawn_seed) = config(flags, precision)?;
     let threads = threads(flags.threads)?;
     let out = flags.out.clone();
     if let Some(dir) = &out {
@@ -225,45 +213,39 @@ pub fn run(flags: &Flags) -> Result<(), CliError> {
     };
     let loaded = data::load(flags.data.as_deref())?;
     let opts = Options { json: flags.json, save, drawn_seed, out, threads };
-    let new_trainer = |e: Error| trainer_error(e, flags, &loaded);
-    match (precision, load) {
-        (Precision::F32, None) => {
-            train::<f32>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts)
-        }
-        (Precision::F64, None) => {
-            train::<f64>(Trainer::new(config, &loaded.data).map_err(new_trainer)?, &loaded, &opts)
-        }
-        (Precision::F32, Some((path, bytes, _))) => {
-            let net = loaded_net::<f32>(&bytes, &path, flags, &mut config)?;
-            train::<f32>(Trainer::with_net(config, &loaded.data, net).map_err(new_trainer)?, &loaded, &opts)
-        }
-        (Precision::F64, Some((path, bytes, _))) => {
-            let net = loaded_net::<f64>(&bytes, &path, flags, &mut config)?;
-            train::<f64>(Trainer::with_net(config, &loaded.data, net).map_err(new_trainer)?, &loaded, &opts)
-        }
+    match precision {
+        Precision::F32 => start::<f32>(config, load.as_ref(), flags, &loaded, &opts),
+        Precision::F64 => start::<f64>(config, load.as_ref(), flags, &loaded, &opts),
     }
 }
 
-/// The net of `--load`, in T; a `--hidden` that says otherwise is a usage error.
-fn loaded_net<T: Float>(
-    bytes: &[u8],
-    path: &Path,
+/// The run in T: from the book's random init, or from the net of `--load`
+/// (whose hidden size it takes; a `--hidden` that says otherwise is a usage error).
+fn start<T: Float>(
+    config: TrainConfig,
+    load: Option<&model::Loaded>,
     flags: &Flags,
-    config: &mut TrainConfig,
-) -> Result<descent_core::TwoLayerNet<T>, CliError> {
-    let net = model::net::<T>(bytes, path)?;
-    if let Some(h) = flags.hidden.filter(|&h| h != net.hidden_size()) {
-        return Err(CliError::usage(
-            Some("train"),
-            format!(
-                "--hidden {h} and --load {}: the loaded net has {} hidden units; leave --hidden out to go on training it",
-                path.display(),
-                net.hidden_size()
-            ),
-        ));
-    }
-    config.hidden = net.hidden_size();
-    Ok(net)
+    loaded: &Loaded,
+    opts: &Options,
+) -> Result<(), CliError> {
+    let trainer = match load {
+        None => Trainer::new(config, &loaded.data),
+        Some(file) => {
+            let net = file.net::<T>()?;
+            if let Some(h) = flags.hidden.filter(|&h| h != net.hidden_size()) {
+                return Err(CliError::usage(
+                    Some("train"),
+                    format!(
+                        "--hidden {h} and --load {}: the loaded net has {} hidden units; leave --hidden out to go on training it",
+                        file.path.display(),
+                        net.hidden_size()
+                    ),
+                ));
+            }
+            Trainer::with_net(config, &loaded.data, net)
+        }
+    };
+    train::<T>(trainer.map_err(|e| trainer_error(e, flags, loaded))?, loaded, opts)
 }
 
 /// Why a trainer could not be made, as the CLI reports it: a config field at
@@ -358,19 +340,12 @@ fn train<T: Float>(mut trainer: Trainer<T>, loaded: &Loaded, opts: &Options) -> 
         }
     }
     if let Some((path, format)) = &opts.save {
-        let line = save_net(&mut trainer, path, *format)?;
+        let line = model::save(path, *format, &mut trainer)?;
         if !opts.json {
             print(&line)?;
         }
     }
     Ok(())
-}
-
-/// `--save`: the net and, in an `.npz`, the run.
-fn save_net<T: Float>(trainer: &mut Trainer<T>, path: &Path, format: Format) -> Result<String, CliError> {
-    let (config, losses, evals) = (trainer.config().clone(), trainer.losses().to_vec(), trainer.evals().to_vec());
-    let run = RunRecord { config: &config, precision: T::NAME, losses: &losses, evals: &evals };
-    model::save(path, format, trainer.net(), Some(run))
 }
 
 /// A run stopped by an error (a divergence, a closed stdout) keeps what it
@@ -380,13 +355,15 @@ fn save_net<T: Float>(trainer: &mut Trainer<T>, path: &Path, format: Format) -> 
 fn save_after_error<T: Float>(e: CliError, trainer: &mut Trainer<T>, opts: &Options) -> CliError {
     // The weights stop before the update that diverged, so they are finite: --save keeps them too.
     let e = match (&opts.save, e) {
-        (Some((path, format)), CliError::Failed(m)) if trainer.iter() > 0 => match save_net(trainer, path, *format) {
-            Ok(_) => CliError::failed(format!(
-                "{m}; the net as it was before that iteration was saved to {}",
-                path.display()
-            )),
-            Err(w) => CliError::failed(format!("{m}; the net could not be saved: {w}")),
-        },
+        (Some((path, format)), CliError::Failed(m)) if trainer.iter() > 0 => {
+            match model::save(path, *format, trainer) {
+                Ok(_) => CliError::failed(format!(
+                    "{m}; the net as it was before that iteration was saved to {}",
+                    path.display()
+                )),
+                Err(w) => CliError::failed(format!("{m}; the net could not be saved: {w}")),
+            }
+        }
         (_, e) => e,
     };
     let Some(dir) = &opts.out else { return e };

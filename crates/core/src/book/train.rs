@@ -905,6 +905,13 @@ impl<T: Float> Trainer<T> {
         }
     }
 
+    /// The net (its W1 brought up to date) with the run's settings and
+    /// history, borrowed together: what a model file keeps of a run.
+    pub fn net_and_history(&mut self) -> (&TwoLayerNet<T>, &TrainConfig, &[f64], &[Evaluation]) {
+        self.sync();
+        (&self.net, &self.config, &self.losses, &self.evals)
+    }
+
     /// The config.
     pub fn config(&self) -> &TrainConfig {
         &self.config

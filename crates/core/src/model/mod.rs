@@ -92,7 +92,7 @@ pub struct Named {
     pub array: Array,
 }
 
-use crate::book::train::{Evaluation, TrainConfig};
+use crate::book::train::{Evaluation, TrainConfig, Trainer};
 use crate::book::two_layer_net::TwoLayerNet;
 use crate::float::Float;
 use net::NetError;
@@ -241,6 +241,12 @@ pub fn write_net<T: Float>(net: &TwoLayerNet<T>, format: Format, run: Option<Run
             npz::write(&members)
         }
     }
+}
+
+/// A trainer's net as a model file, with its run (see [`write_net`]).
+pub fn write_trainer<T: Float>(trainer: &mut Trainer<T>, format: Format) -> Vec<u8> {
+    let (net, config, losses, evals) = trainer.net_and_history();
+    write_net(net, format, Some(RunRecord { config, precision: T::NAME, losses, evals }))
 }
 
 /// `{"hidden":50,"lr":0.1,"batch":100,"iters":10000,"initStd":0.01,"seed":42,"precision":"f64"}`:
